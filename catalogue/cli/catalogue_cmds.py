@@ -1,0 +1,113 @@
+"""Catalogue commands: database, import, export and the demo catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from catalogue.cli.common import DbOption, fail, report_import_failure, stdout_write
+from catalogue.errors import ImportFailed
+
+EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
+
+
+def _print_summary(summary, as_json: bool) -> None:
+    data = summary.as_dict()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    typer.echo(
+        f"Đã đọc {data['read']} bản ghi: tạo mới {data['created']}, cập nhật {data['updated']}, "
+        f"không đổi {data['unchanged']}."
+    )
+    typer.echo(
+        f"Read {data['read']}: created {data['created']}, updated {data['updated']}, "
+        f"unchanged {data['unchanged']}."
+    )
+    if data["flags"]:
+        typer.echo("Cờ cần xem lại / flags by kind:")
+        for kind, n in data["flags"].items():
+            typer.echo(f"  {kind}: {n}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the catalogue commands to ``app``."""
+    db_app = typer.Typer(help="Cơ sở dữ liệu / database schema.", no_args_is_help=True)
+    app.add_typer(db_app, name="db")
+
+    @db_app.command("upgrade")
+    def db_upgrade(db: DbOption = None) -> None:
+        """Apply schema migrations (Alembic) up to the newest revision."""
+        from catalogue.db import current_revision
+        from catalogue.service import open_catalogue
+
+        engine = open_catalogue(db)
+        typer.echo(f"Schema at revision {current_revision(engine)}.")
+
+    @app.command("import-portal")
+    def import_portal(
+        paths: Annotated[list[Path], typer.Argument(help="procedures.jsonl[.gz] or .xlsx")],
+        db: DbOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+    ) -> None:
+        """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx)."""
+        from catalogue.service import import_portal_files, open_catalogue
+
+        engine = open_catalogue(db)
+        try:
+            summary = import_portal_files(engine, paths)
+        except ImportFailed as exc:
+            report_import_failure(exc)
+        _print_summary(summary, as_json)
+
+    @app.command("import")
+    def import_own(
+        paths: Annotated[list[Path], typer.Argument(help="Catalogue files: yaml, json, csv, xlsx")],
+        db: DbOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+    ) -> None:
+        """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook)."""
+        from catalogue.service import import_files, open_catalogue
+
+        engine = open_catalogue(db)
+        try:
+            summary = import_files(engine, paths)
+        except ImportFailed as exc:
+            report_import_failure(exc)
+        _print_summary(summary, as_json)
+
+    @app.command("export")
+    def export(
+        fmt: Annotated[str, typer.Option("--format", help="json, yaml, csv or xlsx")] = "json",
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Output file (default stdout)")
+        ] = None,
+        db: DbOption = None,
+    ) -> None:
+        """Export the whole catalogue in the project's own formats."""
+        from catalogue.service import export_catalogue, open_catalogue
+
+        if fmt not in EXPORT_FORMATS:
+            fail(f"Unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.", 2)
+        if fmt == "xlsx" and out is None:
+            fail("--out is required for xlsx.", 2)
+        data = export_catalogue(open_catalogue(db), fmt)
+        if out is None:
+            stdout_write(data)
+        else:
+            out.write_bytes(data)
+            typer.echo(f"Wrote {out}")
+
+    @app.command("demo")
+    def demo(db: DbOption = None) -> None:
+        """Load the embedded demo catalogue when the database is empty."""
+        from catalogue.service import load_demo_if_empty, open_catalogue
+
+        summary = load_demo_if_empty(open_catalogue(db))
+        if summary is None:
+            typer.echo("The database already holds procedures; nothing loaded.")
+        else:
+            _print_summary(summary, False)

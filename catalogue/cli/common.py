@@ -1,0 +1,48 @@
+"""Options and helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from catalogue.errors import ImportFailed, ServiceError
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///file.db, postgresql://…); "
+        "default: $TTHC_DATABASE_URL, else an SQLite file in the user data folder.",
+    ),
+]
+AsOption = Annotated[str | None, typer.Option("--as", help="Acting user name.")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a message to stderr and exit with ``code``."""
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def report_import_failure(exc: ImportFailed) -> None:
+    """Print every problem of a failed import and exit 1."""
+    typer.echo(
+        f"Lỗi nhập dữ liệu / import failed: {len(exc.problems)} problem(s); nothing was written.",
+        err=True,
+    )
+    for p in exc.problems:
+        typer.echo(f"  - {p}", err=True)
+    raise typer.Exit(1)
+
+
+def handle_service_error(exc: ServiceError) -> None:
+    """Print a refused action and exit 1."""
+    fail(f"Lỗi / error: {exc}", 1)
+
+
+def stdout_write(data: bytes) -> None:
+    """Write bytes to stdout."""
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()

@@ -1,0 +1,253 @@
+"""All table models of the registry and the review workflow (SQLModel).
+
+Lists (levels, subjects, flags) and snapshots are JSON columns so that the same schema
+works on SQLite and PostgreSQL. Every child row keeps the raw source text it was parsed
+from. ``version`` columns detect concurrent edits (optimistic locking).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timezone-aware current time (stored as UTC)."""
+    return datetime.now(UTC)
+
+
+# Agency: a ministry, department or people's committee that issues or implements procedures.
+class Agency(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+
+
+# Procedure: one TTHC as published, identified for import by (code, levels, agency).
+class Procedure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    identity: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    code: str | None = Field(default=None, index=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    field: str | None = Field(default=None, index=True)
+    kind: str | None = None
+    levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    subjects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    issuing_agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    competent_agency: str | None = Field(default=None, sa_column=Column(Text))
+    authorised_agency: str | None = Field(default=None, sa_column=Column(Text))
+    coordinating_agency: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(default="active", index=True)
+    decision: str | None = None
+    source_url: str | None = Field(default=None, sa_column=Column(Text))
+    result: str | None = Field(default=None, sa_column=Column(Text))
+    conditions: str | None = Field(default=None, sa_column=Column(Text))
+    flags: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    replaced_by_id: int | None = Field(default=None, foreign_key="procedure.id")
+    content_hash: str = ""
+    revision: int = 1
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# Channel (cách thức thực hiện): direct / online / postal, with its deadline.
+class Channel(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    kind: str
+    deadline_value: float | None = None
+    deadline_unit: str = "unspecified"
+    deadline_raw: str | None = Field(default=None, sa_column=Column(Text))
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    raw: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# Fee (phí, lệ phí) charged on one channel; amount None when the text states none.
+class Fee(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    kind: str = "unspecified"
+    amount: float | None = None
+    currency: str = "VND"
+    free: bool = False
+    unit: str | None = None
+    raw: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# Document (thành phần hồ sơ) the applicant submits.
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    originals: int | None = None
+    copies: int | None = None
+    certified_copies: int | None = None
+    template: str | None = Field(default=None, sa_column=Column(Text))
+    case: str | None = Field(default=None, sa_column=Column(Text))
+    raw: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# Step (trình tự thực hiện) in order.
+class Step(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True, ondelete="CASCADE")
+    order: int = 0
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str | None = None
+
+
+# Legal basis (căn cứ pháp lý): document number and title.
+class LegalBasis(SQLModel, table=True):
+    __tablename__ = "legal_basis"
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    number: str | None = None
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    raw: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# Volume: yearly dossiers of one procedure (one-stop statistics).
+class Volume(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("procedure_id", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True, ondelete="CASCADE")
+    year: int
+    received: int | None = Field(default=None, sa_column=Column(BigInteger))
+    resolved_early: int | None = Field(default=None, sa_column=Column(BigInteger))
+    resolved_on_time: int | None = Field(default=None, sa_column=Column(BigInteger))
+    resolved_late: int | None = Field(default=None, sa_column=Column(BigInteger))
+    pending: int | None = Field(default=None, sa_column=Column(BigInteger))
+    online: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+
+# Revision: append-only history of a procedure's content (zlib-compressed JSON snapshot).
+class Revision(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("procedure_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    number: int
+    created_at: datetime = Field(default_factory=utcnow)
+    actor: str | None = None
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    content_hash: str = ""
+    changed_fields: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    snapshot: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# Audit log: who did what when, before → after; append-only, written in the same transaction.
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str | None = None
+    action: str
+    entity: str
+    entity_id: str | None = None
+    before: Any = Field(default=None, sa_column=Column(JSON))
+    after: Any = Field(default=None, sa_column=Column(JSON))
+
+
+# Costing sheet: a reviewer's (or estimated) compliance-cost sheet for one procedure.
+class CostingSheet(SQLModel, table=True):
+    __tablename__ = "costing_sheet"
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", unique=True)
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    estimated: bool = False
+    author: str | None = None
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# User: a person who signs in; role decides what the services allow.
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    full_name: str | None = None
+    role: str
+    password_hash: str
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Plan (phương án đơn giản hóa / kế hoạch rà soát): a yearly set of proposals.
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    year: int
+    agency_scope: str | None = Field(default=None, sa_column=Column(Text))
+    programme: str | None = None
+    status: str = "draft"
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    approved_at: datetime | None = None
+    approved_by: str | None = None
+    version: int = 1
+
+
+# Proposal: one keep / amend / abolish option for one procedure in a plan.
+class Proposal(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "procedure_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    action: str
+    option: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    content: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    legal_change: str | None = Field(default=None, sa_column=Column(Text))
+    replacement_procedure_id: int | None = Field(default=None, foreign_key="procedure.id")
+    status: str = "draft"
+    chair_comment: str | None = Field(default=None, sa_column=Column(Text))
+    cost_before: int | None = Field(default=None, sa_column=Column(BigInteger))
+    cost_after: int | None = Field(default=None, sa_column=Column(BigInteger))
+    savings: int | None = Field(default=None, sa_column=Column(BigInteger))
+    cut_rate: float | None = None
+    deadline_before: float | None = None
+    deadline_after: float | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+# Decision (Quyết định công bố): published once, immutable; corrections amend it.
+class Decision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    signed_on: date
+    signer: str
+    effective_on: date
+    plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    amends_decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    published_by: str | None = None
+    published_at: datetime = Field(default_factory=utcnow)
+
+
+# Decision item: one procedure in a decision's list, a frozen snapshot of what was published.
+class DecisionItem(SQLModel, table=True):
+    __tablename__ = "decision_item"
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    section: str
+    position: int
+    procedure_id: int | None = Field(default=None, foreign_key="procedure.id")
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
+    code: str | None = None
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    field: str | None = None
+    agency: str | None = Field(default=None, sa_column=Column(Text))
+    legal_basis: str | None = Field(default=None, sa_column=Column(Text))
