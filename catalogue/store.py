@@ -322,7 +322,9 @@ def store_records(
     created = list(zip(new_ids, new_records, strict=True))
     _write_children(conn, created)
 
+    previous: dict[int, ProcedureRecord] = {}
     if changed:
+        previous = load_records(conn, ids=[pid for pid, _, _, _ in changed], with_ids=True)
         _delete_children(conn, [pid for pid, _, _, _ in changed])
         for pid, rev, rec, chash in changed:
             row = _procedure_row(rec, agencies)
@@ -346,7 +348,6 @@ def store_records(
         for pid, rec in created
     ]
     if changed:
-        previous = load_records(conn, ids=[pid for pid, _, _, _ in changed], with_ids=True)
         for pid, rev, rec, chash in changed:
             old = previous.get(pid, {})
             fields = sorted(

@@ -81,4 +81,5 @@ def pg_engine(pg_server_url):
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request):
     """Each test using this runs on SQLite and on the real PostgreSQL server."""
-    return request.getfixturevalue(f"{request.param}_engine")
+    name = "pg_engine" if request.param == "postgres" else "sqlite_engine"
+    return request.getfixturevalue(name)
