@@ -251,3 +251,4 @@ class DecisionItem(SQLModel, table=True):
     field: str | None = None
     agency: str | None = Field(default=None, sa_column=Column(Text))
     legal_basis: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))  # ghi chú, e.g. replacement
