@@ -107,8 +107,23 @@ def parse_subjects(text: str | None) -> list[str]:
 
 
 _RESULT_BOILERPLATE = re.compile(r"Từ khóa|Chọn cơ quan thực hiện|Mô tảKhông có thông tin")
-# "Mã: KQ.G10.001197" glued to the next result's first word ("...001197Quyết định").
-_RESULT_CODE = re.compile(r"\s*Mã:\s*[A-Za-z0-9.\-_/]*?(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ]|$)")
+_RESULT_CODE_CHARS = re.compile(r"[A-Za-z0-9.\-_/]")
+
+
+def _drop_result_codes(text: str) -> list[str]:
+    """Split off "Mã: KQ.G10.001197" codes glued to the next result ("…001197Quyết định")."""
+    parts = []
+    while (found := text.find("Mã:")) >= 0:
+        parts.append(text[:found])
+        i = found + 3
+        while i < len(text) and text[i] == " ":
+            i += 1
+        while i < len(text) and _RESULT_CODE_CHARS.match(text[i]):
+            if text[i].isupper() and text[i + 1 : i + 2].islower():
+                break
+            i += 1
+        text = text[i:]
+    return [*parts, text]
 
 
 def parse_result(text: str | None) -> str | None:
@@ -123,7 +138,7 @@ def parse_result(text: str | None) -> str | None:
     cut = _RESULT_BOILERPLATE.search(cleaned)
     if cut:
         cleaned = cleaned[: cut.start()]
-    parts = [part.strip() for part in _RESULT_CODE.split(cleaned)]
+    parts = [part.strip() for part in _drop_result_codes(cleaned)]
     return clean_text("\n".join(part for part in parts if part))
 
 
