@@ -1,0 +1,28 @@
+"""Sign in with a username and password from the users table; sign out."""
+
+import streamlit as st
+
+from ui import state
+from ui.i18n import label, t
+from ui.widgets import run_service
+
+st.title(t("account.title"))
+
+if state.user() is not None:
+    st.success(t("account.signed_in_as", user=state.username(), role=label("role", state.role())))
+    if st.button(t("account.sign_out"), key="account_sign_out"):
+        st.session_state.pop("user", None)
+        st.rerun()
+else:
+    with st.form("account_form"):
+        name = st.text_input(t("account.username"), key="account_username")
+        password = st.text_input(t("account.password"), type="password", key="account_password")
+        submitted = st.form_submit_button(t("account.sign_in"))
+    if submitted:
+        ok, found = run_service(state.sign_in, name.strip(), password)
+        if ok and found is not None:
+            st.session_state["user"] = found
+            st.rerun()
+        elif ok:
+            st.error(t("account.failed"))
+    st.caption(t("account.demo_hint"))

@@ -1,0 +1,127 @@
+"""Small reusable widgets: the sidebar, figure cards, paging and safe service calls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from catalogue.errors import ImportFailed, ServiceError
+from ui import state
+from ui.i18n import LANGUAGES, label, lang, money, number, t
+
+log = logging.getLogger(__name__)
+
+
+def sidebar() -> None:
+    """Language toggle and who is signed in."""
+    with st.sidebar:
+        st.radio(
+            t("sidebar.language"),
+            LANGUAGES,
+            format_func=lambda code: t(f"language.{code}"),
+            horizontal=True,
+            key="lang",
+        )
+        if state.user() is None:
+            st.caption(t("sidebar.anonymous"))
+        else:
+            st.caption(
+                t("sidebar.signed_in", user=state.username(), role=label("role", state.role()))
+            )
+
+
+def require_role(*roles: str) -> bool:
+    """Show a message and return False unless the signed-in role is one of ``roles``."""
+    if state.role() in roles:
+        return True
+    st.info(t("common.not_allowed"))
+    return False
+
+
+def not_available(what: str) -> None:
+    """Say that a service this page needs has not been delivered yet."""
+    st.warning(t("common.not_available", what=what))
+
+
+def run_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """Call a service and turn its refusals into messages, never a traceback.
+
+    Returns (ok, result). Service errors show their (user-facing) message; anything
+    unexpected is logged and shown as a generic error.
+    """
+    try:
+        return True, func(*args, **kwargs)
+    except ImportFailed as exc:
+        problem_table(exc.problems)
+        return False, None
+    except ServiceError as exc:
+        st.error(str(exc))
+        return False, None
+    except Exception as exc:  # a page must never show a raw traceback
+        log.exception("service call failed")
+        st.error(t("common.unexpected", error=type(exc).__name__ + ": " + str(exc)))
+        return False, None
+
+
+def problem_table(problems: list) -> None:
+    """A validation report: one row per problem with file, line, field and message."""
+    st.error(t("data.problems", count=len(problems)))
+    rows = [
+        {
+            t("data.col.file"): p.file,
+            t("data.col.line"): p.line,
+            t("data.col.field"): p.field,
+            t("data.col.message"): p.message,
+        }
+        for p in problems
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def metric_row(items: list[tuple[str, str, str | None]]) -> None:
+    """A row of metrics: (label, value, caption under it)."""
+    for column, (name, value, caption) in zip(st.columns(len(items)), items, strict=True):
+        with column:
+            st.metric(name, value)
+            if caption:
+                st.caption(caption)
+
+
+def pager(total: int, *, key: str, page_size: int = 50) -> tuple[int, int]:
+    """Paging controls; returns the (start, stop) slice of the current page."""
+    pages = max(1, -(-total // page_size))
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = 1
+    page = st.number_input(
+        t("common.page", pages=pages), min_value=1, max_value=pages, step=1, key=key
+    )
+    start = (int(page) - 1) * page_size
+    return start, min(start + page_size, total)
+
+
+def language_code() -> str:
+    """The current language code, for services that format text themselves."""
+    return lang()
+
+
+def sheet_summary(procedure_id: int) -> None:
+    """The procedure's costing sheet (stored or estimated) with its baseline figures."""
+    result = state.costing(procedure_id)
+    if result is None:
+        not_available(t("detail.sheet_service"))
+        return
+    baseline = result.baseline
+    if result.sheet.estimated:
+        st.caption(t("detail.estimated"))
+    metric_row(
+        [
+            (t("cost.unit_cost"), money(baseline.unit_cost), None),
+            (t("cost.annual_cost"), money(baseline.annual_cost), None),
+            (t("cost.deadline"), number(baseline.deadline_days, 2), None),
+            (t("cost.documents"), number(baseline.documents), None),
+        ]
+    )
