@@ -54,7 +54,7 @@ def _count_accepted(body: str, match: re.Match[str]) -> bool:
     if any(len(n) > 1 and n.startswith("0") for n in re.findall(r"\d+", match.group(0))):
         return False
     after = body[match.end() : match.end() + 2]
-    if not after or after[0] in "\n\t-+*•(“\"" or after[0].isupper() or after[0].isdigit():
+    if not after or after[0] in '\n\t-+*•(“"' or after[0].isupper() or after[0].isdigit():
         return True
     return after[0].islower() and after[1:2] in (")", ".")
 
@@ -93,8 +93,11 @@ def _template_start(text: str) -> int:
         if not text[i].isspace()
         and (
             text[i - 1] in ";:.)]”"
-            or text[i - 1].islower() and text[i].isupper()
-            or text[i - 1].isupper() and text[i].isupper() and text[i + 1 : i + 2].islower()
+            or text[i - 1].islower()
+            and text[i].isupper()
+            or text[i - 1].isupper()
+            and text[i].isupper()
+            and text[i + 1 : i + 2].islower()
         )
     ]
     for point in glue_points:
@@ -238,7 +241,9 @@ def parse_steps(text: str | None) -> tuple[list[dict[str, Any]], list[Flag]]:
 # "NĐ-CP118/2014/NĐ-CP" after "CP". A number may also follow a year ("năm 202076/2025/QH15").
 _TOKEN = r"(?:[A-ZĐ]*QH\d{2}|[A-ZĐ]+(?:&[A-ZĐ]+)?(?:g(?![a-zà-ỹ]))?)"
 _SYMBOL = rf"{_TOKEN}(?:-{_TOKEN})*"
-_NUMBER_RE = re.compile(rf"(?:(?<![\d/])|(?<=QH\d\d)|(?<=[^\d/](?:19|20)\d\d))\d{{1,4}}/(?:\d{{4}}/)?{_SYMBOL}")
+_NUMBER_RE = re.compile(
+    rf"(?:(?<![\d/])|(?<=QH\d\d)|(?<=[^\d/](?:19|20)\d\d))\d{{1,4}}/(?:\d{{4}}/)?{_SYMBOL}"
+)
 
 
 def _number_end(text: str, match: re.Match[str]) -> int:

@@ -238,7 +238,8 @@ def _note_at(text: str) -> str:
 
 
 _NOTE_UNIT = re.compile(
-    r"\(\s*(?:đồng|đ|vnđ|usd)?\s*(/\s*[^\s()/;,.:]+(?: (?!đồng|vnđ|usd)[^\s()/;,.:\d]+){0,2})", re.IGNORECASE
+    r"\(\s*(?:đồng|đ|vnđ|usd)?\s*(/\s*[^\s()/;,.:]+(?: (?!đồng|vnđ|usd)[^\s()/;,.:\d]+){0,2})",
+    re.IGNORECASE,
 )
 
 
