@@ -211,6 +211,8 @@ def _read_arg(reader: Reader, kind: str, raw: Any, path: str) -> Any:
             reader.problem(path, f"must be one of {', '.join(CURRENCIES)}")
             return None
         return raw
+    if kind == "days":
+        return reader.number(raw, path, kind)
     return reader.figure(raw, path, kind)
 
 
