@@ -179,7 +179,8 @@ def _case_title(lead: str, several: bool, flags: list[Flag]) -> str | None:
 
 # "Bước 1:", "Bước 2.", "- Bước 3", "6.1.1. Bước 1 nộp hồ sơ" at the start of a line.
 _STEP_RE = re.compile(
-    r"(?:^|(?<=\n))[ \t]*(?:[-+*•][ \t]*|\d+(?:\.\d+)*\.?[ \t]*)?Bước[ \t]*(\d+)[ \t]*[:.\-–)]?[ \t]*",
+    r"(?:^|(?<=\n))[ \t]*(?:[-+*•][ \t]*|\d+(?:\.\d+)*\.?[ \t]*)?"
+    r"Bước[ \t]*(\d+)[ \t]*[:.\-–)]?[ \t]*",
     re.IGNORECASE,
 )
 # Actors named as the grammatical subject at the very start of a step.

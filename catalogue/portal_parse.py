@@ -147,7 +147,8 @@ def parse_result(text: str | None) -> str | None:
 _CURRENCY_WORDS = r"Việt Nam Đồng|VNĐ|VND|USD|đồng|Đồng"
 # An amount, an optional unit glued before the currency ("15000000/lần Đồng"), a currency.
 _FEE_RE = re.compile(
-    rf"(?P<sign>-\s*)?(?P<amount>\d[\d.,]*)\s*(?P<unit>/[^\s\d()/]+(?: (?!{_CURRENCY_WORDS})[^\s\d()/]+)?)?\s*"
+    rf"(?P<sign>-\s*)?(?P<amount>\d[\d.,]*)\s*"
+    rf"(?P<unit>/[^\s\d()/]+(?: (?!{_CURRENCY_WORDS})[^\s\d()/]+)?)?\s*"
     rf"(?P<currency>{_CURRENCY_WORDS})"
 )
 _FEE_START = re.compile(rf"Miễn phí|{NO_INFO}|-?\s*\d[\d.,]*\s*(?:/\S+\s*)?(?:{_CURRENCY_WORDS})")
