@@ -65,6 +65,8 @@ class Reader:
             if required:
                 self.problem(path, "missing")
             return None
+        if isinstance(raw, float):
+            raw = Decimal(repr(raw))  # a float from Python callers: its shortest decimal text
         if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
             self.problem(path, f"must be a number, got {raw!r}")
             return None
