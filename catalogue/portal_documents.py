@@ -243,19 +243,34 @@ def parse_steps(text: str | None) -> tuple[list[dict[str, Any]], list[Flag]]:
 _TOKEN = r"(?:[A-ZĐ]*QH\d{2}|[A-ZĐ]+(?:&[A-ZĐ]+)?(?:g(?![a-zà-ỹ]))?)"
 _SYMBOL = rf"{_TOKEN}(?:-{_TOKEN})*"
 _NUMBER_RE = re.compile(
-    rf"(?:(?<![\d/])|(?<=QH\d\d)|(?<=[^\d/](?:19|20)\d\d))\d{{1,4}}/(?:\d{{4}}/)?{_SYMBOL}"
+    rf"(?:(?<![\d/.])|(?<=QH\d\d)|(?<=[^\d/](?:19|20)\d\d))\d{{1,4}}(?:\.\d{{1,2}})?/"
+    rf"(?:\d{{4}}/)?{_SYMBOL}"
+)
+
+
+# Issuers that end a number's symbol; used to cut a symbol glued to an all-capital title
+# ("18/2026/NĐ-CPBAN HÀNH, …").
+_ISSUERS = frozenset(
+    "CP TTg BTC BTP BXD BNNMT BNNPTNT BGTVT BTNMT BYT BCT VPCP NHNN BCA BQP BLĐTBXH BKHĐT "
+    "BTTTT BNG BNV BGDĐT BVHTTDL BKHCN UBND HĐND BHXH CTN TANDTC VKSNDTC KTNN UBCKNN".split()
 )
 
 
 def _number_end(text: str, match: re.Match[str]) -> int:
-    """End of a document number, giving back the capital that starts the next title.
+    """End of a document number, giving back the capitals that start the next title.
 
     ``121/2025/NĐ-CPThông tư …``: the run ``CPT`` is followed by a lower-case letter, so
-    its last capital begins the next title.
+    its last capital begins the next title; ``NĐ-CPBAN HÀNH`` is cut after the longest
+    known issuer (``CP``).
     """
     end = match.end()
     if end < len(text) and text[end].islower() and text[end - 1].isupper():
         end -= 1
+    token = re.split(r"[-/]", text[match.start() : end])[-1]
+    if token not in _ISSUERS and not re.fullmatch(r"[A-ZĐ]*QH\d\d", token):
+        known = [len(token) - n for n in range(1, len(token)) if token[:n] in _ISSUERS]
+        if known:
+            end -= min(known)
     return end
 
 
