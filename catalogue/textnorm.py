@@ -1,0 +1,214 @@
+"""Vietnamese text normalisation for search, duplicate detection and matching.
+
+Two forms of a text are used:
+
+* :func:`fold` — the *comparison form*: Unicode NFC, lower case, accents removed with
+  đ → d, punctuation turned into spaces, spacing collapsed. Both spellings of a word
+  (``ủy``/``uỷ``, ``hòa``/``hoà``), precomposed (NFC) and decomposed (NFD) input, and
+  text typed without accents all fold to the same string.
+* :func:`normalise_name` — the comparison form of a procedure *name* with the
+  boilerplate that does not identify a procedure (level notes such as "(cấp huyện)",
+  "(thực hiện tại cấp xã)", "- cấp Trung ương", a leading "Thủ tục", a code in
+  brackets) separated out and kept as notes, and common abbreviations ("GCN",
+  "UBND", …) expanded, so that "GCN" and "giấy chứng nhận" compare equal.
+
+All functions are pure; nothing is computed at import time except constant tables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Abbreviations used in procedure names and by people typing them, in folded form.
+# Both sides of a comparison are expanded, so either spelling matches the other.
+ABBREVIATIONS: dict[str, str] = {
+    "gcn": "giay chung nhan",
+    "gcnqsdd": "giay chung nhan quyen su dung dat",
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "qsdd": "quyen su dung dat",
+    "gp": "giay phep",
+    "gpxd": "giay phep xay dung",
+    "cchn": "chung chi hanh nghe",
+    "dkkd": "dang ky kinh doanh",
+    "bhxh": "bao hiem xa hoi",
+    "bhyt": "bao hiem y te",
+    "bhtn": "bao hiem that nghiep",
+    "tw": "trung uong",
+    "tnhh": "trach nhiem huu han",
+    "mtv": "mot thanh vien",
+    "gtgt": "gia tri gia tang",
+    "tncn": "thu nhap ca nhan",
+    "tndn": "thu nhap doanh nghiep",
+    "kbnn": "kho bac nha nuoc",
+    "dn": "doanh nghiep",
+    "dncx": "doanh nghiep che xuat",
+    "tnld": "tai nan lao dong",
+    "tp": "thanh pho",
+    "tthc": "thu tuc hanh chinh",
+    "qd": "quyet dinh",
+    "vn": "viet nam",
+    "xnk": "xuat nhap khau",
+    "pccc": "phong chay chua chay",
+    "attp": "an toan thuc pham",
+    "cqt": "co quan thue",
+}
+
+# Level words as they appear in notes (folded), mapped to the registry's level codes.
+LEVEL_WORDS: dict[str, str] = {
+    "tw": "ministry",
+    "trung uong": "ministry",
+    "bo": "ministry",
+    "tinh": "province",
+    "huyen": "district",
+    "xa": "commune",
+}
+
+_LEVEL_ALT = r"(?:tw|trung uong|bo|tinh|huyen|xa)"
+_LEVEL_LIST = rf"cap\s+{_LEVEL_ALT}(?:\s*(?:,|va|hoac|/)\s*(?:cap\s+)?{_LEVEL_ALT})*"
+_CODE = r"\d\.\d{6}(?:\.[a-z0-9]+)?"
+# Boilerplate patterns, matched on the folded text (same length as the NFC original,
+# so each match also slices the original spelling out to keep it as a note).
+_NOTE_PATTERNS = (
+    # "(cấp huyện)", "(thực hiện tại cấp xã)", "(cấp Bộ, cấp tỉnh)", "( 1.010727 )"
+    re.compile(
+        rf"\(\s*(?:(?:thuc hien\s+)?(?:tai|o)\s+)?(?:{_LEVEL_LIST}|thuc hien\s+{_LEVEL_LIST}|{_CODE})"
+        r"\s*\)"
+    ),
+    # "... - cấp Trung ương" at the end
+    re.compile(rf"\s[-–]\s*{_LEVEL_LIST}\s*\.?\s*$"),
+    # "... thực hiện tại cấp huyện" at the end
+    re.compile(rf"[,;\-–]?\s*(?:thuc hien\s+)?tai\s+{_LEVEL_LIST}\s*\.?\s*$"),
+    # leading "Thủ tục"
+    re.compile(r"^\s*thu tuc\s+"),
+)
+_LEVEL_IN_NOTE = re.compile(rf"\b{_LEVEL_ALT}\b")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+class _FoldTable(dict):
+    """Per-character fold map filled on first use: one char in, one char out."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        base = base.lower().replace("đ", "d")
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", base) if not unicodedata.combining(c)
+        )
+        folded = base if len(base) == 1 else char.lower()[:1] or char
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable({ord("đ"): "d", ord("Đ"): "d"})
+
+
+def fold_chars(text: str) -> str:
+    """NFC, lower case and accents removed, character for character (length kept).
+
+    >>> fold_chars("Giấy Chứng Nhận (cấp huyện)")
+    'giay chung nhan (cap huyen)'
+    """
+    return unicodedata.normalize("NFC", text).translate(_FOLD)
+
+
+def fold(text: str | None) -> str:
+    """Comparison form: NFC, lower case, accents removed (đ → d), punctuation and spacing folded.
+
+    >>> fold("  Cấp lại Giấy phép—hoạt động  ĐO ĐẠC. ")
+    'cap lai giay phep hoat dong do dac'
+    >>> fold("Uỷ ban") == fold("Ủy ban") == fold("uy ban")
+    True
+    """
+    if not text:
+        return ""
+    return " ".join(_NON_WORD.sub(" ", fold_chars(text)).split())
+
+
+def expand_abbreviations(folded: str) -> str:
+    """Replace known abbreviations (folded tokens) by their folded expansion.
+
+    >>> expand_abbreviations("cap gcn cua ubnd")
+    'cap giay chung nhan cua uy ban nhan dan'
+    """
+    return " ".join(ABBREVIATIONS.get(tok, tok) for tok in folded.split())
+
+
+@dataclass(frozen=True)
+class NormalisedName:
+    """A procedure name split into its identifying core and its boilerplate notes.
+
+    ``core`` is in comparison form with abbreviations expanded; ``notes`` are the removed
+    parts in their original spelling (kept for display and for telling level variants apart).
+    """
+
+    core: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def note_levels(self) -> frozenset[str]:
+        """Level codes named in the notes ("(cấp tỉnh)" → {"province"})."""
+        found = set()
+        for note in self.notes:
+            text = fold(note)
+            text = re.sub(r"\btrung uong\b", "tw", text)
+            found.update(LEVEL_WORDS[m] for m in _LEVEL_IN_NOTE.findall(text))
+        return frozenset(found)
+
+    @property
+    def key(self) -> str:
+        """Core plus folded notes: equal only for names that differ in spelling alone."""
+        if not self.notes:
+            return self.core
+        return self.core + " | " + " ".join(fold(n) for n in self.notes)
+
+
+def normalise_name(name: str | None) -> NormalisedName:
+    """Split a procedure name into its comparison core and its boilerplate notes.
+
+    >>> normalise_name("Thủ tục cấp GCN (thực hiện tại cấp huyện)")
+    NormalisedName(core='cap giay chung nhan', notes=('Thủ tục', '(thực hiện tại cấp huyện)'))
+    >>> normalise_name("Cấp giấy phép môi trường (cấp Tỉnh) ( 1.010727 )").core
+    'cap giay phep moi truong'
+    """
+    if not name:
+        return NormalisedName("")
+    original = unicodedata.normalize("NFC", name).strip()
+    folded = fold_chars(original)
+    spans: list[tuple[int, int]] = []
+    for pattern in _NOTE_PATTERNS:
+        for match in pattern.finditer(folded):
+            spans.append(match.span())
+    spans.sort()
+    kept: list[str] = []
+    notes: list[str] = []
+    pos = 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        kept.append(folded[pos:start])
+        note = original[start:end].strip(" ,;-–.")
+        if note:
+            notes.append(note)
+        pos = end
+    kept.append(folded[pos:])
+    core = expand_abbreviations(" ".join(_NON_WORD.sub(" ", " ".join(kept)).split()))
+    if not core:
+        # A name that is nothing but boilerplate keeps its folded text as the core.
+        core = expand_abbreviations(fold(original))
+    return NormalisedName(core, tuple(notes))
+
+
+def normalise_query(text: str | None) -> str:
+    """Comparison form of a search query: folded, abbreviations expanded, boilerplate dropped."""
+    return normalise_name(text).core
+
+
+def sorted_tokens(core: str) -> str:
+    """Tokens in alphabetical order, so that word order does not matter to a plain ratio."""
+    return " ".join(sorted(core.split()))
