@@ -15,11 +15,9 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from catalogue import service as registry
-from catalogue.models import Agency, Procedure
 from catalogue.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -67,46 +65,54 @@ def data_changed() -> None:
     st.cache_data.clear()
 
 
-def _plain_frame(eng: Engine) -> pd.DataFrame:
-    """Procedure columns for listing, read straight from the tables (no search fields)."""
-    proc, agency = Procedure.__table__, Agency.__table__
-    query = select(
-        proc.c.id,
-        proc.c.code,
-        proc.c.name,
-        proc.c.field,
-        proc.c.levels,
-        proc.c.status,
-        agency.c.name.label("agency"),
-    ).select_from(proc.outerjoin(agency, proc.c.agency_id == agency.c.id))
-    with eng.connect() as conn:
-        return pd.DataFrame(conn.execute(query).mappings().all())
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _procedures(url: str, data_version: int) -> pd.DataFrame:
-    eng = _engine(url)
-    loader = service("catalogue.search", "load_search_frame")
-    frame = loader(eng) if loader is not None else _plain_frame(eng)
-    return frame.reset_index(drop=True)
+    from catalogue.search import load_search_frame
+
+    return load_search_frame(_engine(url)).reset_index(drop=True)
 
 
 def procedures() -> pd.DataFrame:
-    """One row per procedure (id, code, name, field, agency, levels, status, …)."""
+    """One row per procedure: id, code, name, field, agency, levels, status."""
     return _procedures(database_url(), version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _search_index(url: str, data_version: int) -> Any:
-    index_cls = service("catalogue.search", "SearchIndex")
-    if index_cls is None:
-        return None
-    return index_cls(_procedures(url, data_version))
+    from catalogue.search import SearchIndex
+
+    return SearchIndex.build(_procedures(url, data_version))
 
 
 def search_index() -> Any:
-    """The search index over :func:`procedures`, or None when search is not available yet."""
+    """The search index over :func:`procedures`, built once per data version."""
     return _search_index(database_url(), version())
+
+
+def search(query: str, filters: dict[str, list], limit: int = 1000) -> pd.DataFrame:
+    """Rows of :func:`procedures` matching ``query`` best first, with a ``score`` column.
+
+    Accents, typos and word order are ignored by the search service; ``filters`` maps
+    field / agency / levels / status to the accepted values.
+    """
+    hits = search_index().search(query, limit=limit, filters=filters)
+    by_id = procedures().set_index("id", drop=False)
+    rows = by_id.loc[[hit.id for hit in hits]].reset_index(drop=True)
+    return rows.assign(score=[hit.score for hit in hits])
+
+
+def filtered(filters: dict[str, list]) -> pd.DataFrame:
+    """Rows of :func:`procedures` whose field / agency / levels / status are accepted."""
+    rows = procedures()
+    for name, wanted in filters.items():
+        if not wanted:
+            continue
+        if name == "levels":
+            accepted = set(wanted)
+            rows = rows[[bool(accepted.intersection(levels)) for levels in rows["levels"]]]
+        else:
+            rows = rows[rows[name].isin(wanted)]
+    return rows
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -121,17 +127,6 @@ def frame(module: str, name: str, **kwargs: Any) -> Any:
     Returns None when that service does not exist yet.
     """
     return _frame(database_url(), version(), module, name, tuple(sorted(kwargs.items())))
-
-
-def search(query: str, limit: int = 500) -> pd.DataFrame:
-    """Rows of :func:`procedures` matching ``query``, best first (accents and typos ignored)."""
-    index = search_index()
-    hits = index.search(query, limit=limit)
-    if isinstance(hits, pd.DataFrame):
-        return hits
-    ids = [hit[0] if isinstance(hit, tuple) else getattr(hit, "id", hit) for hit in hits]
-    by_id = procedures().set_index("id", drop=False)
-    return by_id.loc[[i for i in ids if i in by_id.index]]
 
 
 def user() -> Any:
@@ -207,3 +202,31 @@ def sign_in(name: str, password: str) -> dict | None:
 def costing(procedure_id: int) -> Any:
     """The evaluated costing sheet of a procedure (stored, else estimated), or None."""
     return None
+
+
+@st.cache_resource(show_spinner=False)
+def parameters() -> Any:
+    """The dated cost-model parameters (``data/parameters/cost.yaml``)."""
+    from analysis.parameters import load_parameters
+
+    return load_parameters()
+
+
+def sheet_data(procedure_id: int) -> dict | None:
+    """Plain costing-sheet data of a procedure (stored, else estimated), or None."""
+    return None
+
+
+def evaluate(data: dict, changes: list[dict], *, reason: str, abolish_reason: str) -> Any:
+    """Evaluate the baseline against keep, abolish and (with changes) a custom amend option.
+
+    Raises :class:`analysis.errors.SheetError` listing every problem of the option.
+    """
+    from analysis.reference import evaluate_sheet
+    from analysis.sheet import parse_sheet
+
+    options = [{"id": "keep", "action": "keep"}]
+    if changes:
+        options.append({"id": "amend", "action": "amend", "reason": reason, "changes": changes})
+    options.append({"id": "abolish", "action": "abolish", "reason": abolish_reason})
+    return evaluate_sheet(parse_sheet({**data, "options": options}, params=parameters()))
