@@ -20,6 +20,7 @@ from catalogue.models import Procedure
 from catalogue.records import ProcedureRecord
 from catalogue.settings import load_settings
 from catalogue.store import ImportSummary, load_records, store_records
+from catalogue.validate import check_records
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,15 @@ def read_files(paths: Sequence[Path], reader: Reader) -> list[tuple[str, list]]:
     loaded = []
     for path in paths:
         try:
-            loaded.append((str(path), reader(Path(path))))
+            located = reader(Path(path))
         except ImportFailed as exc:
             problems.extend(exc.problems)
+            continue
+        # Every reader's output passes the same checks before anything is stored.
+        problems.extend(check_records(located, file=str(path)))
+        loaded.append((str(path), located))
     if problems:
-        raise ImportFailed(problems)
+        raise ImportFailed(list(dict.fromkeys(problems)))
     return loaded
 
 
