@@ -1,0 +1,161 @@
+"""Factory helpers for the workflow tests: users, procedures and a plan in a given state."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from catalogue import workflow as wf
+from catalogue.auth import hash_password
+from catalogue.db import session_scope
+from catalogue.models import Procedure, User
+from catalogue.store import store_records
+from tests.factories import make_record
+
+# One user per role; cheap scrypt cost so that tests stay fast (verify reads n from the hash).
+USERS = {"reviewer": "ruth", "chair": "chau", "analyst": "an", "admin": "adam"}
+PASSWORD = "mat-khau-123"
+FAST_HASH = hash_password(PASSWORD, n=16)
+
+AMEND_OPTION = {
+    "id": "giam-ho-so",
+    "action": "amend",
+    "changes": [
+        {
+            "type": "remove_document",
+            "document": "Bản sao giấy tờ tùy thân",
+            "reason": "Khai thác Cơ sở dữ liệu quốc gia về dân cư",
+            "legal_change": "Sửa đổi khoản 1 Điều 5 Thông tư 04/2020/TT-BTP",
+        },
+        {
+            "type": "set_deadline",
+            "days": 2,
+            "channel": "all",
+            "reason": "Rút ngắn thời hạn giải quyết",
+        },
+    ],
+}
+
+
+def make_users(session: Session) -> dict[str, str]:
+    """One active user per role; returns role → username."""
+    for role, name in USERS.items():
+        session.add(User(username=name, role=role, password_hash=FAST_HASH))
+    session.flush()
+    return dict(USERS)
+
+
+def make_procedures(session: Session, specs: list[dict[str, Any]]) -> list[int]:
+    """Store procedure records (``make_record`` overrides per spec); their ids in order."""
+    records = [make_record(**spec) for spec in specs]
+    store_records(session.connection(), records, source="test", actor="test")
+    ids = []
+    for rec in records:
+        found = session.exec(
+            select(Procedure).where(Procedure.code == rec["code"], Procedure.name == rec["name"])
+        ).one()
+        ids.append(found.id)
+    return ids
+
+
+DEFAULT_SPECS = [
+    {
+        "code": "1.000001",
+        "name": "Đăng ký khai sinh",
+        "documents": [
+            {"name": "Tờ khai đăng ký khai sinh", "originals": 1, "copies": 0,
+             "certified_copies": None, "template": None, "case": None, "raw": None},
+            {"name": "Bản sao giấy tờ tùy thân", "originals": 0, "copies": 1,
+             "certified_copies": None, "template": None, "case": None, "raw": None},
+        ],
+    },
+    {"code": "1.000002", "name": "Cấp phép =SUM(A1)", "field": "Xây dựng"},
+    {"code": "1.000003", "name": "Thủ tục giữ nguyên", "field": "Đất đai"},
+    {"code": "1.000004", "name": "Thủ tục bị thay thế", "field": "Hộ tịch"},
+    {"code": "1.000005", "name": "Thủ tục thay thế mới", "status": "draft"},
+    {"code": "1.000006", "name": "Thủ tục bị từ chối"},
+]  # fmt: skip
+
+
+def seed(engine) -> dict[str, Any]:
+    """Users and six procedures committed; returns role → name and the procedure ids."""
+    with session_scope(engine) as session:
+        users = make_users(session)
+        ids = make_procedures(session, DEFAULT_SPECS)
+    return {"users": users, "procedures": ids}
+
+
+def draft_plan(engine, world: dict[str, Any]) -> dict[str, int]:
+    """A draft plan with amend, abolish, keep, replace and a to-be-rejected proposal."""
+    rev = world["users"]["reviewer"]
+    p = world["procedures"]
+    out: dict[str, int] = {}
+    with session_scope(engine) as s:
+        plan = wf.create_plan(
+            session=s, actor=rev, name="Phương án 2026", year=2026, agency_scope="UBND tỉnh X",
+            programme="NQ66-2026",
+        )  # fmt: skip
+        out["plan"] = plan.id
+        out["amend"] = wf.add_proposal(
+            session=s, actor=rev, plan_id=plan.id, procedure_id=p[0], action="amend",
+            option=AMEND_OPTION, content="Bỏ bản sao giấy tờ tùy thân; thời hạn 2 ngày",
+            figures={"cost_before": 1_000_000, "cost_after": 400_000,
+                     "deadline_before": 5, "deadline_after": 2},
+        ).id  # fmt: skip
+        out["abolish"] = wf.add_proposal(
+            session=s, actor=rev, plan_id=plan.id, procedure_id=p[1], action="abolish",
+            option={"id": "bo", "action": "abolish", "reason": "Không còn cần thiết"},
+            reason="-Không còn cần thiết", legal_change="@Bãi bỏ Điều 7",
+            figures={"cost_before": 2_345_678, "cost_after": 0},
+        ).id  # fmt: skip
+        out["keep"] = wf.add_proposal(
+            session=s, actor=rev, plan_id=plan.id, procedure_id=p[2], action="keep",
+            figures={"cost_before": 500_000, "cost_after": 500_000},
+        ).id  # fmt: skip
+        out["replace"] = wf.add_proposal(
+            session=s, actor=rev, plan_id=plan.id, procedure_id=p[3], action="replace",
+            reason="Hợp nhất", replacement_procedure_id=p[4],
+            figures={"cost_before": 300_000, "cost_after": 100_000},
+        ).id  # fmt: skip
+        out["reject"] = wf.add_proposal(
+            session=s, actor=rev, plan_id=plan.id, procedure_id=p[5], action="abolish",
+            reason="Đề xuất chưa thuyết phục", figures={"cost_before": 10, "cost_after": 0},
+        ).id  # fmt: skip
+    return out
+
+
+def published_plan(engine, world: dict[str, Any]) -> dict[str, int]:
+    """The draft plan taken through submission, decisions, a return, approval and publication."""
+    ids = draft_plan(engine, world)
+    rev, chair = world["users"]["reviewer"], world["users"]["chair"]
+    with session_scope(engine) as s:
+        wf.submit_plan(session=s, actor=rev, plan_id=ids["plan"])
+    with session_scope(engine) as s:
+        for key in ("abolish", "keep", "replace"):
+            wf.decide_proposal(session=s, actor=chair, proposal_id=ids[key], verdict="approve")
+        wf.decide_proposal(
+            session=s, actor=chair, proposal_id=ids["reject"], verdict="reject", comment="Chưa đủ"
+        )
+        wf.decide_proposal(
+            session=s, actor=chair, proposal_id=ids["amend"], verdict="return", comment="Bổ sung"
+        )
+    with session_scope(engine) as s:
+        version = s.get(wf.Proposal, ids["amend"]).version
+        wf.edit_proposal(
+            session=s, actor=rev, proposal_id=ids["amend"], expected_version=version,
+            updates={"reason": "Đã bổ sung lý do theo ý kiến"},
+        )  # fmt: skip
+        wf.submit_plan(session=s, actor=rev, plan_id=ids["plan"])
+    with session_scope(engine) as s:
+        wf.decide_proposal(session=s, actor=chair, proposal_id=ids["amend"], verdict="approve")
+        wf.approve_plan(session=s, actor=chair, plan_id=ids["plan"])
+    with session_scope(engine) as s:
+        decision = wf.publish_decision(
+            session=s, actor=chair, plan_id=ids["plan"], number="123/QĐ-UBND",
+            signed_on=date(2026, 12, 30), signer="Nguyễn Văn A",
+            effective_on=date(2026, 12, 31),
+        )  # fmt: skip
+        ids["decision"] = decision.id
+    return ids
