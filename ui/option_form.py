@@ -132,3 +132,24 @@ def change_list(changes: list[dict]) -> None:
     if right.button(t("change.clear"), key="change_clear"):
         changes.clear()
         st.rerun()
+
+
+def _plain(value: object) -> object:
+    """JSON-ready copy: Decimals become int (whole) or float, containers are copied."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def option_data(action: str, changes: list[dict], reason: str | None) -> dict:
+    """The proposal's option as the cost model reads it: ``{id, action, reason, changes}``."""
+    option: dict = {"id": action, "action": action}
+    if reason:
+        option["reason"] = reason
+    if changes:
+        option["changes"] = _plain(changes)
+    return option

@@ -41,11 +41,12 @@ def service(module: str, name: str | None = None) -> Any:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
+    from catalogue.demo_users import ensure_demo_users
+
     engine = registry.open_catalogue(url)
-    registry.load_demo_if_empty(engine)
-    seed_users = service("catalogue.demo_users", "ensure_demo_users")
-    if seed_users is not None:
-        seed_users(engine)
+    if registry.load_demo_if_empty(engine) is not None:
+        # A fresh demo database gets one account per role (credentials in the README).
+        ensure_demo_users(engine)
     return engine
 
 
@@ -212,9 +213,44 @@ def parameters() -> Any:
     return load_parameters()
 
 
+def _from_json(value: Any) -> Any:
+    """Sheet data read back from a JSON column: exact decimals and a real date again."""
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        out = {k: _from_json(v) for k, v in value.items()}
+        if isinstance(out.get("date"), str):
+            out["date"] = date.fromisoformat(out["date"])
+        return out
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
 def sheet_data(procedure_id: int) -> dict | None:
-    """Plain costing-sheet data of a procedure (stored, else estimated), or None."""
-    return None
+    """Plain costing-sheet data of a procedure (stored, else estimated), or None.
+
+    A reviewer's stored sheet wins; otherwise the cost model estimates one from the
+    registry record and the parameters (flagged ``estimated``).
+    """
+    from sqlmodel import Session, select
+
+    from catalogue.models import CostingSheet
+
+    with Session(engine()) as session:
+        stored = session.exec(
+            select(CostingSheet).where(CostingSheet.procedure_id == int(procedure_id))
+        ).first()
+        if stored is not None:
+            return _from_json(stored.content)
+    estimate = service("analysis.estimate", "estimate_sheet")
+    rec = record(procedure_id)
+    if estimate is None or rec is None:
+        return None
+    return estimate(rec, params=parameters())
 
 
 def evaluate(data: dict, changes: list[dict], *, reason: str, abolish_reason: str) -> Any:
@@ -230,3 +266,29 @@ def evaluate(data: dict, changes: list[dict], *, reason: str, abolish_reason: st
         options.append({"id": "amend", "action": "amend", "reason": reason, "changes": changes})
     options.append({"id": "abolish", "action": "abolish", "reason": abolish_reason})
     return evaluate_sheet(parse_sheet({**data, "options": options}, params=parameters()))
+
+
+def workflow(name: str, /, **kwargs: Any) -> Any:
+    """Call ``catalogue.workflow.<name>`` as the signed-in user, in one transaction.
+
+    The service checks the role and raises ServiceError / PermissionDenied with a
+    message for the user; reads return frames, actions the changed row.
+    """
+    from catalogue import workflow as services
+    from catalogue.db import session_scope
+
+    with session_scope(engine()) as session:
+        return getattr(services, name)(session=session, actor=username(), **kwargs)
+
+
+def programmes() -> list[str]:
+    """Programme codes that plans count towards (from the targets service when present)."""
+    listed = service("analysis.targets", "programme_codes")
+    if listed is not None:
+        return list(listed())
+    return ["NQ68", "NQ66-2025", "NQ66-2026"]
+
+
+def decision_export(decision_id: int, fmt: str) -> bytes | None:
+    """The decision's list as Excel (``xlsx``) or its Word draft (``docx``), as bytes."""
+    return None

@@ -17,7 +17,7 @@ else:
     with st.form("account_form"):
         name = st.text_input(t("account.username"), key="account_username")
         password = st.text_input(t("account.password"), type="password", key="account_password")
-        submitted = st.form_submit_button(t("account.sign_in"))
+        submitted = st.form_submit_button(t("account.sign_in"), key="account_submit")
     if submitted:
         ok, found = run_service(state.sign_in, name.strip(), password)
         if ok and found is not None:

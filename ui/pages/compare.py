@@ -26,6 +26,7 @@ with st.expander(t("compare.build"), expanded=not custom["changes"]):
     added = change_form(data)
     if added is not None and widgets.evaluated(data, [*custom["changes"], added]) is not None:
         custom["changes"].append(added)
+        st.session_state["compare_action"] = "amend"
 change_list(custom["changes"])
 
 result = widgets.evaluated(data, custom["changes"])
@@ -35,4 +36,4 @@ if custom["changes"]:
     widgets.option_metrics(result, "amend")
 widgets.comparison_table(result)
 widgets.comparison_charts(result)
-widgets.add_to_plan(rec, result, custom["changes"])
+widgets.add_to_plan(rec, pid, result, custom["changes"])

@@ -1,7 +1,25 @@
-"""Placeholder while the page is being built."""
+"""Published decisions with their procedure lists, and downloads of the Excel and Word exports."""
 
 import streamlit as st
 
-from ui.i18n import t
+from ui import state, widgets
+from ui.i18n import day, t
 
-st.title(t("nav.decisions"))
+st.title(t("decisions.title"))
+ok, decisions = widgets.run_service(state.workflow, "decisions_frame")
+if not ok:
+    st.stop()
+if decisions.empty:
+    st.info(t("decisions.none"))
+    st.stop()
+widgets.decisions_table(decisions)
+names = {
+    int(r.id): f"{r.number} — {day(r.signed_on)} — {r.title or ''}" for r in decisions.itertuples()
+}
+decision_id = st.selectbox(
+    t("decisions.pick"), list(names), format_func=names.get, key="decisions_pick"
+)
+ok, items = widgets.run_service(state.workflow, "decision_items_frame", decision_id=decision_id)
+if ok:
+    widgets.decision_items(items)
+widgets.decision_downloads(decision_id, decisions.set_index("id").loc[decision_id, "number"])

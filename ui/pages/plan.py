@@ -1,7 +1,49 @@
-"""Placeholder while the page is being built."""
+"""Plan builder: create a plan, see its proposals with their figures, withdraw, submit."""
+
+from datetime import date
 
 import streamlit as st
 
+from ui import state, widgets
 from ui.i18n import t
 
-st.title(t("nav.plan"))
+st.title(t("plan.title"))
+if not widgets.require_role("reviewer", "admin"):
+    st.stop()
+ok, plans = widgets.run_service(state.workflow, "plans_frame")
+if not ok:
+    st.stop()
+widgets.plans_table(plans)
+
+if state.role() == "reviewer":
+    with st.form("plan_new", clear_on_submit=True):
+        st.markdown(f"**{t('plan.new')}**")
+        name = st.text_input(t("plan.name"), key="plan_name")
+        year = st.number_input(t("plan.year"), 2000, 2100, date.today().year, key="plan_year")
+        programme = st.selectbox(t("plan.programme"), state.programmes(), key="plan_programme")
+        scope = st.text_input(t("plan.scope"), key="plan_scope")
+        created = st.form_submit_button(t("plan.create"), key="plan_create")
+    if created:
+        ok, _ = widgets.run_service(
+            state.workflow,
+            "create_plan",
+            name=name,
+            year=int(year),
+            programme=programme,
+            agency_scope=scope or None,
+        )
+        if ok:
+            state.data_changed()
+            st.rerun()
+
+if plans.empty:
+    st.stop()
+plan_id = widgets.pick_plan(plans, key="plan_pick")
+widgets.plan_proposals(plan_id)
+plan = plans.set_index("id").loc[plan_id]
+if state.role() == "reviewer" and plan["status"] in ("draft", "submitted"):
+    if st.button(t("plan.submit"), key="plan_submit", type="primary"):
+        ok, _ = widgets.run_service(state.workflow, "submit_plan", plan_id=plan_id)
+        if ok:
+            state.data_changed()
+            st.success(t("plan.submitted"))

@@ -1,7 +1,81 @@
-"""Placeholder while the page is being built."""
+"""Approval queue (chair): decide each proposal with the money at stake, approve, publish."""
+
+from datetime import date
 
 import streamlit as st
 
+from ui import state, widgets
 from ui.i18n import t
 
-st.title(t("nav.queue"))
+st.title(t("queue.title"))
+if not widgets.require_role("chair"):
+    st.stop()
+ok, queue = widgets.run_service(state.workflow, "approval_queue")
+if ok and queue.empty:
+    st.info(t("queue.empty"))
+elif ok:
+    widgets.proposal_totals(queue)
+    widgets.proposals_table(queue)
+    names = {int(r.id): f"#{r.id} {r.code or '—'} {r.name}" for r in queue.itertuples()}
+    with st.form("queue_decide", clear_on_submit=True):
+        chosen = st.selectbox(t("queue.pick"), list(names), format_func=names.get, key="queue_pick")
+        verdict = st.radio(
+            t("queue.verdict"),
+            ["approve", "reject", "return"],
+            format_func=lambda v: t(f"queue.verdicts.{v}"),
+            horizontal=True,
+            key="queue_verdict",
+        )
+        comment = st.text_input(t("queue.comment"), key="queue_comment")
+        decided = st.form_submit_button(t("queue.decide"), key="queue_decide_button")
+    if decided:
+        ok, _ = widgets.run_service(
+            state.workflow, "decide_proposal", proposal_id=chosen, verdict=verdict, comment=comment
+        )
+        if ok:
+            state.data_changed()
+            st.rerun()
+
+plans_ok, plans = widgets.run_service(state.workflow, "plans_frame")
+if not plans_ok:
+    st.stop()
+submitted = plans[plans["status"] == "submitted"]
+if not submitted.empty:
+    st.subheader(t("queue.approve_plan"))
+    plan_id = widgets.pick_plan(submitted, key="queue_plan")
+    if st.button(t("queue.approve"), key="queue_approve", type="primary"):
+        ok, _ = widgets.run_service(state.workflow, "approve_plan", plan_id=plan_id)
+        if ok:
+            state.data_changed()
+            st.rerun()
+
+approved = plans[plans["status"] == "approved"]
+if not approved.empty:
+    st.subheader(t("queue.publish"))
+    plan_id = widgets.pick_plan(approved, key="queue_publish_plan")
+    with st.form("queue_publish_form"):
+        number = st.text_input(t("queue.number"), placeholder="123/QĐ-UBND", key="queue_number")
+        signer = st.text_input(t("queue.signer"), key="queue_signer")
+        signed_on = st.date_input(
+            t("queue.signed_on"), date.today(), format="DD/MM/YYYY", key="queue_signed_on"
+        )
+        effective_on = st.date_input(
+            t("queue.effective_on"), date.today(), format="DD/MM/YYYY", key="queue_effective_on"
+        )
+        published = st.form_submit_button(
+            t("queue.publish_button"), type="primary", key="queue_publish_button"
+        )
+    if published:
+        ok, decision = widgets.run_service(
+            state.workflow,
+            "publish_decision",
+            plan_id=plan_id,
+            number=number,
+            signer=signer,
+            signed_on=signed_on,
+            effective_on=effective_on,
+        )
+        if ok:
+            state.data_changed()
+            st.success(t("queue.published", number=decision.number))
+            st.page_link("ui/pages/decisions.py", label=t("nav.decisions"), icon="📜")
