@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 def parse_portal_record(rec: dict[str, Any]) -> ProcedureRecord:
     """One portal JSON object → a canonical procedure record (see :mod:`catalogue.records`).
 
-    Never raises on content: what cannot be read is kept raw in ``flags``.
+    Never raises on content: what cannot be read is kept raw in ``flags``. Text is
+    normalised to Unicode NFC first (some portal text is decomposed).
 
     >>> record = parse_portal_record({"ma_thu_tuc": "1.0", "ten_thu_tuc": "Cấp phép",
     ...                               "cap_thuc_hien": "Cấp tỉnh, Cấp xã",
@@ -90,6 +92,8 @@ def parse_portal_record(rec: dict[str, Any]) -> ProcedureRecord:
     >>> record["code"], record["levels"], record["conditions"]
     ('1.0', ['province', 'commune'], None)
     """
+    # Some portal text is decomposed (NFD); parse and keep the canonical NFC form.
+    rec = {k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in rec.items()}
     record = empty_record()
     for portal_field, key in TEXT_FIELDS.items():
         record[key] = clean_text(rec.get(portal_field))
@@ -154,7 +158,8 @@ def _parse_line(name: str, number: int, raw_line: bytes) -> tuple[ProcedureRecor
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        what = "truncated line" if exc.pos >= len(text.rstrip()) else "invalid JSON"
+        ended = exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip())
+        what = "truncated line" if ended else "invalid JSON"
         return None, [Problem(name, number, None, f"{what}: {exc.msg} (column {exc.colno})")]
     if not isinstance(obj, dict):
         return None, [Problem(name, number, None, "a line must hold one JSON object")]
@@ -235,7 +240,8 @@ def read_portal_excel(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
         record = empty_record()
         for column, key in zip(EXCEL_HEADER, EXCEL_KEYS, strict=True):
             cell = row[columns[column]] if columns[column] < len(row) else None
-            record[key] = clean_text(str(cell)) if cell is not None else None
+            text = unicodedata.normalize("NFC", str(cell)) if cell is not None else None
+            record[key] = clean_text(text)
         for column, key in (("Mã số", "code"), ("Tên", "name")):
             if record[key] is None:
                 problems.append(Problem(name, number, column, "required cell is empty"))

@@ -73,6 +73,10 @@ def _split_template(text: str) -> tuple[str, str | None]:
             rest = rest[:start]
             continue
         start = _template_start(rest[: match.start()])
+        if start is None:
+            if not templates:
+                return text, None  # name and file name cannot be told apart: keep it whole
+            break
         templates.insert(0, rest[start:])
         rest = rest[:start]
         break
@@ -81,29 +85,30 @@ def _split_template(text: str) -> tuple[str, str | None]:
     return rest, "; ".join(t.strip() for t in templates)
 
 
-def _template_start(text: str) -> int:
+def _template_start(text: str) -> int | None:
     """Where a template file name begins inside ``name`` + ``file name`` glued together.
 
     First choice: the earliest glue point (no space) followed by a template word;
-    otherwise the last glue point; otherwise the whole text is the file name.
+    otherwise the last glue point; None when the text shows no glue point at all.
     """
-    glue_points = [
-        i
-        for i in range(1, len(text))
-        if not text[i].isspace()
-        and (
-            text[i - 1] in ";:.)]”"
-            or text[i - 1].islower()
-            and text[i].isupper()
-            or text[i - 1].isupper()
-            and text[i].isupper()
-            and text[i + 1 : i + 2].islower()
-        )
-    ]
+    glue_points = [i for i in range(1, len(text)) if _is_glue(text, i)]
     for point in glue_points:
         if _TEMPLATE_WORDS.match(text, point):
             return point
-    return glue_points[-1] if glue_points else 0
+    return glue_points[-1] if glue_points else None
+
+
+def _is_glue(text: str, i: int) -> bool:
+    """Two cells meet at ``i``: punctuation, a small letter or a digit directly before a
+    capital, or an acronym directly before a capitalised word ("NĐ-CPMẫu")."""
+    before, here = text[i - 1], text[i]
+    if here.isspace():
+        return False
+    if before in ";:.)]”":
+        return True
+    if here.isupper() and (before.islower() or before.isdigit()):
+        return True
+    return before.isupper() and here.isupper() and text[i + 1 : i + 2].islower()
 
 
 def _document(row: str, count: re.Match[str] | None, case: str | None) -> dict[str, Any]:
@@ -243,7 +248,7 @@ def parse_steps(text: str | None) -> tuple[list[dict[str, Any]], list[Flag]]:
 _TOKEN = r"(?:[A-ZĐ]*QH\d{2}|[A-ZĐ]+(?:&[A-ZĐ]+)?(?:g(?![a-zà-ỹ]))?)"
 _SYMBOL = rf"{_TOKEN}(?:-{_TOKEN})*"
 _NUMBER_RE = re.compile(
-    rf"(?:(?<![\d/.])|(?<=QH\d\d)|(?<=[^\d/](?:19|20)\d\d))\d{{1,4}}(?:\.\d{{1,2}})?/"
+    rf"(?:(?<![\d/])(?<!\d\.)|(?<=QH\d\d)|(?<=[^\d/](?:19|20)\d\d))\d{{1,4}}(?:\.\d{{1,2}})?/"
     rf"(?:\d{{4}}/)?{_SYMBOL}"
 )
 
@@ -264,13 +269,14 @@ def _number_end(text: str, match: re.Match[str]) -> int:
     known issuer (``CP``).
     """
     end = match.end()
+    token = re.split(r"[-/]", text[match.start() : end])[-1]
+    if token in _ISSUERS or re.fullmatch(r"[A-ZĐ]*QH\d\d", token):
+        return end
+    known = [n for n in range(1, len(token)) if token[:n] in _ISSUERS]
+    if known:
+        return end - (len(token) - max(known))
     if end < len(text) and text[end].islower() and text[end - 1].isupper():
         end -= 1
-    token = re.split(r"[-/]", text[match.start() : end])[-1]
-    if token not in _ISSUERS and not re.fullmatch(r"[A-ZĐ]*QH\d\d", token):
-        known = [len(token) - n for n in range(1, len(token)) if token[:n] in _ISSUERS]
-        if known:
-            end -= min(known)
     return end
 
 
