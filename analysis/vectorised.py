@@ -233,7 +233,11 @@ def evaluate_frames(
         * variants["frequency_e6"].to_numpy(np.int64).astype(object)
         * variants["population"].to_numpy(np.int64).astype(object)
     )
-    annual_cost = _round_div(annual_e15, 10**15).astype(np.int64)
+    annual_cost = _round_div(annual_e15, 10**15)
+    if len(annual_cost) and max(annual_cost) > _INT64_LIMIT:
+        worst = variants["procedure_id"].iloc[int(np.argmax(annual_cost))]
+        raise ValueError(f"annual cost of procedure {worst!r} exceeds 9,2 × 10¹⁸ đồng; check its figures")
+    annual_cost = annual_cost.astype(np.int64)
 
     # deadline: Σ share × days ÷ Σ share over channels with a deadline and a share > 0
     num = np.zeros(n, dtype=np.int64)
