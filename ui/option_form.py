@@ -7,6 +7,7 @@ this module only turns widgets into the plain change data a costing sheet accept
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,8 @@ _PICK = {
     ("remove_activity", "name"): "activities",
     ("add_activity", "document"): "documents",
 }
+# Inputs that start from the sheet's current figure.
+_CURRENT = {("set_frequency", "value"): "frequency", ("set_population", "value"): "population"}
 _STEP = {"frequency": 1.0, "count": 1, "days": 1.0, "money": 10000, "hours": 0.5}
 
 
@@ -35,16 +38,16 @@ def _decimal(value: float | int, kind: str) -> Decimal | int:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places)).normalize()
 
 
-def _names(data: dict, what: str) -> list[str]:
-    return [item["name"] for item in data.get(what) or [] if isinstance(item, dict)]
+def _names(sheet: Any, what: str) -> list[str]:
+    return [item.name for item in getattr(sheet, what)]
 
 
-def _argument(data: dict, kind_name: str, field: str, kind: str, required: bool):
+def _argument(sheet: Any, kind_name: str, field: str, kind: str, required: bool):
     key = f"change_{kind_name}_{field}"
     text = t(f"change.field.{field}")
     pick = _PICK.get((kind_name, field))
     if pick is not None:
-        names = _names(data, pick)
+        names = _names(sheet, pick)
         if not required:
             names = ["", *names]
         return st.selectbox(text, names, key=key) or None
@@ -62,7 +65,7 @@ def _argument(data: dict, kind_name: str, field: str, kind: str, required: bool)
         )
         return chosen or None
     if kind == "shares":
-        current = data.get("channels") or {}
+        current = sheet.channels
         shares = {}
         for column, channel in zip(st.columns(len(CHANNEL_CODES)), CHANNEL_CODES, strict=True):
             with column:
@@ -77,11 +80,13 @@ def _argument(data: dict, kind_name: str, field: str, kind: str, required: bool)
                 )
         return {c: _decimal(v, "share") for c, v in shares.items() if v > 0}
     step = _STEP.get(kind, 1.0)
-    value = st.number_input(text, min_value=type(step)(0), step=step, key=key)
+    current = _CURRENT.get((kind_name, field))
+    start = type(step)(getattr(sheet, current).value) if current else type(step)(0)
+    value = st.number_input(text, min_value=type(step)(0), value=start, step=step, key=key)
     return _decimal(value, kind)
 
 
-def change_form(data: dict) -> dict | None:
+def change_form(sheet: Any) -> dict | None:
     """Controls for one change; returns the change data when the user adds it."""
     kind_name = st.selectbox(
         t("change.type"),
@@ -91,7 +96,7 @@ def change_form(data: dict) -> dict | None:
     )
     change: dict = {"type": kind_name}
     for field, (kind, required) in CHANGE_TYPES[kind_name].fields.items():
-        value = _argument(data, kind_name, field, kind, required)
+        value = _argument(sheet, kind_name, field, kind, required)
         if value is not None:
             change[field] = value
     change["reason"] = st.text_input(t("change.reason"), key="change_reason").strip()

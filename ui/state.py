@@ -200,11 +200,6 @@ def sign_in(name: str, password: str) -> dict | None:
         return {"username": found.username, "role": found.role, "full_name": found.full_name}
 
 
-def costing(procedure_id: int) -> Any:
-    """The evaluated costing sheet of a procedure (stored, else estimated), or None."""
-    return None
-
-
 @st.cache_resource(show_spinner=False)
 def parameters() -> Any:
     """The dated cost-model parameters (``data/parameters/cost.yaml``)."""
@@ -230,42 +225,65 @@ def _from_json(value: Any) -> Any:
     return value
 
 
-def sheet_data(procedure_id: int) -> dict | None:
-    """Plain costing-sheet data of a procedure (stored, else estimated), or None.
+def sheet(procedure_id: int) -> Any:
+    """The costing sheet of a procedure: the reviewer's stored one, else an estimate.
 
-    A reviewer's stored sheet wins; otherwise the cost model estimates one from the
-    registry record and the parameters (flagged ``estimated``).
+    The estimate is derived by the cost model from the registry record and the
+    parameters, and flagged ``estimated``. None when the procedure does not exist.
+    Raises :class:`analysis.errors.SheetError` when a stored sheet is invalid.
     """
     from sqlmodel import Session, select
 
+    from analysis.estimate import estimate_sheet
+    from analysis.sheet import parse_sheet
     from catalogue.models import CostingSheet
 
     with Session(engine()) as session:
         stored = session.exec(
             select(CostingSheet).where(CostingSheet.procedure_id == int(procedure_id))
         ).first()
-        if stored is not None:
-            return _from_json(stored.content)
-    estimate = service("analysis.estimate", "estimate_sheet")
+        content = None if stored is None else _from_json(stored.content)
+    if content is not None:
+        content.pop("options", None)
+        return parse_sheet(content, params=parameters(), file=f"costing_sheet[{procedure_id}]")
     rec = record(procedure_id)
-    if estimate is None or rec is None:
-        return None
-    return estimate(rec, params=parameters())
+    return None if rec is None else estimate_sheet(rec, parameters())
 
 
-def evaluate(data: dict, changes: list[dict], *, reason: str, abolish_reason: str) -> Any:
+def evaluate(baseline: Any, changes: list[dict], *, reason: str, abolish_reason: str) -> Any:
     """Evaluate the baseline against keep, abolish and (with changes) a custom amend option.
 
-    Raises :class:`analysis.errors.SheetError` listing every problem of the option.
+    Changes are plain change data (``{type, reason, legal_change, ...}``) read by the cost
+    model; an invalid one raises :class:`analysis.errors.SheetError` and nothing is applied.
     """
-    from analysis.reference import evaluate_sheet
-    from analysis.sheet import parse_sheet
+    from dataclasses import replace
 
-    options = [{"id": "keep", "action": "keep"}]
-    if changes:
-        options.append({"id": "amend", "action": "amend", "reason": reason, "changes": changes})
-    options.append({"id": "abolish", "action": "abolish", "reason": abolish_reason})
-    return evaluate_sheet(parse_sheet({**data, "options": options}, params=parameters()))
+    from analysis.changes import check_option, parse_change
+    from analysis.errors import SheetError
+    from analysis.model import Option
+    from analysis.reading import Reader
+    from analysis.reference import evaluate_sheet
+
+    reader = Reader()
+    parsed = [parse_change(raw, f"changes[{i}]", reader) for i, raw in enumerate(changes)]
+    if reader.problems:
+        raise SheetError(baseline.source_file, reader.problems)
+    options = [Option("keep", "keep")]
+    if parsed:
+        options.append(Option("amend", "amend", tuple(parsed), reason=reason))
+    options.append(Option("abolish", "abolish", reason=abolish_reason))
+    problems = [p for option in options for p in check_option(baseline, option)]
+    if problems:
+        raise SheetError(baseline.source_file, problems)
+    return evaluate_sheet(replace(baseline, options=tuple(options)))
+
+
+def costing(procedure_id: int) -> Any:
+    """The evaluated costing sheet of a procedure (baseline, keep and abolish), or None."""
+    baseline = sheet(procedure_id)
+    if baseline is None:
+        return None
+    return evaluate(baseline, [], reason="", abolish_reason="abolish")
 
 
 def workflow(name: str, /, **kwargs: Any) -> Any:
@@ -289,6 +307,57 @@ def programmes() -> list[str]:
     return ["NQ68", "NQ66-2025", "NQ66-2026"]
 
 
-def decision_export(decision_id: int, fmt: str) -> bytes | None:
+def decision_export(decision_id: int, fmt: str) -> bytes:
     """The decision's list as Excel (``xlsx``) or its Word draft (``docx``), as bytes."""
-    return None
+    from catalogue.db import session_scope
+    from catalogue.exports import export_decision
+
+    with session_scope(engine()) as session:
+        return export_decision(session=session, actor=username(), decision_id=decision_id, fmt=fmt)
+
+
+def import_upload(name: str, payload: bytes, *, portal: bool) -> Any:
+    """Import one uploaded file (own formats, or the national portal's) in one transaction.
+
+    Problems are reported against the uploaded file's name; ImportFailed lists them all
+    and nothing is written.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from catalogue.errors import ImportFailed, Problem
+
+    safe = Path(name).name or "upload"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / safe
+        path.write_bytes(payload)
+        try:
+            if portal:
+                return registry.import_portal_files(engine(), [path], actor=username())
+            return registry.import_files(engine(), [path], actor=username())
+        except ImportFailed as exc:
+            raise ImportFailed(
+                [Problem(safe, p.line, p.field, p.message) for p in exc.problems]
+            ) from None
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _flags(url: str, data_version: int) -> pd.DataFrame:
+    from sqlalchemy import select
+
+    from catalogue.models import Procedure
+
+    proc = Procedure.__table__
+    with _engine(url).connect() as conn:
+        rows = conn.execute(select(proc.c.id, proc.c.code, proc.c.name, proc.c.flags)).all()
+    flat = [
+        {"id": pid, "code": code, "name": name, **flag}
+        for pid, code, name, flags in rows
+        for flag in flags or []
+    ]
+    return pd.DataFrame(flat, columns=["id", "code", "name", "kind", "field", "message", "raw"])
+
+
+def flags() -> pd.DataFrame:
+    """Values the importers could not parse (kept raw and flagged), one row per flag."""
+    return _flags(database_url(), version())

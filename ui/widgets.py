@@ -109,22 +109,67 @@ def language_code() -> str:
     return lang()
 
 
+def baseline_sheet(procedure_id: int) -> Any:
+    """The procedure's costing sheet, saying when it is an estimate; None after a message."""
+    from analysis.errors import ParameterError, SheetError
+
+    try:
+        sheet = state.sheet(procedure_id)
+    except (SheetError, ParameterError) as exc:
+        st.error(t("detail.sheet_invalid"))
+        st.code(str(exc))
+        return None
+    if sheet is None:
+        st.info(t("detail.none"))
+        return None
+    if sheet.estimated:
+        st.caption(t("detail.estimated"))
+    st.caption(t("detail.parameters", parameters=sheet.parameters or "—", date=day(sheet.date)))
+    return sheet
+
+
 def sheet_summary(procedure_id: int) -> None:
     """The procedure's costing sheet (stored or estimated) with its baseline figures."""
-    result = state.costing(procedure_id)
-    if result is None:
-        not_available(t("detail.sheet_service"))
+    sheet = baseline_sheet(procedure_id)
+    if sheet is None:
         return
-    baseline = result.baseline
-    if result.sheet.estimated:
-        st.caption(t("detail.estimated"))
+    result = state.evaluate(sheet, [], reason="", abolish_reason=t("compare.abolish_reason"))
+    base = result.baseline
     metric_row(
         [
-            (t("cost.unit_cost"), money(baseline.unit_cost), None),
-            (t("cost.annual_cost"), money(baseline.annual_cost), None),
-            (t("cost.deadline"), number(baseline.deadline_days, 2), None),
-            (t("cost.documents"), number(baseline.documents), None),
+            (t("cost.unit_cost"), money(base.unit_cost), None),
+            (t("cost.annual_cost"), money(base.annual_cost), None),
+            (t("cost.deadline"), number(base.deadline_days, 2), None),
+            (t("cost.documents"), number(base.documents), None),
         ]
+    )
+    st.caption(
+        t(
+            "detail.sheet_inputs",
+            population=number(sheet.population.value),
+            frequency=number(sheet.frequency.value, 2),
+            rate=money(sheet.hourly_rate.value),
+        )
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("detail.col.activity"): a.name,
+                    t("change.field.hours"): number(a.hours.value, 2),
+                    t("change.field.people"): number(a.people.value),
+                    t("change.field.out_of_pocket"): money(a.out_of_pocket.value),
+                    t("change.field.channels"): ", ".join(
+                        label("channel", c) for c in a.channels or ()
+                    )
+                    or t("detail.all_channels"),
+                    t("detail.col.estimated"): "✓" if a.hours.estimated else "",
+                }
+                for a in sheet.activities
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
     )
 
 
@@ -235,13 +280,13 @@ def comparison_charts(result: Any) -> None:
             )
 
 
-def evaluated(data: dict, changes: list[dict]) -> Any:
+def evaluated(baseline: Any, changes: list[dict]) -> Any:
     """The evaluated options, or None after listing every problem of the sheet or option."""
     from analysis.errors import SheetError
 
     try:
         return state.evaluate(
-            data,
+            baseline,
             changes,
             reason=t("compare.amend_reason"),
             abolish_reason=t("compare.abolish_reason"),
@@ -431,10 +476,6 @@ def decision_items(items: pd.DataFrame) -> None:
 
 def decision_downloads(decision_id: int, number: str) -> None:
     """Download buttons for the decision's Excel list and Word draft."""
-    exports = state.service("catalogue.exports")
-    if exports is None:
-        not_available(t("decisions.export_service"))
-        return
     stem = number.replace("/", "-")
     left, right = st.columns(2)
     for column, fmt, mime in (
@@ -442,7 +483,7 @@ def decision_downloads(decision_id: int, number: str) -> None:
         (right, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ):
         ok, payload = run_service(state.decision_export, decision_id, fmt)
-        if ok and payload is not None:
+        if ok:
             column.download_button(
                 t(f"decisions.download_{fmt}"),
                 payload,

@@ -14,22 +14,21 @@ if rec is None:
     st.page_link("ui/pages/catalogue.py", label=t("nav.catalogue"), icon="🔎")
     st.stop()
 st.subheader(f"{rec['code'] or '—'} · {rec['name']}")
-data = state.sheet_data(pid)
-if data is None:
-    widgets.not_available(t("detail.sheet_service"))
+baseline = widgets.baseline_sheet(pid)
+if baseline is None:
     st.stop()
 
 custom = st.session_state.setdefault("compare_option", {"procedure_id": pid, "changes": []})
 if custom["procedure_id"] != pid:
     custom.update(procedure_id=pid, changes=[])
 with st.expander(t("compare.build"), expanded=not custom["changes"]):
-    added = change_form(data)
-    if added is not None and widgets.evaluated(data, [*custom["changes"], added]) is not None:
+    added = change_form(baseline)
+    if added is not None and widgets.evaluated(baseline, [*custom["changes"], added]) is not None:
         custom["changes"].append(added)
         st.session_state["compare_action"] = "amend"
 change_list(custom["changes"])
 
-result = widgets.evaluated(data, custom["changes"])
+result = widgets.evaluated(baseline, custom["changes"])
 if result is None:
     st.stop()
 if custom["changes"]:

@@ -1,0 +1,43 @@
+"""Small helpers for driving the dashboard with AppTest."""
+
+from __future__ import annotations
+
+PASSWORDS = {
+    "reviewer": "reviewer-demo",
+    "chair": "chair-demo-1",
+    "analyst": "analyst-demo",
+    "admin": "admin-demo-1",
+}
+
+
+def no_exception(at) -> None:
+    """Fail with the page's traceback when a script raised."""
+    assert not at.exception, "\n".join(e.message + "\n" + "".join(e.stack_trace) for e in at.exception)
+
+
+def sign_in(at, username: str):
+    """Sign in through the form as one of the demo users."""
+    at.switch_page("ui/pages/account.py").run()
+    at.text_input(key="account_username").input(username)
+    at.text_input(key="account_password").input(PASSWORDS[username])
+    at.button(key="account_submit").click().run()
+    no_exception(at)
+    assert at.session_state["user"]["username"] == username
+    return at
+
+
+def open_page(at, page: str):
+    """Switch to ``ui/pages/<page>.py`` and run it without exception."""
+    at.switch_page(f"ui/pages/{page}.py").run()
+    no_exception(at)
+    return at
+
+
+def texts(at) -> str:
+    """Every text the page shows (markdown, captions, metrics, alerts), for assertions."""
+    parts = []
+    for kind in ("title", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    parts += [d.value.to_string() for d in at.dataframe]
+    return "\n".join(parts)
