@@ -15,7 +15,7 @@ members (name, field, agency, levels, fees, deadlines, documents).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +30,7 @@ from catalogue.textnorm import fold
 log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 90.0
-WORD_PENALTY = 8.0
+WORD_PENALTY = 10.0
 
 
 @dataclass
@@ -103,10 +103,13 @@ def unexplained_words(a: str, b: str) -> int:
     >>> unexplained_words("cap lai giay phep", "cap giay phpe")
     1
     """
-    ta, tb = set(a.split()), set(b.split())
+    ta, tb = Counter(a.split()), Counter(b.split())
     count = 0
-    for mine, theirs in ((ta - tb, tb), (tb - ta, ta)):
-        for tok in mine:
+    # Multisets: "cấp lại … lái xe" has one more "lai" than "cấp … lái xe".
+    only_a, only_b = ta - tb, tb - ta
+    # A mistyped word of one name stands for a word the other name has and it lacks.
+    for mine, theirs in ((only_a, list(only_b)), (only_b, list(only_a))):
+        for tok in mine.elements():
             allowed = 1 if len(tok) < 6 else 2
             near = process.extractOne(tok, theirs, scorer=OSA.distance, score_cutoff=allowed)
             if near is None:

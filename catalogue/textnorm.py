@@ -74,8 +74,8 @@ _CODE = r"\d\.\d{6}(?:\.[a-z0-9]+)?"
 _NOTE_PATTERNS = (
     # "(cấp huyện)", "(thực hiện tại cấp xã)", "(cấp Bộ, cấp tỉnh)", "( 1.010727 )"
     re.compile(
-        rf"\(\s*(?:(?:thuc hien\s+)?(?:tai|o)\s+)?(?:{_LEVEL_LIST}|thuc hien\s+{_LEVEL_LIST}|{_CODE})"
-        r"\s*\)"
+        r"\(\s*(?:(?:thuc hien\s+)?(?:tai|o)\s+)?"
+        rf"(?:{_LEVEL_LIST}|thuc hien\s+{_LEVEL_LIST}|{_CODE})\s*\)"
     ),
     # "... - cấp Trung ương" at the end
     re.compile(rf"\s[-–]\s*{_LEVEL_LIST}\s*\.?\s*$"),
