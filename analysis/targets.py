@@ -1,0 +1,146 @@
+"""National simplification programmes and progress of approved plans against their targets.
+
+Programmes are data (``data/parameters/programmes.yaml``): NQ 68/NQ-CP (2020-2025,
+−20 % compliance cost against the rules in force on 31/05/2020), NQ 66/NQ-CP with Công
+điện 144/CĐ-TTg (−30 % time and cost in 2025 against 2024) and NQ 66/NQ-CP for 2026
+(−50 % time and cost against 2024, counting 2025 and 2026 plans).
+
+Progress of a programme: the adopted options of counted plans tagged with the
+programme's ``plan_tag`` and taking effect in its years (one per procedure: the latest),
+against the baseline of the whole evaluated catalogue (cost: Σ baseline annual cost;
+time: Σ baseline deadline days). The caller evaluates the catalogue as it stood at the
+programme's baseline, or passes ``baselines`` explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.aggregate import cut_rate_column
+from analysis.errors import ParameterError
+from analysis.yamlio import YamlSyntaxError, load_yaml
+
+__all__ = ["DEFAULT_PROGRAMMES", "Programme", "load_programmes", "programme_progress"]
+
+DEFAULT_PROGRAMMES = Path(__file__).resolve().parents[1] / "data" / "parameters" / "programmes.yaml"
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme: its plan tag, years counted, baseline and target cut rates (%)."""
+
+    code: str
+    name: str
+    legal_basis: str
+    plan_tag: str
+    first_year: int
+    last_year: int
+    baseline_kind: str  # rules_in_force | year
+    baseline_date: date | None
+    baseline_year: int | None
+    cost_cut_rate: float | None
+    time_cut_rate: float | None
+
+
+def load_programmes(path: str | Path | None = None) -> list[Programme]:
+    """Read the programmes file; :class:`ParameterError` names the file and key on a problem."""
+    file = Path(path) if path is not None else DEFAULT_PROGRAMMES
+    try:
+        data = load_yaml(file)
+    except (OSError, YamlSyntaxError) as exc:
+        raise ParameterError(f"{file}: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("programmes"), list):
+        raise ParameterError(f"{file}: programmes: missing list")
+    result = []
+    for i, raw in enumerate(data["programmes"]):
+        where = f"{file}: programmes[{i}]"
+        try:
+            baseline, targets = raw["baseline"], raw.get("targets") or {}
+            kind = baseline["kind"]
+            if kind not in ("rules_in_force", "year"):
+                raise ParameterError(f"{where}.baseline.kind: must be rules_in_force or year")
+            cost, time = targets.get("cost_cut_rate"), targets.get("time_cut_rate")
+            result.append(
+                Programme(
+                    code=str(raw["code"]),
+                    name=str(raw["name"]),
+                    legal_basis=str(raw["legal_basis"]),
+                    plan_tag=str(raw["plan_tag"]),
+                    first_year=int(raw["first_year"]),
+                    last_year=int(raw["last_year"]),
+                    baseline_kind=kind,
+                    baseline_date=baseline.get("date"),
+                    baseline_year=baseline.get("year"),
+                    cost_cut_rate=float(cost) if cost is not None else None,
+                    time_cut_rate=float(time) if time is not None else None,
+                )
+            )
+        except (KeyError, TypeError) as exc:
+            raise ParameterError(f"{where}: missing or malformed key {exc}") from exc
+    return result
+
+
+def programme_progress(
+    adopted: pd.DataFrame,
+    baseline_annual_cost: int,
+    baseline_deadline_days: float,
+    programmes: list[Programme],
+    *,
+    baselines: Mapping[str, tuple[int, float]] | None = None,
+) -> pd.DataFrame:
+    """One row per programme: savings and time saved so far against baseline and target.
+
+    ``adopted`` comes from :func:`analysis.aggregate.adopted_options`; the two baseline
+    totals apply to every programme unless ``baselines`` gives ``{code: (cost, days)}``.
+    Columns: programme, name, legal_basis, procedures, baseline_annual_cost, savings,
+    cut_rate, target_cut_rate, cost_gap (target − achieved, percentage points), cost_met,
+    baseline_deadline_days, deadline_saved_days, time_cut_rate, target_time_cut_rate,
+    time_gap, time_met.
+    """
+    rows = []
+    for programme in programmes:
+        cost_base, days_base = (baselines or {}).get(
+            programme.code, (baseline_annual_cost, baseline_deadline_days)
+        )
+        chosen = adopted[
+            (adopted["programme"] == programme.plan_tag)
+            & adopted["year"].between(programme.first_year, programme.last_year)
+        ]
+        # one adopted option per procedure: the latest plan counts, earlier ones are superseded
+        chosen = chosen.sort_values(["year", "plan_id"]).drop_duplicates("procedure_id", keep="last")
+        savings = int(chosen["savings"].sum())
+        saved_days = float(chosen["deadline_saved_days"].sum())
+        rows.append(
+            {
+                "programme": programme.code,
+                "name": programme.name,
+                "legal_basis": programme.legal_basis,
+                "procedures": len(chosen),
+                "baseline_annual_cost": int(cost_base),
+                "savings": savings,
+                "target_cut_rate": programme.cost_cut_rate,
+                "baseline_deadline_days": float(days_base),
+                "deadline_saved_days": round(saved_days, 2),
+                "time_cut_rate": round(saved_days / days_base * 100, 2) if days_base else 0.0,
+                "target_time_cut_rate": programme.time_cut_rate,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["cut_rate"] = cut_rate_column(frame["savings"], frame["baseline_annual_cost"])
+    for kind, achieved, target in (("cost", "cut_rate", "target_cut_rate"),
+                                   ("time", "time_cut_rate", "target_time_cut_rate")):  # fmt: skip
+        has = frame[target].notna()
+        frame[f"{kind}_gap"] = np.where(has, (frame[target] - frame[achieved]).round(2), np.nan)
+        frame[f"{kind}_met"] = np.where(has, frame[achieved] >= frame[target], pd.NA)
+    order = ["programme", "name", "legal_basis", "procedures", "baseline_annual_cost", "savings",
+             "cut_rate", "target_cut_rate", "cost_gap", "cost_met", "baseline_deadline_days",
+             "deadline_saved_days", "time_cut_rate", "target_time_cut_rate", "time_gap", "time_met"]  # fmt: skip
+    return frame[order]
