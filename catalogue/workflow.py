@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from catalogue.audit import jsonable, write_audit
@@ -465,7 +466,15 @@ def add_proposal(
         plan_id=plan.id, procedure_id=procedure_id, created_by=actor, updated_by=actor, **values
     )
     session.add(proposal)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # Someone added a proposal for the same procedure at the same moment.
+        raise ConcurrentEdit(
+            f"Người khác vừa thêm đề xuất cho thủ tục {procedure.code or procedure.id} vào "
+            "phương án này (someone else just added a proposal for this procedure)",
+            yours=jsonable(values),
+        ) from exc
     write_audit(
         session=session,
         actor=actor,

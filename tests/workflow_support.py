@@ -71,7 +71,7 @@ DEFAULT_SPECS = [
              "certified_copies": None, "template": None, "case": None, "raw": None},
         ],
     },
-    {"code": "1.000002", "name": "Cấp phép =SUM(A1)", "field": "Xây dựng"},
+    {"code": "1.000002", "name": "+Cấp phép xây dựng", "field": "Xây dựng"},
     {"code": "1.000003", "name": "Thủ tục giữ nguyên", "field": "Đất đai"},
     {"code": "1.000004", "name": "Thủ tục bị thay thế", "field": "Hộ tịch"},
     {"code": "1.000005", "name": "Thủ tục thay thế mới", "status": "draft"},
