@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from catalogue.search import SearchIndex
+from catalogue.search import SearchIndex, plain
 from catalogue.textnorm import fold, normalise_name
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def match_names(
                         continue
                     seen.add(code)
                     cands.append(
-                        Candidate(code, frame_names.iat[row], round(score, 1), ids.iat[row])
+                        Candidate(code, frame_names.iat[row], round(score, 1), plain(ids.iat[row]))
                     )
                 if len(cands) >= top_k:
                     break

@@ -390,7 +390,7 @@ class SearchIndex:
                     continue
                 hits.append(
                     SearchHit(
-                        frame.at[row, "id"],
+                        plain(frame.at[row, "id"]),
                         round(float(scores[i]), 1),
                         frame.at[row, "name"],
                         _none_if_na(frame.at[row, "code"]),
@@ -454,7 +454,10 @@ class SearchIndex:
             score = 100.0 if codes.iat[row] == query else 90.0
             hits.append(
                 SearchHit(
-                    self.frame.at[row, "id"], score, self.frame.at[row, "name"], codes.iat[row]
+                    plain(self.frame.at[row, "id"]),
+                    score,
+                    self.frame.at[row, "name"],
+                    codes.iat[row],
                 )
             )
         hits.sort(key=lambda h: -h.score)
@@ -464,7 +467,12 @@ class SearchIndex:
 def _none_if_na(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return value
+    return plain(value)
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python value (JSON-ready); anything else unchanged."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def search_catalogue(

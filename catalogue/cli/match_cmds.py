@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
         hits = search_catalogue(open_catalogue(db), query, limit=limit)
         if as_json:
-            typer.echo(json.dumps([_hit_dict(h) for h in hits], ensure_ascii=False))
+            typer.echo(json.dumps([h._asdict() for h in hits], ensure_ascii=False))
             return
         if not hits:
             typer.echo("Không tìm thấy / no match.")
@@ -118,9 +118,3 @@ def register(app: typer.Typer) -> None:
                 typer.echo(line)
         if write_back is not None:
             typer.echo(f"Đã ghi / written: {write_back}", err=True)
-
-
-def _hit_dict(hit) -> dict:
-    data = hit._asdict()
-    data["id"] = data["id"].item() if hasattr(data["id"], "item") else data["id"]
-    return data
