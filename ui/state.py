@@ -361,3 +361,51 @@ def _flags(url: str, data_version: int) -> pd.DataFrame:
 def flags() -> pd.DataFrame:
     """Values the importers could not parse (kept raw and flagged), one row per flag."""
     return _flags(database_url(), version())
+
+
+def savings() -> pd.DataFrame:
+    """Approved proposals of published plans (what analysts may count), for the user."""
+    return workflow("approved_savings_frame")
+
+
+def savings_by(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Cost before / after and savings summed by ``dimension`` (year, agency, field,
+    programme), with the cut rate of each group and a running (cumulative) savings total."""
+    from catalogue.workflow import cut_rate
+
+    grouped = (
+        frame.assign(**{dimension: frame[dimension].fillna("—").astype(str)})
+        .groupby(dimension, as_index=False)[["cost_before", "cost_after", "savings"]]
+        .sum()
+        .sort_values(dimension)
+    )
+    grouped["cut_rate"] = [
+        cut_rate(int(s), int(b))
+        for s, b in zip(grouped["savings"], grouped["cost_before"], strict=True)
+    ]
+    grouped["cumulative"] = grouped["savings"].cumsum()
+    return grouped.reset_index(drop=True)
+
+
+def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook with one sheet per frame; text cells that could run as formulas
+    (starting with = + - @) are neutralised."""
+    import io
+
+    from catalogue.formats import neutralise
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, sheet_frame in sheets.items():
+            safe = sheet_frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+def chart_image(spec: dict, fmt: str) -> bytes:
+    """A Vega-Lite chart rendered to PNG or SVG with vl-convert (no browser needed)."""
+    import vl_convert as vlc
+
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec).encode("utf-8")
+    return vlc.vegalite_to_png(spec, scale=2)

@@ -491,3 +491,86 @@ def decision_downloads(decision_id: int, number: str) -> None:
                 mime=mime,
                 key=f"decisions_download_{fmt}",
             )
+
+
+def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
+    """Bars of savings per group and the cumulative line; returns the Altair chart."""
+    import altair as alt
+
+    data = grouped.assign(
+        savings_ty=grouped["savings"] / 1e9,
+        cumulative_ty=grouped["cumulative"] / 1e9,
+        savings_text=grouped["savings"].map(money),
+        cumulative_text=grouped["cumulative"].map(money),
+        rate_text=grouped["cut_rate"].map(percent),
+    )
+    x = alt.X(f"{dimension}:N", sort=None, title=t(f"savings.dimension.{dimension}"))
+    tooltip = [
+        alt.Tooltip(f"{dimension}:N", title=t(f"savings.dimension.{dimension}")),
+        alt.Tooltip("savings_text:N", title=t("plan.col.savings")),
+        alt.Tooltip("rate_text:N", title=t("plan.col.cut_rate")),
+        alt.Tooltip("cumulative_text:N", title=t("savings.cumulative")),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(x=x, y=alt.Y("savings_ty:Q", title=t("savings.axis")), tooltip=tooltip)
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, color="#d62728")
+        .encode(x=x, y="cumulative_ty:Q", tooltip=tooltip)
+    )
+    chart = (bars + line).properties(title=t("savings.chart_title"), width=600, height=320)
+    st.altair_chart(chart, width="stretch")
+    return chart
+
+
+def savings_table(grouped: pd.DataFrame, dimension: str) -> None:
+    """Savings per group with cost before and after, cut rate and the running total."""
+    view = pd.DataFrame(
+        {
+            t(f"savings.dimension.{dimension}"): grouped[dimension],
+            t("plan.col.before"): grouped["cost_before"].map(money),
+            t("plan.col.after"): grouped["cost_after"].map(money),
+            t("plan.col.savings"): grouped["savings"].map(money),
+            t("plan.col.cut_rate"): grouped["cut_rate"].map(percent),
+            t("savings.cumulative"): grouped["cumulative"].map(money),
+        }
+    )
+    st.dataframe(view, hide_index=True, width="stretch")
+
+
+def targets_progress(frame: pd.DataFrame) -> None:
+    """Cumulative savings of each programme against its national target."""
+    st.subheader(t("savings.targets"))
+    progress = state.service("analysis.targets", "target_progress")
+    if progress is None:
+        not_available(t("savings.targets_service"))
+        return
+    ok, table = run_service(progress, frame, params=state.parameters())
+    if ok:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def savings_downloads(frame: pd.DataFrame, grouped: pd.DataFrame, chart: Any, dimension: str):
+    """Download the savings tables as Excel and the chart as PNG and SVG."""
+    left, middle, right = st.columns(3)
+    left.download_button(
+        t("savings.download_xlsx"),
+        state.excel_bytes({dimension: grouped, "proposals": frame}),
+        file_name=f"tiet-kiem-{dimension}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="savings_download_xlsx",
+    )
+    spec = chart.to_dict()
+    for column, fmt, mime in ((middle, "png", "image/png"), (right, "svg", "image/svg+xml")):
+        ok, image = run_service(state.chart_image, spec, fmt)
+        if ok:
+            column.download_button(
+                t(f"savings.download_{fmt}"),
+                image,
+                file_name=f"tiet-kiem-{dimension}.{fmt}",
+                mime=mime,
+                key=f"savings_download_{fmt}",
+            )
