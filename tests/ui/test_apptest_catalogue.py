@@ -48,7 +48,9 @@ def test_filters_and_paging(app):
 def test_open_detail_from_the_catalogue(app):
     at = open_page(app.run(), "catalogue")
     at.text_input(key="catalogue_query").input("dang ky khai sinh").run()
-    first_id = at.selectbox(key="catalogue_pick").options and at.selectbox(key="catalogue_pick").value
+    first_id = (
+        at.selectbox(key="catalogue_pick").options and at.selectbox(key="catalogue_pick").value
+    )
     at.button(key="catalogue_open").click().run()
     assert at.session_state["procedure_id"] == first_id
     at = open_page(at, "detail")

@@ -12,7 +12,9 @@ PASSWORDS = {
 
 def no_exception(at) -> None:
     """Fail with the page's traceback when a script raised."""
-    assert not at.exception, "\n".join(e.message + "\n" + "".join(e.stack_trace) for e in at.exception)
+    assert not at.exception, "\n".join(
+        e.message + "\n" + "".join(e.stack_trace) for e in at.exception
+    )
 
 
 def sign_in(at, username: str):
@@ -36,7 +38,16 @@ def open_page(at, page: str):
 def texts(at) -> str:
     """Every text the page shows (markdown, captions, metrics, alerts), for assertions."""
     parts = []
-    for kind in ("title", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
+    for kind in (
+        "title",
+        "subheader",
+        "markdown",
+        "caption",
+        "success",
+        "info",
+        "warning",
+        "error",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     parts += [d.value.to_string() for d in at.dataframe]

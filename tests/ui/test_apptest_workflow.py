@@ -1,0 +1,106 @@
+"""Compare, plan, approval queue, decisions and savings pages: the whole journey in AppTest."""
+
+import pytest
+from ui_helpers import no_exception, open_page, sign_in, texts
+
+
+def _compare_tax_sheet(at, procedure_id):
+    at.session_state["procedure_id"] = procedure_id
+    at = open_page(at, "compare")
+    at.selectbox(key="change_type").select("set_frequency").run()
+    at.number_input(key="change_set_frequency_value").set_value(4.0)
+    at.text_input(key="change_reason").input("Kê khai theo quý thay vì theo tháng")
+    at.button(key="change_add").click().run()
+    no_exception(at)
+    return at
+
+
+def test_compare_reproduces_the_published_case(app, sheet_procedure_id):
+    at = sign_in(app.run(), "reviewer")
+    at = _compare_tax_sheet(at, sheet_procedure_id)
+    shown = texts(at)
+    assert "975.000.000.000 đ (975 tỷ đồng)" in shown  # baseline, next to every figure
+    assert "650.000.000.000 đ (650 tỷ đồng)" in shown  # savings
+    assert "66,67 %" in shown
+    assert "Hiện trạng: 975.000.000.000 đ (975 tỷ đồng)" in shown
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_invalid_change_is_reported_not_raised(app, sheet_procedure_id):
+    at = sign_in(app.run(), "reviewer")
+    at.session_state["procedure_id"] = sheet_procedure_id
+    at = open_page(at, "compare")
+    at.selectbox(key="change_type").select("set_channels").run()
+    at.number_input(key="change_set_channels_value_direct").set_value(0.5)
+    at.number_input(key="change_set_channels_value_online").set_value(0.2)
+    at.text_input(key="change_reason").input("Sai tỷ lệ")
+    at.button(key="change_add").click().run()
+    no_exception(at)
+    assert at.error and "không hợp lệ" in at.error[0].value
+    assert at.session_state["compare_option"]["changes"] == []
+
+
+def test_change_without_reason_is_refused(app, sheet_procedure_id):
+    at = sign_in(app.run(), "reviewer")
+    at.session_state["procedure_id"] = sheet_procedure_id
+    at = open_page(at, "compare")
+    at.button(key="change_add").click().run()
+    no_exception(at)
+    assert "Cần ghi lý do" in texts(at)
+
+
+def test_estimated_sheet_for_a_procedure_without_one(app):
+    at = open_page(app.run(), "catalogue")
+    at.button(key="catalogue_open").click().run()
+    at = open_page(at, "detail")
+    assert "ước tính" in texts(at).lower()
+
+
+def test_journey_plan_approve_publish_report(app, sheet_procedure_id):
+    at = sign_in(app.run(), "reviewer")
+    at = open_page(at, "plan")
+    at.text_input(key="plan_name").input("Phương án đơn giản hóa 2026")
+    at.button(key="plan_create").click().run()
+    no_exception(at)
+    at = _compare_tax_sheet(at, sheet_procedure_id)
+    at.button(key="compare_add").click().run()
+    no_exception(at)
+    assert "650.000.000.000 đ" in at.success[0].value
+    at = open_page(at, "plan")
+    assert "66,67 %" in texts(at)
+    at.button(key="plan_submit").click().run()
+    no_exception(at)
+    assert at.success
+
+    at.session_state["user"] = None
+    at = sign_in(at, "chair")
+    at = open_page(at, "queue")
+    assert "650.000.000.000 đ (650 tỷ đồng)" in texts(at)  # the money at stake
+    at.button(key="queue_decide_button").click().run()
+    no_exception(at)
+    at.button(key="queue_approve").click().run()
+    no_exception(at)
+    at.text_input(key="queue_number").input("15/QĐ-UBND")
+    at.text_input(key="queue_signer").input("Nguyễn Văn An")
+    at.button(key="queue_publish_button").click().run()
+    no_exception(at)
+    assert "15/QĐ-UBND" in at.success[0].value
+    at = open_page(at, "decisions")
+    assert "15/QĐ-UBND" in texts(at)
+    downloads = at.get("download_button")
+    assert len(downloads) == 2
+
+    at.session_state["user"] = None
+    at = sign_in(at, "analyst")
+    at = open_page(at, "savings")
+    shown = texts(at)
+    assert "650.000.000.000 đ (650 tỷ đồng)" in shown
+    at.radio(key="savings_by").set_value("agency").run()
+    no_exception(at)
+    assert len(at.get("download_button")) == 3
+
+
+def test_reviewer_has_no_approval_queue(app):
+    at = sign_in(app.run(), "reviewer")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("ui/pages/queue.py")
