@@ -191,7 +191,9 @@ def estimate_sheet(
         )
     if "online" in kinds:
         activities.append(
-            Activity("Nộp hồ sơ trực tuyến", param("hours.submit_online"), zero, channels=("online",))
+            Activity(
+                "Nộp hồ sơ trực tuyến", param("hours.submit_online"), out_of_pocket=zero, channels=("online",)
+            )
         )
 
     merged: dict[tuple, list[str]] = {}
