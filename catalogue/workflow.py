@@ -237,16 +237,22 @@ def _versioned_update(
     if result.rowcount != 1:
         session.expire(row)
         current = session.get(model, row.id, populate_existing=True)
-        label = "đề xuất" if model is Proposal else "phương án"
-        raise ConcurrentEdit(
-            f"Người khác đã lưu {label} #{row.id} trước bạn (phiên bản {version} → "
-            f"{current.version}); hai nội dung đều được giữ lại để đối chiếu "
-            f"(someone else saved {model.__name__.lower()} #{row.id} first; "
-            "both versions are kept)",
-            theirs=jsonable(current),
-            yours=jsonable(yours if yours is not None else values),
-        )
+        _check_version(current, version, yours if yours is not None else values)
     session.refresh(row)
+
+
+def _check_version(row: Plan | Proposal, expected_version: int | None, yours: Any) -> None:
+    """ConcurrentEdit when the caller worked on an older version than the one stored."""
+    if expected_version is not None and row.version != expected_version:
+        label = "đề xuất" if isinstance(row, Proposal) else "phương án"
+        raise ConcurrentEdit(
+            f"Người khác đã lưu {label} #{row.id} trước bạn (phiên bản {expected_version} → "
+            f"{row.version}); hai nội dung đều được giữ lại để đối chiếu "
+            f"(someone else saved {type(row).__name__.lower()} #{row.id} first; "
+            "both versions are kept)",
+            theirs=jsonable(row),
+            yours=jsonable(yours),
+        )
 
 
 def _plan_for_change(session: Session, plan_id: int, allowed: tuple[str, ...]) -> Plan:
@@ -465,13 +471,14 @@ def add_proposal(
     proposal = Proposal(
         plan_id=plan.id, procedure_id=procedure_id, created_by=actor, updated_by=actor, **values
     )
+    label = procedure.code or procedure.id
     session.add(proposal)
     try:
         session.flush()
     except IntegrityError as exc:
         # Someone added a proposal for the same procedure at the same moment.
         raise ConcurrentEdit(
-            f"Người khác vừa thêm đề xuất cho thủ tục {procedure.code or procedure.id} vào "
+            f"Người khác vừa thêm đề xuất cho thủ tục {label} vào "
             "phương án này (someone else just added a proposal for this procedure)",
             yours=jsonable(values),
         ) from exc
@@ -510,11 +517,12 @@ def edit_proposal(
         raise ServiceError(
             f"Không thể sửa trường: {', '.join(sorted(unknown))} (fields not editable)"
         )
+    _check_version(proposal, expected_version, {**updates, "expected_version": expected_version})
     plan = _get(session, Plan, proposal.plan_id, "phương án")
     editable = (plan.status == "draft" and proposal.status == "draft") or (
         plan.status == "submitted" and proposal.status in ("returned", "draft")
     )
-    if not editable and proposal.version == expected_version:
+    if not editable:
         if plan.status in ("approved", "published") or proposal.status in (
             "approved",
             "rejected",
@@ -565,6 +573,7 @@ def withdraw_proposal(
     """Withdraw a proposal that is not decided yet (it stays in the plan, marked withdrawn)."""
     require(session=session, actor=actor, action="proposal.withdraw")
     proposal = _get(session, Proposal, proposal_id, "đề xuất")
+    _check_version(proposal, expected_version, {"status": "withdrawn"})
     plan = _plan_for_change(session, proposal.plan_id, ("draft", "submitted"))
     if proposal.status not in ("draft", "returned") or (
         plan.status == "submitted" and proposal.status != "returned"
@@ -644,6 +653,7 @@ def decide_proposal(
             "Từ chối hoặc trả lại cần có ý kiến (a rejection or return needs a comment)"
         )
     proposal = _get(session, Proposal, proposal_id, "đề xuất")
+    _check_version(proposal, expected_version, {"verdict": verdict, "comment": comment})
     _plan_for_change(session, proposal.plan_id, ("submitted",))
     if proposal.status != "submitted":
         raise ServiceError(
