@@ -113,9 +113,7 @@ def main() -> None:
     choices = [normalise_name(r["name"]).core for r in national]
     start = time.perf_counter()
     for name in subset:
-        process.extract(
-            normalise_name(name).core, choices, scorer=fuzz.token_sort_ratio, limit=5
-        )
+        process.extract(normalise_name(name).core, choices, scorer=fuzz.token_sort_ratio, limit=5)
     naive_s = (time.perf_counter() - start) * len(names) / len(subset)
     out["matching"]["naive_seconds_extrapolated"] = round(naive_s, 1)
     out["matching"]["naive_subset"] = len(subset)

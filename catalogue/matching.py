@@ -122,9 +122,9 @@ def match_names(
         distinct.setdefault(name or "", len(distinct))
     normalised = [normalise_name(n) for n in distinct]
     nearest = index.nearest_units(normalised, k=top_k * 2, prefilter=prefilter)
-    codes = index.frame["code"]
-    ids = index.frame["id"]
-    frame_names = index.frame["name"]
+    codes = index.frame["code"].tolist()
+    ids = index.frame["id"].tolist()
+    frame_names = index.frame["name"].tolist()
     per_name: list[list[Candidate]] = []
     for norm, units in zip(normalised, nearest, strict=True):
         seen: set[str] = set()
@@ -132,12 +132,12 @@ def match_names(
         if norm.core:
             for unit, score in units:
                 for row in index.rows_of_unit(unit):
-                    code = codes.iat[row]
+                    code = codes[row]
                     if not isinstance(code, str) or not code or code in seen:
                         continue
                     seen.add(code)
                     cands.append(
-                        Candidate(code, frame_names.iat[row], round(score, 1), plain(ids.iat[row]))
+                        Candidate(code, frame_names[row], round(score, 1), plain(ids[row]))
                     )
                 if len(cands) >= top_k:
                     break

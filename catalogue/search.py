@@ -231,6 +231,18 @@ class SearchIndex:
                     found[fid] = max(found.get(fid, 0.0), 0.7 * self.feature_weight[fid])
         return list(found.items())
 
+    def _informative(
+        self, feats: list[tuple[int, float]], max_share: float = 0.05, keep: int = 4
+    ) -> list[tuple[int, float]]:
+        """Drop features found in more than ``max_share`` of the names (keeping the ``keep``
+        rarest): words like "cấp", "giấy phép" barely rank candidates but cost the most."""
+        limit = max(50, max_share * self.n_units)
+        df = self.posting_ptr[1:] - self.posting_ptr[:-1]
+        rare = [f for f in feats if df[f[0]] <= limit]
+        if len(rare) >= keep:
+            return rare
+        return sorted(feats, key=lambda f: df[f[0]])[: max(keep, len(rare))]
+
     def candidate_units(
         self,
         query_features: Sequence[list[tuple[int, float]]],
@@ -290,7 +302,7 @@ class SearchIndex:
         Scores compare cores with word order ignored; a level note that contradicts the
         unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``.
         """
-        feats = [self._query_features(n.core) for n in names]
+        feats = [self._informative(self._query_features(n.core)) for n in names]
         cands = self.candidate_units(feats, prefilter)
         q_pos = np.repeat(np.arange(len(names)), [len(c) for c in cands])
         flat = np.concatenate(cands) if cands else np.zeros(0, dtype=np.int64)
