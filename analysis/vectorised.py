@@ -160,10 +160,21 @@ def _sum_by(positions: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _round_div(numerator: np.ndarray, denominator: int | np.ndarray) -> np.ndarray:
-    """``numerator ÷ denominator`` rounded half away from zero (Decimal ROUND_HALF_UP)."""
-    num = numerator.astype(object) if numerator.dtype == object else numerator
-    if isinstance(denominator, np.ndarray) and denominator.dtype == object:
+    """``numerator ÷ denominator`` rounded half away from zero (Decimal ROUND_HALF_UP).
+
+    ``denominator`` is positive. Stays in int64 when ``2|n| + d`` cannot overflow.
+    """
+    d_bound = int(np.max(denominator)) if isinstance(denominator, np.ndarray) else denominator
+    num = numerator
+    small = num.dtype != object and _bound(num) * 2 + d_bound <= _INT64_LIMIT
+    if not small:
         num = num.astype(object)
+        if isinstance(denominator, np.ndarray):
+            denominator = denominator.astype(object)
+    elif isinstance(denominator, np.ndarray) and denominator.dtype == object:
+        denominator = denominator.astype(np.int64)
+    if len(num) and (num >= 0).all():
+        return (num * 2 + denominator) // (denominator * 2)
     magnitude = (abs(num) * 2 + denominator) // (denominator * 2)
     return np.where(num < 0, -magnitude, magnitude)
 
@@ -256,8 +267,8 @@ def evaluate_frames(
     base = _positions(variants["baseline_variant_id"].to_numpy(np.int64), keys, "variants")
     base_annual = annual_cost[base]
     savings = base_annual - annual_cost
-    safe_base = np.where(base_annual == 0, 1, base_annual).astype(object)
-    cut_e2 = _round_div(savings.astype(object) * 10000, safe_base)
+    safe_base = np.where(base_annual == 0, 1, base_annual)
+    cut_e2 = _round_div(_mul(savings, np.full(n, 10000)), safe_base)
     cut_e2 = np.where(base_annual == 0, 0, cut_e2).astype(np.int64)
     base_deadline = deadline_e2[base]
     base_has = has_deadline[base] & (base_deadline > 0)
