@@ -16,12 +16,18 @@ from analysis.schema import EVALUATED_COLUMNS, PLAN_COLUMNS, FrameError, check_f
 __all__ = ["COUNTED_STATUSES", "GROUPINGS", "adopted_options", "cut_rate_column", "totals_by"]
 
 COUNTED_STATUSES = ("approved", "published")
-GROUPINGS = {"plan": "plan_id", "agency": "agency", "field": "field", "level": "level",
-             "year": "year", "programme": "programme"}  # fmt: skip
+GROUPINGS = {
+    "plan": "plan_id",
+    "agency": "agency",
+    "field": "field",
+    "level": "level",
+    "year": "year",
+    "programme": "programme",
+}
 
 
 def cut_rate_column(savings: pd.Series, baseline: pd.Series) -> pd.Series:
-    """``savings ÷ baseline × 100`` rounded half-up to 2 decimals, exactly; 0 where baseline is 0."""
+    """``savings ÷ baseline × 100``, exactly rounded half-up to 2 decimals; 0 if baseline 0."""
     out = []
     for s, b in zip(savings.astype(object), baseline.astype(object), strict=True):
         if b == 0:
@@ -46,10 +52,18 @@ def adopted_options(
     check_frame(plans, PLAN_COLUMNS, "plans")
     counted = plans[plans["status"].isin(statuses)]
     figures = evaluated[
-        ["procedure_id", "option_id", "action", "baseline_annual_cost", "annual_cost", "savings",
-         "baseline_deadline_days", "deadline_days",
-         *[c for c in ("estimated", "implementation_cost") if c in evaluated.columns]]
-    ]  # fmt: skip
+        [
+            "procedure_id",
+            "option_id",
+            "action",
+            "baseline_annual_cost",
+            "annual_cost",
+            "savings",
+            "baseline_deadline_days",
+            "deadline_days",
+            *[c for c in ("estimated", "implementation_cost") if c in evaluated.columns],
+        ]
+    ]
     joined = counted.merge(figures, on=["procedure_id", "option_id"], how="left", indicator=True)
     missing = joined[joined["_merge"] != "both"]
     if len(missing):
@@ -90,6 +104,15 @@ def totals_by(adopted: pd.DataFrame, by: str) -> pd.DataFrame:
     totals = totals.reset_index()
     totals["cut_rate"] = cut_rate_column(totals["savings"], totals["baseline_annual_cost"])
     totals["estimated_procedures"] = totals["estimated_procedures"].astype(np.int64)
-    order = [column, "procedures", "baseline_annual_cost", "annual_cost", "savings", "cut_rate",
-             "deadline_saved_days", "estimated_procedures", "implementation_cost"]  # fmt: skip
+    order = [
+        column,
+        "procedures",
+        "baseline_annual_cost",
+        "annual_cost",
+        "savings",
+        "cut_rate",
+        "deadline_saved_days",
+        "estimated_procedures",
+        "implementation_cost",
+    ]
     return totals[order]

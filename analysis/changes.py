@@ -16,7 +16,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from analysis.errors import SheetError, SheetProblem
-from analysis.model import CHANNEL_CODES, CURRENCIES, Activity, Change, DataReuse, Fee, Option, Sheet
+from analysis.model import (
+    CHANNEL_CODES,
+    CURRENCIES,
+    Activity,
+    Change,
+    DataReuse,
+    Option,
+    Sheet,
+)
 from analysis.reading import Reader, join_path
 
 __all__ = [
@@ -233,7 +241,9 @@ def parse_change(raw: Any, path: str, reader: Reader) -> Change | None:
     before = len(reader.problems)
     reader.mapping(raw, path, ("type", "reason", "legal_change", *spec.fields))
     reason = reader.text(raw.get("reason"), join_path(path, "reason"))
-    legal_change = reader.text(raw.get("legal_change"), join_path(path, "legal_change"), required=False)
+    legal_change = reader.text(
+        raw.get("legal_change"), join_path(path, "legal_change"), required=False
+    )
     args = {}
     for name, (arg_kind, required) in spec.fields.items():
         if name not in raw:
@@ -242,7 +252,9 @@ def parse_change(raw: Any, path: str, reader: Reader) -> Change | None:
             continue
         args[name] = _read_arg(reader, arg_kind, raw[name], join_path(path, name))
     if kind == "set_activity" and len(args) == 1 and "name" in args:
-        reader.problem(path, "set_activity needs at least one of hours, people, out_of_pocket, channels")
+        reader.problem(
+            path, "set_activity needs at least one of hours, people, out_of_pocket, channels"
+        )
     if len(reader.problems) > before:
         return None
     return Change(kind, args, reason or "", legal_change, path)

@@ -136,15 +136,22 @@ def estimate_sheet(
         population = param("default_population")
 
     docs = record.get("documents") or []
-    doc_names = _unique_names([str(d.get("name") or f"Giấy tờ {i + 1}") for i, d in enumerate(docs)])
-    documents, activities = [], [Activity("Tìm hiểu yêu cầu TTHC", param("hours.learn_requirements"))]
+    doc_names = _unique_names(
+        [str(d.get("name") or f"Giấy tờ {i + 1}") for i, d in enumerate(docs)]
+    )
+    documents, activities = (
+        [],
+        [Activity("Tìm hiểu yêu cầu TTHC", param("hours.learn_requirements"))],
+    )
     zero = Figure(Decimal(0), None, "default")
     for raw, name in zip(docs, doc_names, strict=True):
         copies = int(raw.get("copies") or 0)
         certified = int(raw.get("certified_copies") or 0)
         documents.append(Document(name, copies, certified))
         kind = "fill_form" if raw.get("template") else "prepare_document"
-        activities.append(Activity(f"Chuẩn bị: {name}", param(f"hours.{kind}"), document=name, kind=kind))
+        activities.append(
+            Activity(f"Chuẩn bị: {name}", param(f"hours.{kind}"), document=name, kind=kind)
+        )
         if copies:
             hours, price = param("hours.obtain_copy"), param("price.copy")
             activities.append(
@@ -192,7 +199,10 @@ def estimate_sheet(
     if "online" in kinds:
         activities.append(
             Activity(
-                "Nộp hồ sơ trực tuyến", param("hours.submit_online"), out_of_pocket=zero, channels=("online",)
+                "Nộp hồ sơ trực tuyến",
+                param("hours.submit_online"),
+                out_of_pocket=zero,
+                channels=("online",),
             )
         )
 
@@ -213,9 +223,13 @@ def estimate_sheet(
     names = _unique_names([labels.get(k[0], "Phí, lệ phí") for k in merged])
     for ((_, amount, currency), fee_channels), name in zip(merged.items(), names, strict=True):
         applies = None if set(fee_channels) >= set(kinds) else tuple(dict.fromkeys(fee_channels))
-        fees.append(Fee(name, Figure(amount, "số liệu trên hồ sơ TTHC", "default"), currency, applies))
+        fees.append(
+            Fee(name, Figure(amount, "số liệu trên hồ sơ TTHC", "default"), currency, applies)
+        )
 
-    deadlines = {c["kind"]: d for c in channels if (d := _working_days(c.get("deadline"))) is not None}
+    deadlines = {
+        c["kind"]: d for c in channels if (d := _working_days(c.get("deadline"))) is not None
+    }
     usd = params.value("usd_rate", on) if any(f.currency == "USD" for f in fees) else Decimal(0)
     hourly = params.hourly_income(subject, on)
     return Sheet(

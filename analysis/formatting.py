@@ -33,7 +33,9 @@ def _decimal(value: object) -> Decimal:
     return Decimal(str(value))
 
 
-def format_number(value: object, decimals: int = 0, *, lang: str = "vi", strip: bool = False) -> str:
+def format_number(
+    value: object, decimals: int = 0, *, lang: str = "vi", strip: bool = False
+) -> str:
     """A number rounded half-up to ``decimals`` places with the language's separators.
 
     ``strip`` drops trailing zeros of the fraction (``1,50`` → ``1,5``).

@@ -263,8 +263,7 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
             for name in _formula_names(entry.formula):
                 if name not in params.entries:
                     raise ParameterError(
-                        f"{where}: parameters.{key}.values[{i}].formula: "
-                        f"unknown parameter {name!r}"
+                        f"{where}: parameters.{key}.values[{i}].formula: unknown parameter {name!r}"
                     )
     log.debug("loaded %d parameters from %s", len(params.entries), where)
     return params

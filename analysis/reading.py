@@ -40,7 +40,9 @@ class Reader:
             return None
         for key in raw:
             if key not in allowed:
-                self.problem(join_path(path, str(key)), f"unknown key (allowed: {', '.join(allowed)})")
+                self.problem(
+                    join_path(path, str(key)), f"unknown key (allowed: {', '.join(allowed)})"
+                )
         return raw
 
     def text(self, raw: Any, path: str, *, required: bool = True) -> str | None:
@@ -111,7 +113,8 @@ class Reader:
         for i, item in enumerate(raw):
             if item not in CHANNEL_CODES:
                 self.problem(
-                    join_path(path, i), f"unknown channel {item!r} (known: {', '.join(CHANNEL_CODES)})"
+                    join_path(path, i),
+                    f"unknown channel {item!r} (known: {', '.join(CHANNEL_CODES)})",
                 )
             else:
                 result.append(item)

@@ -123,7 +123,9 @@ class SheetResult:
     options: tuple[Outcome, ...]
 
 
-def evaluate_variant(sheet: Sheet, *, option_id: str = BASELINE_ID, action: str = "baseline") -> Outcome:
+def evaluate_variant(
+    sheet: Sheet, *, option_id: str = BASELINE_ID, action: str = "baseline"
+) -> Outcome:
     """Cost, deadline and counts of one sheet as it stands (no comparison)."""
     unit = exact_unit_cost(sheet)
     annual = unit * sheet.frequency.value * sheet.population.value

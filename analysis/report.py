@@ -67,7 +67,9 @@ def _outcome(out: Outcome, *, with_comparison: bool) -> dict[str, Any]:
             if out.deadline_cut_rate is not None
             else None,
             "reason": out.reason,
-            "data_reuse": [{"document": r.document, "database": r.database} for r in out.data_reuse],
+            "data_reuse": [
+                {"document": r.document, "database": r.database} for r in out.data_reuse
+            ],
             "implementation_cost": out.implementation_cost,
         }
     return data
@@ -92,33 +94,54 @@ def result_to_dict(result: SheetResult) -> dict[str, Any]:
     }
 
 
-_ACTIONS_VI = {"baseline": "hiện trạng", "keep": "giữ nguyên", "amend": "sửa đổi", "abolish": "bãi bỏ"}
+_ACTIONS_VI = {
+    "baseline": "hiện trạng",
+    "keep": "giữ nguyên",
+    "amend": "sửa đổi",
+    "abolish": "bãi bỏ",
+}
 
 
 def render_table(result: SheetResult) -> str:
     """A plain-text Vietnamese table of the baseline and options (VND ``1.234.567 đ``)."""
     sheet = result.sheet
-    head = ["Phương án", "Hành động", "CPTT 1 lần", "CPTT/năm", "Tiết kiệm/năm", "Tỷ lệ cắt giảm",
-            "Thời hạn (ngày)", "Giấy tờ", "Hoạt động"]  # fmt: skip
+    head = [
+        "Phương án",
+        "Hành động",
+        "CPTT 1 lần",
+        "CPTT/năm",
+        "Tiết kiệm/năm",
+        "Tỷ lệ cắt giảm",
+        "Thời hạn (ngày)",
+        "Giấy tờ",
+        "Hoạt động",
+    ]
     rows = []
     for out in (result.baseline, *result.options):
-        deadline = "—" if out.deadline_days is None else format_number(out.deadline_days, 2, strip=True)
-        rows.append([
-            out.option_id,
-            _ACTIONS_VI.get(out.action, out.action),
-            format_vnd(out.unit_cost),
-            format_vnd(out.annual_cost),
-            "" if out.savings is None else format_vnd(out.savings),
-            "" if out.cut_rate is None else format_percent(out.cut_rate),
-            deadline,
-            str(out.documents),
-            str(out.activities),
-        ])  # fmt: skip
+        deadline = (
+            "—" if out.deadline_days is None else format_number(out.deadline_days, 2, strip=True)
+        )
+        rows.append(
+            [
+                out.option_id,
+                _ACTIONS_VI.get(out.action, out.action),
+                format_vnd(out.unit_cost),
+                format_vnd(out.annual_cost),
+                "" if out.savings is None else format_vnd(out.savings),
+                "" if out.cut_rate is None else format_percent(out.cut_rate),
+                deadline,
+                str(out.documents),
+                str(out.activities),
+            ]
+        )
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     left = {0, 1}
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(
+            c.ljust(w) if i in left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     title = f"Thủ tục: {sheet.code or ''} {sheet.name or ''}".rstrip()
     lines = [
@@ -134,5 +157,7 @@ def render_table(result: SheetResult) -> str:
     if estimates or sheet.estimated:
         lines += ["", "Số liệu ước tính:" if estimates else "Bảng tính ước tính từ hồ sơ TTHC."]
         for fig in estimates:
-            lines.append(f"  - {fig.path} = {format_number(fig.value, 3, strip=True)} ({fig.method})")
+            lines.append(
+                f"  - {fig.path} = {format_number(fig.value, 3, strip=True)} ({fig.method})"
+            )
     return "\n".join(lines)

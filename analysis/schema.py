@@ -56,7 +56,9 @@ _DEADLINE = "deadline via the channel in working days × 10², null when not sta
 # One row per procedure × option (the baseline is the option ``baseline``).
 VARIANT_COLUMNS: dict[str, Column] = {
     "variant_id": Column("int", "unique key of the row", minimum=0),
-    "baseline_variant_id": Column("int", "variant_id of the same procedure's baseline row", minimum=0),
+    "baseline_variant_id": Column(
+        "int", "variant_id of the same procedure's baseline row", minimum=0
+    ),
     "procedure_id": Column("str", "procedure key (mã TTHC or registry id)"),
     "option_id": Column("str", "option id; 'baseline' for the current situation"),
     "action": Column("str", "baseline, keep, amend or abolish", allowed=VARIANT_ACTIONS),
@@ -122,10 +124,14 @@ PLAN_COLUMNS: dict[str, Column] = {
     "option_id": Column("str", "the option adopted, as in EVALUATED_COLUMNS"),
     "status": Column("str", "plan status", allowed=PLAN_STATUSES),
     "year": Column("int", "year the plan takes effect", minimum=1990),
-    "programme": Column("str", "programme code (see data/parameters/programmes.yaml)", nullable=True),
+    "programme": Column(
+        "str", "programme code (see data/parameters/programmes.yaml)", nullable=True
+    ),
     "agency": Column("str", "agency owning the procedure", nullable=True),
     "field": Column("str", "lĩnh vực", nullable=True),
-    "level": Column("str", "level code: ministry, province, district, commune, other", nullable=True),
+    "level": Column(
+        "str", "level code: ministry, province, district, commune, other", nullable=True
+    ),
 }
 
 
@@ -133,7 +139,13 @@ def describe(schema: dict[str, Column]) -> pd.DataFrame:
     """The schema as a frame (column, kind, unit, required, meaning), for docs and the UI."""
     return pd.DataFrame(
         [
-            {"column": name, "kind": c.kind, "unit": c.unit, "required": c.required, "meaning": c.meaning}
+            {
+                "column": name,
+                "kind": c.kind,
+                "unit": c.unit,
+                "required": c.required,
+                "meaning": c.meaning,
+            }
             for name, c in schema.items()
         ]
     )
@@ -148,8 +160,10 @@ def _kind_ok(series: pd.Series, kind: str) -> bool:
     if kind == "bool":
         return pd.api.types.is_bool_dtype(dtype)
     if kind == "str":
-        return pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype) or isinstance(
-            dtype, pd.CategoricalDtype
+        return (
+            pd.api.types.is_string_dtype(dtype)
+            or pd.api.types.is_object_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype)
         )
     return True
 

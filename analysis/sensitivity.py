@@ -46,10 +46,20 @@ def low_average(values: list[Decimal | int]) -> Decimal:
         mean = sum(numbers) / len(numbers)
         low = [v for v in numbers if v <= mean]
         result = sum(low) / len(low)
-        return result.to_integral_value() if result == result.to_integral_value() else result.normalize()
+        return (
+            result.to_integral_value()
+            if result == result.to_integral_value()
+            else result.normalize()
+        )
 
 
-def npv(annual_savings: int | Decimal, implementation_cost: int | Decimal, *, rate: Decimal, horizon: int) -> int:
+def npv(
+    annual_savings: int | Decimal,
+    implementation_cost: int | Decimal,
+    *,
+    rate: Decimal,
+    horizon: int,
+) -> int:
     """Net present value in whole đồng (half-up) of an option; see the module docstring.
 
     >>> npv(1_000_000, 2_000_000, rate=Decimal("0.10"), horizon=3)
@@ -67,17 +77,22 @@ def _times(figure: Figure, factor: Decimal) -> Figure:
 
 
 def scale_sheet(sheet: Sheet, factor_name: str, factor: Decimal) -> Sheet:
-    """A copy of ``sheet`` with one input multiplied by ``factor`` (hourly_rate, population, hours)."""
+    """A copy of ``sheet`` with one input (hourly_rate, population, hours) times ``factor``."""
     if factor_name == "hourly_rate":
         return replace(sheet, hourly_rate=_times(sheet.hourly_rate, factor))
     if factor_name == "population":
         return replace(sheet, population=_times(sheet.population, factor))
     if factor_name == "hours":
-        return replace(sheet, activities=tuple(replace(a, hours=_times(a.hours, factor)) for a in sheet.activities))
+        return replace(
+            sheet,
+            activities=tuple(replace(a, hours=_times(a.hours, factor)) for a in sheet.activities),
+        )
     raise ValueError(f"unknown sensitivity factor {factor_name!r} (known: {', '.join(FACTORS)})")
 
 
-def sensitivity(sheet: Sheet, *, percent: Decimal | int = 20, factors: tuple[str, ...] = FACTORS) -> pd.DataFrame:
+def sensitivity(
+    sheet: Sheet, *, percent: Decimal | int = 20, factors: tuple[str, ...] = FACTORS
+) -> pd.DataFrame:
     """Annual cost, savings and cut rate of every option at low / central / high values.
 
     Each factor is moved by ±``percent`` % on its own, in the baseline and in every
@@ -93,9 +108,15 @@ def sensitivity(sheet: Sheet, *, percent: Decimal | int = 20, factors: tuple[str
             for option_id, variant in variants:
                 out = evaluate_variant(scale_sheet(variant, name, multiplier))
                 savings = base.annual_cost - out.annual_cost
-                rows.append({
-                    "factor": name, "case": case, "multiplier": float(multiplier),
-                    "option_id": option_id, "annual_cost": out.annual_cost, "savings": savings,
-                    "cut_rate": float(rate(savings, base.annual_cost)),
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "factor": name,
+                        "case": case,
+                        "multiplier": float(multiplier),
+                        "option_id": option_id,
+                        "annual_cost": out.annual_cost,
+                        "savings": savings,
+                        "cut_rate": float(rate(savings, base.annual_cost)),
+                    }
+                )
     return pd.DataFrame(rows)

@@ -45,7 +45,11 @@ def savings_report(
         for s, c in zip(adopted["savings"], adopted["implementation_cost"], strict=True)
     ]
     baseline = evaluated[evaluated["option_id"] == "baseline"]
-    estimated = baseline["estimated"] if "estimated" in baseline.columns else pd.Series(False, baseline.index)
+    estimated = (
+        baseline["estimated"]
+        if "estimated" in baseline.columns
+        else pd.Series(False, baseline.index)
+    )
     cost_total = int(baseline["annual_cost"].sum())
     days_total = float(baseline["deadline_days"].fillna(0).sum())
     report = {"adopted": adopted}
@@ -59,12 +63,16 @@ def savings_report(
         baselines=baselines,
     )
     report["catalogue"] = pd.DataFrame(
-        [{
-            "procedures": int(baseline["procedure_id"].nunique()),
-            "baseline_annual_cost": cost_total,
-            "baseline_deadline_days": round(days_total, 2),
-            "estimated_procedures": int(estimated.sum()),
-            "estimated_annual_cost": int(baseline.loc[estimated.astype(bool), "annual_cost"].sum()),
-        }]
-    )  # fmt: skip
+        [
+            {
+                "procedures": int(baseline["procedure_id"].nunique()),
+                "baseline_annual_cost": cost_total,
+                "baseline_deadline_days": round(days_total, 2),
+                "estimated_procedures": int(estimated.sum()),
+                "estimated_annual_cost": int(
+                    baseline.loc[estimated.astype(bool), "annual_cost"].sum()
+                ),
+            }
+        ]
+    )
     return report

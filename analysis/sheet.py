@@ -146,7 +146,9 @@ def _option(reader: Reader, raw: Any, path: str) -> Option | None:
     before = len(reader.problems)
     option_id = reader.text(raw.get("id"), join_path(path, "id"))
     if option_id == BASELINE_ID:
-        reader.problem(join_path(path, "id"), f"{BASELINE_ID!r} is reserved for the current situation")
+        reader.problem(
+            join_path(path, "id"), f"{BASELINE_ID!r} is reserved for the current situation"
+        )
     action = raw.get("action")
     if action not in ACTIONS:
         reader.problem(join_path(path, "action"), f"must be one of {', '.join(ACTIONS)}")
@@ -154,7 +156,9 @@ def _option(reader: Reader, raw: Any, path: str) -> Option | None:
     legal = reader.text(raw.get("legal_change"), join_path(path, "legal_change"), required=False)
     cost = None
     if "implementation_cost" in raw:
-        cost = reader.figure(raw["implementation_cost"], join_path(path, "implementation_cost"), "money")
+        cost = reader.figure(
+            raw["implementation_cost"], join_path(path, "implementation_cost"), "money"
+        )
     changes = []
     raw_changes = raw.get("changes")
     if action == "amend":
@@ -164,7 +168,9 @@ def _option(reader: Reader, raw: Any, path: str) -> Option | None:
             for i, item in enumerate(raw_changes):
                 changes.append(parse_change(item, join_path(join_path(path, "changes"), i), reader))
     elif raw_changes:
-        reader.problem(join_path(path, "changes"), f"only an amend option has changes, not {action}")
+        reader.problem(
+            join_path(path, "changes"), f"only an amend option has changes, not {action}"
+        )
     if len(reader.problems) > before:
         return None
     return Option(option_id, action, tuple(changes), reason, legal, cost, path)
@@ -240,7 +246,9 @@ def parse_sheet(
     ids = [o.id for o in options if o is not None]
     for i, option in enumerate(options):
         if option is not None and ids.count(option.id) > 1 and ids.index(option.id) != i:
-            reader.problem(join_path(join_path("options", i), "id"), f"duplicate option id {option.id!r}")
+            reader.problem(
+                join_path(join_path("options", i), "id"), f"duplicate option id {option.id!r}"
+            )
     estimated = data.get("estimated", False)
     if not isinstance(estimated, bool):
         reader.problem("estimated", "must be true or false")

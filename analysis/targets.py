@@ -113,7 +113,9 @@ def programme_progress(
             & adopted["year"].between(programme.first_year, programme.last_year)
         ]
         # one adopted option per procedure: the latest plan counts, earlier ones are superseded
-        chosen = chosen.sort_values(["year", "plan_id"]).drop_duplicates("procedure_id", keep="last")
+        chosen = chosen.sort_values(["year", "plan_id"]).drop_duplicates(
+            "procedure_id", keep="last"
+        )
         savings = int(chosen["savings"].sum())
         saved_days = float(chosen["deadline_saved_days"].sum())
         rows.append(
@@ -135,12 +137,29 @@ def programme_progress(
     if frame.empty:
         return frame
     frame["cut_rate"] = cut_rate_column(frame["savings"], frame["baseline_annual_cost"])
-    for kind, achieved, target in (("cost", "cut_rate", "target_cut_rate"),
-                                   ("time", "time_cut_rate", "target_time_cut_rate")):  # fmt: skip
+    for kind, achieved, target in (
+        ("cost", "cut_rate", "target_cut_rate"),
+        ("time", "time_cut_rate", "target_time_cut_rate"),
+    ):
         has = frame[target].notna()
         frame[f"{kind}_gap"] = np.where(has, (frame[target] - frame[achieved]).round(2), np.nan)
         frame[f"{kind}_met"] = np.where(has, frame[achieved] >= frame[target], pd.NA)
-    order = ["programme", "name", "legal_basis", "procedures", "baseline_annual_cost", "savings",
-             "cut_rate", "target_cut_rate", "cost_gap", "cost_met", "baseline_deadline_days",
-             "deadline_saved_days", "time_cut_rate", "target_time_cut_rate", "time_gap", "time_met"]  # fmt: skip
+    order = [
+        "programme",
+        "name",
+        "legal_basis",
+        "procedures",
+        "baseline_annual_cost",
+        "savings",
+        "cut_rate",
+        "target_cut_rate",
+        "cost_gap",
+        "cost_met",
+        "baseline_deadline_days",
+        "deadline_saved_days",
+        "time_cut_rate",
+        "target_time_cut_rate",
+        "time_gap",
+        "time_met",
+    ]
     return frame[order]

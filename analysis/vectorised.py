@@ -102,19 +102,28 @@ def sheets_to_frames(sheets: Mapping[str, Sheet]) -> Frames:
                 continue
             for a in variant.activities:
                 activities.append(
-                    (vid, a.name, _fixed(a.hours.value, 3), _fixed(a.people.value, 0),
-                     _fixed(a.out_of_pocket.value, 2), channel_mask(a.channels))
-                )  # fmt: skip
+                    (
+                        vid,
+                        a.name,
+                        _fixed(a.hours.value, 3),
+                        _fixed(a.people.value, 0),
+                        _fixed(a.out_of_pocket.value, 2),
+                        channel_mask(a.channels),
+                    )
+                )
             for f in variant.fees:
                 fees.append((vid, f.name, _fixed(variant.fee_vnd(f), 2), channel_mask(f.channels)))
     variant_frame = pd.DataFrame(variants, columns=list(VARIANT_COLUMNS))
     for c in CHANNEL_CODES:
         variant_frame[f"deadline_{c}_e2"] = variant_frame[f"deadline_{c}_e2"].astype("Int64")
-    int_columns = [n for n, spec in VARIANT_COLUMNS.items() if spec.kind == "int" and not spec.nullable]
+    int_columns = [
+        n for n, spec in VARIANT_COLUMNS.items() if spec.kind == "int" and not spec.nullable
+    ]
     variant_frame[int_columns] = variant_frame[int_columns].astype(np.int64)
     variant_frame["estimated"] = variant_frame["estimated"].astype(bool)
     activity_frame = pd.DataFrame(
-        activities, columns=["variant_id", "name", "hours_e3", "people", "out_of_pocket_e2", "channel_mask"]
+        activities,
+        columns=["variant_id", "name", "hours_e3", "people", "out_of_pocket_e2", "channel_mask"],
     )
     fee_frame = pd.DataFrame(fees, columns=["variant_id", "name", "amount_e2", "channel_mask"])
     for frame in (activity_frame, fee_frame):
@@ -145,7 +154,7 @@ def _add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _sum_by(positions: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Exact sums of ``values`` grouped by ``positions`` (0..n-1)."""
     dtype = values.dtype
-    if dtype != object and _bound(values) * max(len(values), 1) > _INT64_LIMIT:
+    if dtype is not np.dtype(object) and _bound(values) * max(len(values), 1) > _INT64_LIMIT:
         values = values.astype(object)
         dtype = values.dtype
     out = np.zeros(n, dtype=dtype)
@@ -227,7 +236,8 @@ def evaluate_frames(
     a_pos = positions_of(activities, "activities")
     rate = variants["hourly_rate_e2"].to_numpy(np.int64)[a_pos]
     labour = _mul(
-        _mul(activities["hours_e3"].to_numpy(np.int64), activities["people"].to_numpy(np.int64)), rate
+        _mul(activities["hours_e3"].to_numpy(np.int64), activities["people"].to_numpy(np.int64)),
+        rate,
     )
     pocket = _mul(activities["out_of_pocket_e2"].to_numpy(np.int64), np.full(len(a_pos), 1000))
     unit_e9 = weighted(activities, _add(labour, pocket), a_pos)
@@ -247,7 +257,9 @@ def evaluate_frames(
     annual_cost = _round_div(annual_e15, 10**15)
     if len(annual_cost) and max(annual_cost) > _INT64_LIMIT:
         worst = variants["procedure_id"].iloc[int(np.argmax(annual_cost))]
-        raise ValueError(f"annual cost of procedure {worst!r} exceeds 9,2 × 10¹⁸ đồng; check its figures")
+        raise ValueError(
+            f"annual cost of procedure {worst!r} exceeds 9,2 × 10¹⁸ đồng; check its figures"
+        )
     annual_cost = annual_cost.astype(np.int64)
 
     # deadline: Σ share × days ÷ Σ share over channels with a deadline and a share > 0
@@ -272,7 +284,9 @@ def evaluate_frames(
     cut_e2 = np.where(base_annual == 0, 0, cut_e2).astype(np.int64)
     base_deadline = deadline_e2[base]
     base_has = has_deadline[base] & (base_deadline > 0)
-    d_cut_e2 = _round_div((base_deadline - deadline_e2) * 10000, np.where(base_has, base_deadline, 1))
+    d_cut_e2 = _round_div(
+        (base_deadline - deadline_e2) * 10000, np.where(base_has, base_deadline, 1)
+    )
 
     deadline_days = np.where(has_deadline, deadline_e2 / 100, np.nan)
     result = pd.DataFrame(

@@ -40,40 +40,50 @@ def synthetic_frames(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame,
     option = np.tile(np.arange(4), n)
     frequency = np.repeat(rng.integers(1, 13, n) * 1_000_000, 4)
     frequency[option == 2] //= 2  # amend halves the frequency too
-    variants = pd.DataFrame({
-        "variant_id": variant_ids,
-        "baseline_variant_id": proc * 4,
-        "procedure_id": pd.Series(proc).astype(str).to_numpy(),
-        "option_id": np.array(OPTIONS)[option],
-        "action": np.array(OPTIONS)[option],
-        "hourly_rate_e2": np.repeat(rng.integers(3_000_000, 7_000_000, n), 4),
-        "population": np.repeat(rng.integers(100, 1_000_000, n), 4),
-        "frequency_e6": frequency,
-        "share_direct_e4": np.repeat(10_000 - online, 4),
-        "share_online_e4": np.repeat(online, 4),
-        "share_postal_e4": np.zeros(4 * n, np.int64),
-        "deadline_direct_e2": pd.array(np.repeat(rng.integers(1, 31, n) * 100, 4), dtype="Int64"),
-        "deadline_online_e2": pd.array(np.repeat(rng.integers(1, 31, n) * 100, 4), dtype="Int64"),
-        "deadline_postal_e2": pd.array(np.full(4 * n, None), dtype="Int64"),
-        "documents": np.where(option == 3, 0, 3),
-    })  # fmt: skip
+    variants = pd.DataFrame(
+        {
+            "variant_id": variant_ids,
+            "baseline_variant_id": proc * 4,
+            "procedure_id": pd.Series(proc).astype(str).to_numpy(),
+            "option_id": np.array(OPTIONS)[option],
+            "action": np.array(OPTIONS)[option],
+            "hourly_rate_e2": np.repeat(rng.integers(3_000_000, 7_000_000, n), 4),
+            "population": np.repeat(rng.integers(100, 1_000_000, n), 4),
+            "frequency_e6": frequency,
+            "share_direct_e4": np.repeat(10_000 - online, 4),
+            "share_online_e4": np.repeat(online, 4),
+            "share_postal_e4": np.zeros(4 * n, np.int64),
+            "deadline_direct_e2": pd.array(
+                np.repeat(rng.integers(1, 31, n) * 100, 4), dtype="Int64"
+            ),
+            "deadline_online_e2": pd.array(
+                np.repeat(rng.integers(1, 31, n) * 100, 4), dtype="Int64"
+            ),
+            "deadline_postal_e2": pd.array(np.full(4 * n, None), dtype="Int64"),
+            "documents": np.where(option == 3, 0, 3),
+        }
+    )
     # activities of baseline, keep, amend (one fewer); none for abolish
     counts = np.stack([per, per, per - 1, np.zeros(n, np.int64)], axis=1).ravel()
     a_variant = np.repeat(variant_ids, counts)
     size = len(a_variant)
-    activities = pd.DataFrame({
-        "variant_id": a_variant,
-        "hours_e3": rng.integers(0, 8_000, size),
-        "people": rng.integers(1, 3, size),
-        "out_of_pocket_e2": rng.integers(0, 5_000_000, size),
-        "channel_mask": rng.choice(np.array([7, 1, 2]), size),
-    })  # fmt: skip
+    activities = pd.DataFrame(
+        {
+            "variant_id": a_variant,
+            "hours_e3": rng.integers(0, 8_000, size),
+            "people": rng.integers(1, 3, size),
+            "out_of_pocket_e2": rng.integers(0, 5_000_000, size),
+            "channel_mask": rng.choice(np.array([7, 1, 2]), size),
+        }
+    )
     f_variant = variant_ids[option != 3]
-    fees = pd.DataFrame({
-        "variant_id": f_variant,
-        "amount_e2": rng.integers(0, 50_000_000, len(f_variant)),
-        "channel_mask": np.full(len(f_variant), 7),
-    })  # fmt: skip
+    fees = pd.DataFrame(
+        {
+            "variant_id": f_variant,
+            "amount_e2": rng.integers(0, 50_000_000, len(f_variant)),
+            "channel_mask": np.full(len(f_variant), 7),
+        }
+    )
     return variants, activities, fees
 
 
@@ -97,24 +107,35 @@ def synthetic_sheets(n: int, seed: int = 2) -> dict[str, Sheet]:
         frequency = Decimal(int(rng.integers(1, 13)))
         options = (
             Option("keep", "keep"),
-            Option("amend", "amend", (
-                Change("remove_activity", {"name": f"A{k - 1}"}, "r"),
-                Change("set_frequency", {"value": Figure(frequency / 2)}, "r"),
-            )),
+            Option(
+                "amend",
+                "amend",
+                (
+                    Change("remove_activity", {"name": f"A{k - 1}"}, "r"),
+                    Change("set_frequency", {"value": Figure(frequency / 2)}, "r"),
+                ),
+            ),
             Option("abolish", "abolish", reason="r"),
-        )  # fmt: skip
+        )
         sheets[str(i)] = Sheet(
-            code=str(i), name=None, date=None, subject="citizen",
+            code=str(i),
+            name=None,
+            date=None,
+            subject="citizen",
             hourly_rate=Figure(Decimal(int(rng.integers(3_000_000, 7_000_000))).scaleb(-2)),
             usd_rate=Decimal(0),
             population=Figure(Decimal(int(rng.integers(100, 1_000_000)))),
             frequency=Figure(frequency),
             channels={"direct": 1 - online, "online": online},
-            deadline_days={"direct": Decimal(int(rng.integers(1, 31))), "online": Decimal(int(rng.integers(1, 31)))},
+            deadline_days={
+                "direct": Decimal(int(rng.integers(1, 31))),
+                "online": Decimal(int(rng.integers(1, 31))),
+            },
             documents=tuple(Document(f"D{j}") for j in range(3)),
             fees=(Fee("F", Figure(Decimal(int(rng.integers(0, 50_000_000))).scaleb(-2))),),
-            activities=activities, options=options,
-        )  # fmt: skip
+            activities=activities,
+            options=options,
+        )
     return sheets
 
 
@@ -123,7 +144,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--procedures", type=int, default=100_000)
     parser.add_argument("--reference-sample", type=int, default=2_000)
-    parser.add_argument("--repeat", type=int, default=3, help="vectorised runs; the best is reported")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="vectorised runs; the best is reported"
+    )
     args = parser.parse_args()
     n = args.procedures
 
@@ -152,24 +175,37 @@ def main() -> None:
     agree = bool((check["annual_cost"].to_numpy() == np.array(expected)).all())
 
     vectorised = min(vector_times)
-    print(json.dumps({
-        "procedures": n,
-        "variants": len(variants),
-        "activity_rows": len(activities),
-        "fee_rows": len(fees),
-        "frame_build_seconds": round(build, 3),
-        "vectorised_seconds": round(vectorised, 3),
-        "vectorised_seconds_without_schema_check": round(unchecked, 3),
-        "reference_seconds": round(reference_time, 3),
-        "reference_measured_on": sample,
-        "reference_extrapolated": sample < n,
-        "reference_sample_seconds": round(reference_sample_time, 3),
-        "ratio": round(reference_time / vectorised, 1),
-        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "sample_agrees_to_the_dong": agree,
-        "total_annual_cost": int(evaluated.loc[evaluated.option_id == "baseline", "annual_cost"].sum()),
-        "targets": {"vectorised_seconds_max": 2, "ratio_min": 20, "peak_memory_mb_max": 2048},
-    }, ensure_ascii=False))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "procedures": n,
+                "variants": len(variants),
+                "activity_rows": len(activities),
+                "fee_rows": len(fees),
+                "frame_build_seconds": round(build, 3),
+                "vectorised_seconds": round(vectorised, 3),
+                "vectorised_seconds_without_schema_check": round(unchecked, 3),
+                "reference_seconds": round(reference_time, 3),
+                "reference_measured_on": sample,
+                "reference_extrapolated": sample < n,
+                "reference_sample_seconds": round(reference_sample_time, 3),
+                "ratio": round(reference_time / vectorised, 1),
+                "peak_memory_mb": round(
+                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+                ),
+                "sample_agrees_to_the_dong": agree,
+                "total_annual_cost": int(
+                    evaluated.loc[evaluated.option_id == "baseline", "annual_cost"].sum()
+                ),
+                "targets": {
+                    "vectorised_seconds_max": 2,
+                    "ratio_min": 20,
+                    "peak_memory_mb_max": 2048,
+                },
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -16,13 +16,17 @@ def register(app: typer.Typer) -> None:
 
     @app.command("cost")
     def cost(
-        sheet: Annotated[Path, typer.Argument(help="Costing sheet (YAML), e.g. data/sheets/tax-reporting.yaml.")],
+        sheet: Annotated[
+            Path, typer.Argument(help="Costing sheet (YAML), e.g. data/sheets/tax-reporting.yaml.")
+        ],
         as_json: Annotated[
             bool, typer.Option("--json", help="Print one JSON object instead of a table.")
         ] = False,
         parameters: Annotated[
             Path | None,
-            typer.Option("--parameters", help="Parameter file (default data/parameters/cost.yaml)."),
+            typer.Option(
+                "--parameters", help="Parameter file (default data/parameters/cost.yaml)."
+            ),
         ] = None,
     ) -> None:
         """Tính chi phí tuân thủ của một bảng tính CPTT: hiện trạng và các phương án.

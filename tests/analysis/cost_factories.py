@@ -25,7 +25,12 @@ BASE_SHEET: dict[str, Any] = {
     "fees": [{"name": "Lệ phí", "amount": 50000}],
     "activities": [
         {"name": "Điền tờ khai", "hours": 1, "document": "Tờ khai"},
-        {"name": "Xin giấy xác nhận", "hours": 4, "out_of_pocket": 30000, "document": "Giấy xác nhận"},
+        {
+            "name": "Xin giấy xác nhận",
+            "hours": 4,
+            "out_of_pocket": 30000,
+            "document": "Giấy xác nhận",
+        },
         {"name": "Nộp hồ sơ", "hours": 2, "out_of_pocket": 20000},
     ],
 }

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate import adopted_options, totals_by
-from analysis.schema import FrameError, check_frame, describe, EVALUATED_COLUMNS, PLAN_COLUMNS
+from analysis.schema import EVALUATED_COLUMNS, PLAN_COLUMNS, FrameError, check_frame, describe
 from analysis.service import savings_report
 from analysis.targets import load_programmes
 
@@ -23,8 +23,19 @@ def _evaluated() -> pd.DataFrame:
         ("C", "baseline", "baseline", 6000, None, 6000, None, 0),
         ("C", "c1", "amend", 5900, None, 6000, None, 100),
     ]
-    frame = pd.DataFrame(rows, columns=["procedure_id", "option_id", "action", "annual_cost", "deadline_days",
-                                        "baseline_annual_cost", "baseline_deadline_days", "savings"])  # fmt: skip
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "procedure_id",
+            "option_id",
+            "action",
+            "annual_cost",
+            "deadline_days",
+            "baseline_annual_cost",
+            "baseline_deadline_days",
+            "savings",
+        ],
+    )
     frame.insert(0, "variant_id", range(len(frame)))
     frame["unit_cost"] = frame["annual_cost"]
     frame["documents"] = 1
@@ -43,7 +54,17 @@ def _plans() -> pd.DataFrame:
         ("P1", "A", "a1", "approved", 2025, "NQ66", "Bộ Tài chính", "Thuế", "ministry"),
         ("P1", "B", "bo", "published", 2025, "NQ66", "Bộ Tài chính", "Hải quan", "ministry"),
         ("P2", "C", "c1", "approved", 2026, "NQ66", "UBND tỉnh X", "Đất đai", "province"),
-        ("P3", "C", "c1", "draft", 2026, "NQ66", "UBND tỉnh X", "Đất đai", "province"),  # not counted
+        (
+            "P3",
+            "C",
+            "c1",
+            "draft",
+            2026,
+            "NQ66",
+            "UBND tỉnh X",
+            "Đất đai",
+            "province",
+        ),  # not counted
     ]
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
 
@@ -57,19 +78,28 @@ def test_frames_match_schema():
 def test_schema_violations_are_named():
     plans = _plans().drop(columns="year")
     plans.loc[0, "status"] = "maybe"
-    with pytest.raises(FrameError, match=r"'plans'.*status: unknown value\(s\) maybe; year: missing"):
+    with pytest.raises(
+        FrameError, match=r"'plans'.*status: unknown value\(s\) maybe; year: missing"
+    ):
         check_frame(plans, PLAN_COLUMNS, "plans")
 
 
 def test_totals_by_agency():
     adopted = adopted_options(_evaluated(), _plans())
     got = totals_by(adopted, "agency")
-    expected = pd.DataFrame({
-        "agency": ["Bộ Tài chính", "UBND tỉnh X"], "procedures": [2, 1],
-        "baseline_annual_cost": [4000, 6000], "annual_cost": [700, 5900], "savings": [3300, 100],
-        "cut_rate": [82.5, 1.67], "deadline_saved_days": [25.0, 0.0], "estimated_procedures": [0, 1],
-        "implementation_cost": [0, 0],
-    })  # fmt: skip
+    expected = pd.DataFrame(
+        {
+            "agency": ["Bộ Tài chính", "UBND tỉnh X"],
+            "procedures": [2, 1],
+            "baseline_annual_cost": [4000, 6000],
+            "annual_cost": [700, 5900],
+            "savings": [3300, 100],
+            "cut_rate": [82.5, 1.67],
+            "deadline_saved_days": [25.0, 0.0],
+            "estimated_procedures": [0, 1],
+            "implementation_cost": [0, 0],
+        }
+    )
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
@@ -82,8 +112,17 @@ def test_unknown_option_in_plan():
 
 def test_savings_report_programmes():
     report = savings_report(_evaluated(), _plans(), programmes=load_programmes())
-    assert set(report) >= {"by_plan", "by_agency", "by_field", "by_level", "by_year", "by_programme",
-                           "programmes", "catalogue", "adopted"}  # fmt: skip
+    assert set(report) >= {
+        "by_plan",
+        "by_agency",
+        "by_field",
+        "by_level",
+        "by_year",
+        "by_programme",
+        "programmes",
+        "catalogue",
+        "adopted",
+    }
     progress = report["programmes"].set_index("programme")
     # 2025 plans only: 3.300 of 10.000 đ = 33 % ≥ 30 %; time 25 of 30 days
     assert progress.loc["NQ66-2025", "savings"] == 3300

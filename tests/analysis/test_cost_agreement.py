@@ -23,13 +23,17 @@ def _dec(places: int, high: int):
 
 hours = _dec(3, 200)
 money = _dec(2, 5_000_000)
-channel_sets = st.none() | st.lists(st.sampled_from(CHANNEL_CODES), min_size=1, max_size=3, unique=True)
+channel_sets = st.none() | st.lists(
+    st.sampled_from(CHANNEL_CODES), min_size=1, max_size=3, unique=True
+)
 
 
 @st.composite
 def shares(draw):
     chosen = draw(st.lists(st.sampled_from(CHANNEL_CODES), min_size=1, max_size=3, unique=True))
-    cuts = sorted(draw(st.lists(st.integers(0, 10_000), min_size=len(chosen) - 1, max_size=len(chosen) - 1)))
+    cuts = sorted(
+        draw(st.lists(st.integers(0, 10_000), min_size=len(chosen) - 1, max_size=len(chosen) - 1))
+    )
     bounds = [0, *cuts, 10_000]
     return {c: Decimal(bounds[i + 1] - bounds[i]).scaleb(-4) for i, c in enumerate(chosen)}
 
@@ -49,10 +53,14 @@ def sheets(draw):
         for i in range(draw(st.integers(0, 8)))
     ]
     fees = [
-        {"name": f"F{i}", "amount": draw(money), "currency": draw(st.sampled_from(["VND", "USD"])),
-         **({"channels": c} if (c := draw(channel_sets)) else {})}
+        {
+            "name": f"F{i}",
+            "amount": draw(money),
+            "currency": draw(st.sampled_from(["VND", "USD"])),
+            **({"channels": c} if (c := draw(channel_sets)) else {}),
+        }
         for i in range(draw(st.integers(0, 3)))
-    ]  # fmt: skip
+    ]
     deadlines = {c: draw(_dec(2, 60)) for c in CHANNEL_CODES if draw(st.booleans())}
     changes = []
     for _ in range(draw(st.integers(1, 4))):
@@ -66,10 +74,18 @@ def sheets(draw):
         elif pick == 3:
             changes.append({"type": "set_population", "value": draw(st.integers(0, 10**6))})
         elif pick == 4:
-            changes.append({"type": "add_activity", "name": f"N{len(changes)}", "hours": draw(hours),
-                            "out_of_pocket": draw(money)})  # fmt: skip
+            changes.append(
+                {
+                    "type": "add_activity",
+                    "name": f"N{len(changes)}",
+                    "hours": draw(hours),
+                    "out_of_pocket": draw(money),
+                }
+            )
         elif pick == 5 and activities:
-            changes.append({"type": "set_activity", "name": activities[0]["name"], "hours": draw(hours)})
+            changes.append(
+                {"type": "set_activity", "name": activities[0]["name"], "hours": draw(hours)}
+            )
         elif pick == 6 and docs:
             changes.append({"type": "remove_document", "document": docs[-1]})
             break  # removing the same document twice would be invalid
@@ -100,20 +116,24 @@ def _reference_rows(key, sheet):
     result = evaluate_sheet(sheet)
     rows = []
     for out in (result.baseline, *result.options):
-        rows.append({
-            "procedure_id": key,
-            "option_id": out.option_id,
-            "unit_cost": out.unit_cost,
-            "annual_cost": out.annual_cost,
-            "deadline_days": float(out.deadline_days) if out.deadline_days is not None else np.nan,
-            "documents": out.documents,
-            "activities": out.activities,
-            "savings": out.savings if out.savings is not None else 0,
-            "cut_rate": float(out.cut_rate) if out.cut_rate is not None else 0.0,
-            "deadline_cut_rate": float(out.deadline_cut_rate)
-            if out.deadline_cut_rate is not None
-            else (0.0 if out is result.baseline and out.deadline_days else np.nan),
-        })  # fmt: skip
+        rows.append(
+            {
+                "procedure_id": key,
+                "option_id": out.option_id,
+                "unit_cost": out.unit_cost,
+                "annual_cost": out.annual_cost,
+                "deadline_days": float(out.deadline_days)
+                if out.deadline_days is not None
+                else np.nan,
+                "documents": out.documents,
+                "activities": out.activities,
+                "savings": out.savings if out.savings is not None else 0,
+                "cut_rate": float(out.cut_rate) if out.cut_rate is not None else 0.0,
+                "deadline_cut_rate": float(out.deadline_cut_rate)
+                if out.deadline_cut_rate is not None
+                else (0.0 if out is result.baseline and out.deadline_days else np.nan),
+            }
+        )
     return rows
 
 
@@ -137,16 +157,21 @@ def test_vectorised_agrees_with_reference(params, data, rng):
     ordered = evaluate_frames(frames.variants, frames.activities, frames.fees)
     columns = list(expected.columns)
     pd.testing.assert_frame_equal(got[columns].reset_index(drop=True), expected, check_dtype=False)
-    pd.testing.assert_frame_equal(ordered[columns].reset_index(drop=True), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        ordered[columns].reset_index(drop=True), expected, check_dtype=False
+    )
 
 
 def test_overflowing_products_fall_back_to_exact_integers(params):
     """Products beyond int64 are computed on Python integers and stay exact."""
     data = {
-        "date": TODAY, "hourly_rate": Decimal("999999999.99"), "population": 1, "frequency": 1,
+        "date": TODAY,
+        "hourly_rate": Decimal("999999999.99"),
+        "population": 1,
+        "frequency": 1,
         "channels": {"direct": Decimal("0.3333"), "online": Decimal("0.6667")},
         "activities": [{"name": "A", "hours": Decimal("99999.999"), "people": 1000}],
-    }  # fmt: skip
+    }
     sheet = parse_sheet(data, params=params, today=TODAY)
     frames = sheets_to_frames({"p": sheet})
     got = evaluate_frames(frames.variants, frames.activities, frames.fees)
@@ -156,8 +181,14 @@ def test_overflowing_products_fall_back_to_exact_integers(params):
 
 
 def test_implausible_annual_cost_is_refused(params):
-    data = {"date": TODAY, "hourly_rate": 10**9, "population": 10**9, "frequency": 1000,
-            "channels": {"direct": 1}, "activities": [{"name": "A", "hours": 1000}]}  # fmt: skip
+    data = {
+        "date": TODAY,
+        "hourly_rate": 10**9,
+        "population": 10**9,
+        "frequency": 1000,
+        "channels": {"direct": 1},
+        "activities": [{"name": "A", "hours": 1000}],
+    }
     frames = sheets_to_frames({"p": parse_sheet(data, params=params, today=TODAY)})
     with pytest.raises(ValueError, match="procedure 'p'"):
         evaluate_frames(frames.variants, frames.activities, frames.fees)

@@ -41,13 +41,29 @@ def test_json_published_case():
     result = _run(str(EXAMPLE), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data["baseline"]) >= {"unit_cost", "annual_cost", "deadline_days", "documents", "activities"}
+    assert set(data["baseline"]) >= {
+        "unit_cost",
+        "annual_cost",
+        "deadline_days",
+        "documents",
+        "activities",
+    }
     assert data["baseline"]["annual_cost"] == 975_000_000_000
     quarterly = next(o for o in data["options"] if o["id"] == "quarterly")
     assert quarterly["savings"] == 650_000_000_000
     assert quarterly["cut_rate"] == 66.67
-    keys = {"id", "action", "unit_cost", "annual_cost", "savings", "cut_rate", "deadline_days",
-            "deadline_cut_rate", "documents", "activities"}  # fmt: skip
+    keys = {
+        "id",
+        "action",
+        "unit_cost",
+        "annual_cost",
+        "savings",
+        "cut_rate",
+        "deadline_days",
+        "deadline_cut_rate",
+        "documents",
+        "activities",
+    }
     assert all(keys <= set(o) for o in data["options"])
 
 
@@ -61,29 +77,42 @@ def test_table_is_vietnamese():
 
 def _write(tmp_path: Path, data) -> Path:
     path = tmp_path / "sheet.yaml"
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    path.write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), "utf-8"
+    )
     return path
 
 
 def _amend(*changes):
-    return [{"id": "keep", "action": "keep"},
-            {"id": "o", "action": "amend", "changes": [{**c, "reason": "r"} for c in changes]}]  # fmt: skip
+    return [
+        {"id": "keep", "action": "keep"},
+        {"id": "o", "action": "amend", "changes": [{**c, "reason": "r"} for c in changes]},
+    ]
 
 
 INVALID = [
     ("unknown change type", {"options": _amend({"type": "bogus"})}, "options[1].changes[0].type"),
-    ("unknown document", {"options": _amend({"type": "remove_document", "document": "X"})},
-     "options[1].changes[0].document"),
-    ("unknown activity", {"options": _amend({"type": "remove_activity", "name": "X"})},
-     "options[1].changes[0].name"),
-    ("unknown fee", {"options": _amend({"type": "set_fee", "name": "X", "amount": 1})},
-     "options[1].changes[0].name"),
+    (
+        "unknown document",
+        {"options": _amend({"type": "remove_document", "document": "X"})},
+        "options[1].changes[0].document",
+    ),
+    (
+        "unknown activity",
+        {"options": _amend({"type": "remove_activity", "name": "X"})},
+        "options[1].changes[0].name",
+    ),
+    (
+        "unknown fee",
+        {"options": _amend({"type": "set_fee", "name": "X", "amount": 1})},
+        "options[1].changes[0].name",
+    ),
     ("negative hours", {"activities": [{"name": "A", "hours": -2}]}, "activities[0].hours"),
     ("negative fee", {"fees": [{"name": "F", "amount": -1}]}, "fees[0].amount"),
     ("shares", {"channels": {"direct": 0.5, "online": 0.4}}, "channels"),
     ("no population", {"population": None}, "population"),
     ("no frequency", {"frequency": None}, "frequency"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("label", "overrides", "path"), INVALID, ids=[i[0] for i in INVALID])

@@ -8,7 +8,6 @@ from decimal import Decimal as D
 from analysis.estimate import estimate_sheet
 from analysis.reference import evaluate_sheet
 from analysis.report import estimated_figures
-
 from catalogue.records import empty_record
 
 ON = date(2026, 1, 1)
@@ -22,22 +21,46 @@ def _record(**fields):
 
 
 def _channel(kind, days=None, unit="working_days", fees=()):
-    return {"kind": kind, "deadline": {"value": days, "unit": unit, "raw": ""}, "fees": list(fees),
-            "description": None, "raw": ""}  # fmt: skip
+    return {
+        "kind": kind,
+        "deadline": {"value": days, "unit": unit, "raw": ""},
+        "fees": list(fees),
+        "description": None,
+        "raw": "",
+    }
 
 
 def _fee(amount, currency="VND", kind="le_phi", free=False):
-    return {"kind": kind, "amount": amount, "currency": currency, "free": free, "unit": None, "raw": ""}
+    return {
+        "kind": kind,
+        "amount": amount,
+        "currency": currency,
+        "free": free,
+        "unit": None,
+        "raw": "",
+    }
 
 
 def test_estimate_from_record(params):
     record = _record(
-        channels=[_channel("direct", 10, fees=[_fee(50000)]), _channel("online", 7, "days", [_fee(50000)])],
+        channels=[
+            _channel("direct", 10, fees=[_fee(50000)]),
+            _channel("online", 7, "days", [_fee(50000)]),
+        ],
         documents=[
-            {"name": "Tờ khai", "originals": 1, "copies": 0, "certified_copies": 0, "template": "Mẫu 01"},
+            {
+                "name": "Tờ khai",
+                "originals": 1,
+                "copies": 0,
+                "certified_copies": 0,
+                "template": "Mẫu 01",
+            },
             {"name": "CCCD", "originals": 0, "copies": 1, "certified_copies": 1, "template": None},
         ],
-        volumes=[{"year": 2023, "received": 900, "online": 100}, {"year": 2024, "received": 1200, "online": 300}],
+        volumes=[
+            {"year": 2023, "received": 900, "online": 100},
+            {"year": 2024, "received": 1200, "online": 300},
+        ],
     )
     sheet = estimate_sheet(record, params, on=ON)
     assert sheet.estimated and sheet.subject == "citizen"
@@ -73,7 +96,9 @@ def test_volume_override_and_usd_fee(params):
     record = _record(channels=[_channel("postal", fees=[_fee(20, "USD"), _fee(None)])])
     sheet = estimate_sheet(record, params, volume=50, on=ON)
     assert sheet.population.value == 50
-    assert len(sheet.fees) == 1 and sheet.fees[0].currency == "USD"  # the fee without amount is left out
+    assert (
+        len(sheet.fees) == 1 and sheet.fees[0].currency == "USD"
+    )  # the fee without amount is left out
     result = evaluate_sheet(sheet)
     assert result.baseline.unit_cost > 20 * 25450
 

@@ -32,7 +32,9 @@ def test_hourly_income_is_derived_from_data(params):
 
 
 def test_too_early_names_file_and_key(params):
-    with pytest.raises(ParameterError, match=r"cost\.yaml: parameters\.usd_rate: no value effective"):
+    with pytest.raises(
+        ParameterError, match=r"cost\.yaml: parameters\.usd_rate: no value effective"
+    ):
         params.get("usd_rate", date(2000, 1, 1))
 
 
@@ -41,14 +43,32 @@ def test_unknown_key(params):
         params.get("nope", date(2026, 1, 1))
 
 
+HEAD = "parameters:\n  a:\n    values:\n      - "
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("parameters:\n  a:\n    values:\n      - {effective: 2020-01-01, value: 1}\n", r"parameters\.a\.values\[0\]\.source: missing"),
-        ("parameters:\n  a:\n    values:\n      - {value: 1, source: s}\n", r"parameters\.a\.values\[0\]\.effective"),
-        ("parameters:\n  a:\n    values:\n      - {effective: 2020-01-01, value: x, source: s}\n", r"parameters\.a\.values\[0\]\.value: not a number"),
-        ("parameters:\n  a:\n    values:\n      - {effective: 2020-01-01, formula: b * 2, source: s}\n", r"parameters\.a\.values\[0\]\.formula: unknown parameter 'b'"),
-        ("parameters:\n  a:\n    values:\n      - {effective: 2020-01-01, formula: __import__('os'), source: s}\n", r"parameters\.a\.values\[0\]\.formula"),
+        (
+            HEAD + "{effective: 2020-01-01, value: 1}\n",
+            r"parameters\.a\.values\[0\]\.source: missing",
+        ),
+        (
+            HEAD + "{value: 1, source: s}\n",
+            r"parameters\.a\.values\[0\]\.effective",
+        ),
+        (
+            HEAD + "{effective: 2020-01-01, value: x, source: s}\n",
+            r"parameters\.a\.values\[0\]\.value: not a number",
+        ),
+        (
+            HEAD + "{effective: 2020-01-01, formula: b * 2, source: s}\n",
+            r"parameters\.a\.values\[0\]\.formula: unknown parameter 'b'",
+        ),
+        (
+            HEAD + "{effective: 2020-01-01, formula: __import__('os'), source: s}\n",
+            r"parameters\.a\.values\[0\]\.formula",
+        ),
         ("parameters: [1, 2\n", r"malformed YAML"),
         ("name: x\n", r"parameters: missing"),
     ],
@@ -66,7 +86,8 @@ def test_formula_with_dotted_names_and_rounding(tmp_path):
     path.write_text(
         "parameters:\n"
         "  income.x: {values: [{effective: 2020-01-01, value: 1000, source: s}]}\n"
-        "  rate.x: {values: [{effective: 2020-01-01, formula: income.x / 3, round: 2, source: s}]}\n",
+        "  rate.x: {values: [{effective: 2020-01-01, formula: income.x / 3, round: 2,"
+        " source: s}]}\n",
         "utf-8",
     )
     assert load_parameters(path).value("rate.x", date(2021, 1, 1)) == D("333.33")

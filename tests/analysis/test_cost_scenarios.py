@@ -16,6 +16,7 @@ from analysis.sheet import parse_sheet
 from analysis.vectorised import evaluate_frames, sheets_to_frames
 from analysis.yamlio import load_yaml
 
+
 def _plain(value):
     """YAML decimals as floats, so ``66.67`` compares with the JSON number."""
     if isinstance(value, Decimal):
@@ -53,7 +54,9 @@ def test_scenario(path, params):
 
     # the vectorised evaluator agrees on the same figures
     frames = sheets_to_frames({"p": sheet})
-    evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees).set_index("option_id")
+    evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees).set_index(
+        "option_id"
+    )
     assert evaluated.loc["baseline", "annual_cost"] == report["baseline"]["annual_cost"]
     for option in report["options"]:
         row = evaluated.loc[option["id"]]

@@ -36,11 +36,21 @@ def test_npv():
 
 
 def test_sensitivity(params):
-    sheet = make_sheet(params, options=[{"id": "o", "action": "amend",
-                                         "changes": [{"type": "set_frequency", "value": 0.5, "reason": "r"}]}])  # fmt: skip
+    sheet = make_sheet(
+        params,
+        options=[
+            {
+                "id": "o",
+                "action": "amend",
+                "changes": [{"type": "set_frequency", "value": 0.5, "reason": "r"}],
+            }
+        ],
+    )
     frame = sensitivity(sheet, percent=20)
     central = evaluate_sheet(sheet)
-    row = frame[(frame.factor == "population") & (frame.case == "central") & (frame.option_id == "o")].iloc[0]
+    row = frame[
+        (frame.factor == "population") & (frame.case == "central") & (frame.option_id == "o")
+    ].iloc[0]
     assert row.annual_cost == central.options[0].annual_cost
     pop = frame[(frame.factor == "population") & (frame.option_id == "baseline")].set_index("case")
     assert pop.loc["high", "annual_cost"] == round(central.baseline.annual_cost * 1.2)
@@ -48,5 +58,9 @@ def test_sensitivity(params):
     # cut rate of a frequency change does not depend on population
     assert set(frame[(frame.factor == "population") & (frame.option_id == "o")].cut_rate) == {50.0}
     hours = frame[(frame.factor == "hours") & (frame.option_id == "baseline")].set_index("case")
-    assert hours.loc["low", "annual_cost"] < hours.loc["central", "annual_cost"] < hours.loc["high", "annual_cost"]
+    assert (
+        hours.loc["low", "annual_cost"]
+        < hours.loc["central", "annual_cost"]
+        < hours.loc["high", "annual_cost"]
+    )
     assert len(frame) == 3 * 3 * 2
