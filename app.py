@@ -5,23 +5,28 @@ import streamlit as st
 from ui import state, widgets
 from ui.i18n import t
 
-st.set_page_config(page_title="TTHC", page_icon="📋", layout="wide")
+st.set_page_config(page_title="TTHC", page_icon=":material/fact_check:", layout="wide")
 widgets.sidebar()
 
 # Pages each role may open; services still refuse whatever a role may not do.
 EVERYONE = (None, "reviewer", "chair", "analyst", "admin")
 SIGNED_IN = ("reviewer", "chair", "analyst", "admin")
 PAGES = [
-    ("ui/pages/overview.py", "nav.overview", "📊", EVERYONE),
-    ("ui/pages/catalogue.py", "nav.catalogue", "🔎", EVERYONE),
-    ("ui/pages/detail.py", "nav.detail", "📄", EVERYONE),
-    ("ui/pages/compare.py", "nav.compare", "⚖️", ("reviewer", "chair", "admin")),
-    ("ui/pages/plan.py", "nav.plan", "🗂️", ("reviewer", "admin")),
-    ("ui/pages/queue.py", "nav.queue", "✅", ("chair",)),
-    ("ui/pages/decisions.py", "nav.decisions", "📜", SIGNED_IN),
-    ("ui/pages/savings.py", "nav.savings", "📈", SIGNED_IN),
-    ("ui/pages/data.py", "nav.data", "📥", ("admin",)),
-    ("ui/pages/account.py", "nav.account", "👤", EVERYONE),
+    ("ui/pages/overview.py", "nav.overview", ":material/dashboard:", EVERYONE),
+    ("ui/pages/catalogue.py", "nav.catalogue", ":material/search:", EVERYONE),
+    ("ui/pages/detail.py", "nav.detail", ":material/description:", EVERYONE),
+    (
+        "ui/pages/compare.py",
+        "nav.compare",
+        ":material/compare_arrows:",
+        ("reviewer", "chair", "admin"),
+    ),
+    ("ui/pages/plan.py", "nav.plan", ":material/folder_open:", ("reviewer", "admin")),
+    ("ui/pages/queue.py", "nav.queue", ":material/task_alt:", ("chair",)),
+    ("ui/pages/decisions.py", "nav.decisions", ":material/gavel:", SIGNED_IN),
+    ("ui/pages/savings.py", "nav.savings", ":material/trending_down:", SIGNED_IN),
+    ("ui/pages/data.py", "nav.data", ":material/upload_file:", ("admin",)),
+    ("ui/pages/account.py", "nav.account", ":material/person:", EVERYONE),
 ]
 role = state.role()
 pages = [

@@ -12,7 +12,7 @@ import streamlit as st
 from catalogue.errors import ImportFailed, ServiceError
 from catalogue.workflow import SECTIONS
 from ui import state
-from ui.i18n import LANGUAGES, day, label, lang, money, number, percent, t
+from ui.i18n import LANGUAGES, billions, day, label, lang, money, number, percent, t
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,13 @@ def problem_table(problems: list) -> None:
         for p in problems
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def headline(amount: object) -> tuple[str, str | None]:
+    """A money figure short enough for a metric (tỷ đồng when large) and the full amount."""
+    if amount is not None and abs(amount) >= 1_000_000_000:
+        return billions(amount), money(amount)
+    return money(amount), None
 
 
 def metric_row(items: list[tuple[str, str, str | None]]) -> None:
@@ -173,6 +180,9 @@ def sheet_summary(procedure_id: int) -> None:
     )
 
 
+# Vega formats numbers the English way; swap the separators for Vietnamese (1.234,5).
+VI_AXIS_LABELS = "replace(replace(replace(datum.label, ',', '_'), '.', ','), '_', '.')"
+
 OUTCOME_ROWS = (
     ("unit_cost", "money"),
     ("annual_cost", "money"),
@@ -222,12 +232,12 @@ def option_metrics(result: Any, option_id: str) -> None:
         [
             (
                 t("cost.annual_cost"),
-                money(option.annual_cost),
+                headline(option.annual_cost)[0],
                 t("compare.baseline_value", value=money(base.annual_cost)),
             ),
             (
                 t("cost.savings"),
-                money(option.savings),
+                headline(option.savings)[0],
                 t("compare.cut_rate", value=percent(option.cut_rate)),
             ),
             (
@@ -273,7 +283,11 @@ def comparison_charts(result: Any) -> None:
                 .mark_bar()
                 .encode(
                     x=alt.X("option:N", sort=order, title=None),
-                    y=alt.Y(f"{field}:Q", title=None),
+                    y=alt.Y(
+                        f"{field}:Q",
+                        title=None,
+                        axis=alt.Axis(labelExpr=VI_AXIS_LABELS if lang() == "vi" else None),
+                    ),
                     tooltip=[alt.Tooltip("option:N"), alt.Tooltip(f"{text}:N", title=title)],
                 ),
                 width="stretch",
@@ -309,7 +323,7 @@ def add_to_plan(rec: dict, procedure_id: int, result: Any, changes: list[dict]) 
     drafts = plans[plans["status"] == "draft"] if ok else plans
     if not ok or drafts.empty:
         st.info(t("compare.no_draft_plan"))
-        st.page_link("ui/pages/plan.py", label=t("nav.plan"), icon="🗂️")
+        st.page_link("ui/pages/plan.py", label=t("nav.plan"), icon=":material/folder_open:")
         return
     plan_id = pick_plan(drafts, key="compare_plan")
     # The custom amend option first: it is what the reviewer has just built.
@@ -405,9 +419,9 @@ def proposal_totals(proposals: pd.DataFrame) -> None:
     savings = int(proposals["savings"].fillna(0).sum())
     metric_row(
         [
-            (t("plan.col.before"), money(before), None),
-            (t("plan.col.after"), money(after), None),
-            (t("plan.col.savings"), money(savings), None),
+            (t("plan.col.before"), *headline(before)),
+            (t("plan.col.after"), *headline(after)),
+            (t("plan.col.savings"), *headline(savings)),
             (t("plan.col.cut_rate"), percent(cut_rate(savings, before)), None),
         ]
     )
@@ -514,7 +528,15 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
     bars = (
         alt.Chart(data)
         .mark_bar()
-        .encode(x=x, y=alt.Y("savings_ty:Q", title=t("savings.axis")), tooltip=tooltip)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "savings_ty:Q",
+                title=t("savings.axis"),
+                axis=alt.Axis(labelExpr=VI_AXIS_LABELS if lang() == "vi" else None),
+            ),
+            tooltip=tooltip,
+        )
     )
     line = (
         alt.Chart(data)

@@ -11,7 +11,7 @@ pid = state.selected_procedure()
 rec = state.record(pid) if pid is not None else None
 if rec is None:
     st.info(t("detail.none"))
-    st.page_link("ui/pages/catalogue.py", label=t("nav.catalogue"), icon="🔎")
+    st.page_link("ui/pages/catalogue.py", label=t("nav.catalogue"), icon=":material/search:")
     st.stop()
 st.subheader(f"{rec['code'] or '—'} · {rec['name']}")
 baseline = widgets.baseline_sheet(pid)

@@ -78,4 +78,4 @@ if not approved.empty:
         if ok:
             state.data_changed()
             st.success(t("queue.published", number=decision.number))
-            st.page_link("ui/pages/decisions.py", label=t("nav.decisions"), icon="📜")
+            st.page_link("ui/pages/decisions.py", label=t("nav.decisions"), icon=":material/gavel:")
