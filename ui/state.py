@@ -55,18 +55,26 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
+@st.cache_resource(show_spinner=False)
+def _versions() -> dict[str, int]:
+    return {}
+
+
 def version() -> int:
-    """The data version of this session: bumped whenever a page changes data."""
-    return st.session_state.setdefault("data_version", 0)
+    """The data version of the database, shared by every session: bumped on each change."""
+    return _versions().get(database_url(), 0)
 
 
 def data_changed() -> None:
-    """Forget every cached frame after a page changed data (import, plan, decision)."""
-    st.session_state["data_version"] = version() + 1
+    """After a page changed data (import, plan, decision), every session reloads frames."""
+    versions = _versions()
+    versions[database_url()] = versions.get(database_url(), 0) + 1
     st.cache_data.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# Shared, not copied per call (a 100.000-row frame would be unpickled on every rerun):
+# pages must treat it as read-only.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _procedures(url: str, data_version: int) -> pd.DataFrame:
     from catalogue.search import load_search_frame
 
@@ -74,8 +82,29 @@ def _procedures(url: str, data_version: int) -> pd.DataFrame:
 
 
 def procedures() -> pd.DataFrame:
-    """One row per procedure: id, code, name, field, agency, levels, status."""
+    """One row per procedure: id, code, name, field, agency, levels, status (read-only)."""
     return _procedures(database_url(), version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _choices(url: str, data_version: int) -> dict[str, list]:
+    frame = _procedures(url, data_version)
+    return {
+        "field": sorted(frame["field"].dropna().unique()),
+        "agency": sorted(frame["agency"].dropna().unique()),
+        "levels": ["ministry", "province", "district", "commune", "other"],
+        "status": ["active", "amended", "replaced", "abolished", "draft"],
+    }
+
+
+def filter_choices() -> dict[str, list]:
+    """The values each catalogue filter offers (fields, agencies, levels, statuses)."""
+    return _choices(database_url(), version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _by_id(url: str, data_version: int) -> pd.DataFrame:
+    return _procedures(url, data_version).set_index("id", drop=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -97,7 +126,7 @@ def search(query: str, filters: dict[str, list], limit: int = 1000) -> pd.DataFr
     field / agency / levels / status to the accepted values.
     """
     hits = search_index().search(query, limit=limit, filters=filters)
-    by_id = procedures().set_index("id", drop=False)
+    by_id = _by_id(database_url(), version())
     rows = by_id.loc[[hit.id for hit in hits]].reset_index(drop=True)
     return rows.assign(score=[hit.score for hit in hits])
 
@@ -300,11 +329,10 @@ def workflow(name: str, /, **kwargs: Any) -> Any:
 
 
 def programmes() -> list[str]:
-    """Programme codes that plans count towards (from the targets service when present)."""
-    listed = service("analysis.targets", "programme_codes")
-    if listed is not None:
-        return list(listed())
-    return ["NQ68", "NQ66-2025", "NQ66-2026"]
+    """Programme tags a plan can count towards (``data/parameters/programmes.yaml``)."""
+    from analysis.targets import load_programmes
+
+    return list(dict.fromkeys(p.plan_tag for p in load_programmes()))
 
 
 def decision_export(decision_id: int, fmt: str) -> bytes:

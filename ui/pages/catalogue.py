@@ -10,12 +10,7 @@ st.title(t("catalogue.title"))
 frame = state.procedures()
 
 query = st.text_input(t("catalogue.search"), key="catalogue_query", placeholder=t("catalogue.hint"))
-choices = {
-    "field": sorted(frame["field"].dropna().unique()),
-    "agency": sorted(frame["agency"].dropna().unique()),
-    "levels": ["ministry", "province", "district", "commune", "other"],
-    "status": ["active", "amended", "replaced", "abolished", "draft"],
-}
+choices = state.filter_choices()
 groups = {"levels": "level", "status": "status"}
 filters = {}
 for column, (name, options) in zip(st.columns(4), choices.items(), strict=True):
