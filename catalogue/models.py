@@ -87,7 +87,7 @@ class Document(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     procedure_id: int = Field(foreign_key="procedure.id", index=True, ondelete="CASCADE")
     position: int = 0
-    name: str = Field(sa_column=Column(Text, nullable=False))
+    name: str | None = Field(default=None, sa_column=Column(Text))  # None: unknown, flagged
     originals: int | None = None
     copies: int | None = None
     certified_copies: int | None = None

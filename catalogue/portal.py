@@ -271,15 +271,23 @@ def _find_header(rows: list[tuple]) -> int | None:
 # ---------------------------------------------------------------- dispatch
 
 
+def is_workbook(path: Path) -> bool:
+    """Whether ``path`` is an Excel export (zip magic or ``.xlsx``) rather than JSON lines."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4).startswith(ZIP_MAGIC)
+    except OSError:
+        return False
+
+
 def read_portal_file(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
     """Read a portal file of either kind: an Excel export (zip magic or ``.xlsx``) or
     JSON lines (plain or gzip)."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError as exc:
-        raise ImportFailed([Problem(str(path), None, None, f"cannot read file: {exc}")]) from exc
-    if head.startswith(ZIP_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
+    if not path.is_file():
+        raise ImportFailed([Problem(str(path), None, None, "cannot read file: not found")])
+    if is_workbook(path):
         return read_portal_excel(path)
     return read_portal_jsonl(path)

@@ -59,13 +59,26 @@ def import_files(
     *,
     reader: Reader = read_catalogue_file,
     actor: str | None = None,
+    list_files: Sequence[Path] = (),
 ) -> ImportSummary:
-    """Import files in one transaction: everything or nothing."""
-    loaded = read_files(paths, reader)
+    """Import files in one transaction: everything or nothing.
+
+    ``list_files`` are list exports without levels (matched to catalogued procedures by
+    code); they are stored after the other files so full records win.
+    """
+    lists = {str(p) for p in list_files}
+    ordered = [p for p in paths if str(p) not in lists] + [p for p in paths if str(p) in lists]
+    loaded = read_files(ordered, reader)
     total = ImportSummary()
     with engine.begin() as conn:
         for source, located in loaded:
-            part = store_records(conn, [rec for _, rec in located], source=source, actor=actor)
+            part = store_records(
+                conn,
+                [rec for _, rec in located],
+                source=source,
+                actor=actor,
+                match_by_code=source in lists,
+            )
             total.read += part.read
             total.created += part.created
             total.updated += part.updated
@@ -78,9 +91,10 @@ def import_portal_files(
     engine: Engine, paths: Sequence[Path], *, actor: str | None = None
 ) -> ImportSummary:
     """Import national-portal JSON lines (plain or gzip) or 'Danh sách TTHC' workbooks."""
-    from catalogue.portal import read_portal_file
+    from catalogue.portal import is_workbook, read_portal_file
 
-    return import_files(engine, paths, reader=read_portal_file, actor=actor)
+    lists = [p for p in paths if is_workbook(Path(p))]
+    return import_files(engine, paths, reader=read_portal_file, actor=actor, list_files=lists)
 
 
 def all_records(engine: Engine) -> list[ProcedureRecord]:

@@ -180,7 +180,7 @@ def _write_children(conn: Connection, pid_records: list[tuple[int, ProcedureReco
                 {
                     "procedure_id": pid,
                     "position": pos,
-                    "name": doc["name"],
+                    "name": doc.get("name"),
                     "originals": doc.get("originals"),
                     "copies": doc.get("copies"),
                     "certified_copies": doc.get("certified_copies"),
@@ -263,17 +263,41 @@ def _merge_volumes(conn: Connection, pid_records: list[tuple[int, ProcedureRecor
     _insert(conn, T_VOLUME, new_rows)
 
 
+def _drop_known_codes(
+    conn: Connection, records: list[ProcedureRecord]
+) -> tuple[list[ProcedureRecord], int]:
+    codes = sorted({r["code"] for r in records if r.get("code")})
+    known: set[str] = set()
+    for start in range(0, len(codes), CHUNK):
+        part = codes[start : start + CHUNK]
+        known.update(
+            c for (c,) in conn.execute(select(T_PROC.c.code).where(T_PROC.c.code.in_(part)))
+        )
+    kept = [r for r in records if r.get("code") not in known]
+    return kept, len(records) - len(kept)
+
+
 def store_records(
     conn: Connection,
     records: Iterable[ProcedureRecord],
     *,
     source: str,
     actor: str | None = None,
+    match_by_code: bool = False,
 ) -> ImportSummary:
-    """Store records inside the caller's transaction and return what changed."""
+    """Store records inside the caller's transaction and return what changed.
+
+    With ``match_by_code`` (a list export such as the portal's "Danh sách TTHC" that has
+    no levels), a record whose code is already catalogued is taken as that procedure and
+    counted unchanged instead of being stored a second time.
+    """
     summary = ImportSummary()
     records = list(records)
-    summary.read = len(records)
+    if match_by_code:
+        records, matched = _drop_known_codes(conn, records)
+        summary.unchanged += matched
+        summary.read += matched
+    summary.read += len(records)
     for rec in records:
         for flag in rec.get("flags") or []:
             summary.flags[flag.get("kind", "unknown")] += 1

@@ -64,8 +64,12 @@ def check_record(rec: ProcedureRecord, *, file: str, line: int | None) -> list[P
                 bad(f"{fwhere}.kind", f"unknown fee kind {fee.get('kind')!r}")
             if (fee.get("currency") or "VND") not in CURRENCIES:
                 bad(f"{fwhere}.currency", f"unknown currency {fee.get('currency')!r}")
+    unnamed_ok = any(f.get("kind") == "document_name_missing" for f in rec.get("flags") or [])
     for di, doc in enumerate(rec.get("documents") or []):
-        if not isinstance(doc.get("name"), str) or not doc["name"].strip():
+        name = doc.get("name")
+        if name is None and unnamed_ok:
+            continue  # the source row has no name; kept raw and flagged, never invented
+        if not isinstance(name, str) or not name.strip():
             bad(f"documents[{di}].name", "required field is missing or empty")
         for key in COUNT_KEYS:
             value = doc.get(key)

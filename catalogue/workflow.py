@@ -809,10 +809,9 @@ def _new_revision(
     number = session.execute(
         select(func.max(Revision.number)).where(Revision.procedure_id == procedure.id)
     ).scalar_one()
+    # Procedure.content_hash stays the hash of the last imported source, so re-importing
+    # that same source later changes nothing and does not undo the published amendment.
     record_hash = content_hash(record)
-    session.execute(
-        update(table).where(table.c.id == procedure.id).values(content_hash=record_hash)
-    )
     session.add(
         Revision(
             procedure_id=procedure.id,

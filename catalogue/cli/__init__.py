@@ -9,6 +9,7 @@ import typer
 # Command modules; each exposes ``register(app)``.
 COMMAND_MODULES = (
     "catalogue.cli.catalogue_cmds",
+    "catalogue.cli.cost",
     "catalogue.cli.match_cmds",
     "catalogue.cli.workflow_cmds",
 )
