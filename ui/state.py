@@ -182,11 +182,6 @@ def username() -> str | None:
     return getattr(current, "username", None)
 
 
-def totals() -> Any:
-    """Catalogue-wide burden and approved savings from the cost model, or None if missing."""
-    return frame("analysis.aggregate", "catalogue_totals")
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _record(url: str, data_version: int, procedure_id: int) -> dict | None:
     from catalogue.store import load_records

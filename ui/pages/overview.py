@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import state
 from ui.i18n import label, number, t
-from ui.widgets import metric_row, not_available
+from ui.widgets import metric_row, not_available, proposal_totals, run_service
 
 st.title(t("overview.title"))
 frame = state.procedures()
@@ -17,13 +17,12 @@ metric_row(
         (t("overview.active"), number(int((frame["status"] == "active").sum())), None),
     ]
 )
-totals = state.totals()
-if totals is None:
-    not_available(t("overview.cost_service"))
-else:
-    from ui.widgets import burden_metrics
-
-    burden_metrics(totals)
+if state.user() is not None:
+    ok, approved = run_service(state.savings)
+    if ok and not approved.empty:
+        st.subheader(t("overview.approved_savings"))
+        proposal_totals(approved)
+not_available(t("overview.cost_service"))
 
 by_field = frame.groupby("field", dropna=False).size().reset_index(name="count")
 by_field["field"] = by_field["field"].fillna("—")
