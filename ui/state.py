@@ -145,20 +145,6 @@ def filtered(filters: dict[str, list]) -> pd.DataFrame:
     return rows
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _frame(url: str, data_version: int, module: str, name: str, kwargs: tuple) -> Any:
-    func = service(module, name)
-    return None if func is None else func(_engine(url), **dict(kwargs))
-
-
-def frame(module: str, name: str, **kwargs: Any) -> Any:
-    """A cached read-only frame from a service ``module.name(engine, **kwargs)``.
-
-    Returns None when that service does not exist yet.
-    """
-    return _frame(database_url(), version(), module, name, tuple(sorted(kwargs.items())))
-
-
 def user() -> Any:
     """The signed-in user (as returned by ``catalogue.auth``), or None."""
     return st.session_state.get("user")
