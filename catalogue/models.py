@@ -252,3 +252,22 @@ class DecisionItem(SQLModel, table=True):
     agency: str | None = Field(default=None, sa_column=Column(Text))
     legal_basis: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = Field(default=None, sa_column=Column(Text))  # ghi chú, e.g. replacement
+
+
+# Dossier statistic: one-stop counts of one procedure × reporting unit × period (month, quarter, year).
+class DossierStat(SQLModel, table=True):
+    __tablename__ = "dossier_stat"
+    __table_args__ = (UniqueConstraint("procedure_id", "period", "unit"),)
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True, ondelete="CASCADE")
+    year: int = Field(index=True)
+    period: str  # 2024, 2024-Q1 or 2024-03
+    unit: str = ""  # reporting agency or level as written in the file ("" when none)
+    received: int = Field(sa_column=Column(BigInteger, nullable=False))
+    resolved_early: int = Field(sa_column=Column(BigInteger, nullable=False))
+    resolved_on_time: int = Field(sa_column=Column(BigInteger, nullable=False))
+    resolved_late: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pending: int | None = Field(default=None, sa_column=Column(BigInteger))
+    online: int | None = Field(default=None, sa_column=Column(BigInteger))
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    imported_at: datetime = Field(default_factory=utcnow)
