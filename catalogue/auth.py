@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "catalogue.import": "nhập dữ liệu danh mục (import catalogue data)",
     "parameters.edit": "sửa tham số chi phí (edit cost parameters)",
     "plan.create": "tạo phương án (create a plan)",
+    "sheet.edit": "lưu bảng tính chi phí tuân thủ (save a costing sheet)",
     "proposal.add": "thêm đề xuất vào phương án (add a proposal)",
     "proposal.edit": "sửa đề xuất (edit a proposal)",
     "proposal.withdraw": "rút đề xuất (withdraw a proposal)",
@@ -56,10 +57,18 @@ _READ = frozenset({"workflow.read", "export"})
 # the admin manages users and data but approves nothing.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "reviewer": _READ
-    | {"plan.create", "proposal.add", "proposal.edit", "proposal.withdraw", "plan.submit"},
+    | {
+        "plan.create",
+        "sheet.edit",
+        "proposal.add",
+        "proposal.edit",
+        "proposal.withdraw",
+        "plan.submit",
+    },
     "chair": _READ | {"proposal.decide", "plan.approve", "decision.publish", "audit.read"},
     "analyst": _READ,
-    "admin": _READ | {"user.manage", "catalogue.import", "parameters.edit", "audit.read"},
+    "admin": _READ
+    | {"user.manage", "catalogue.import", "parameters.edit", "sheet.edit", "audit.read"},
 }
 
 SCRYPT_N = 2**14

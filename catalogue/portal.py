@@ -121,31 +121,35 @@ def parse_portal_record(rec: dict[str, Any]) -> ProcedureRecord:
 # ---------------------------------------------------------------- JSON lines
 
 
-def _open_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if data.startswith(GZIP_MAGIC) else data
+def _open_lines(path: Path):
+    with path.open("rb") as probe:
+        gz = probe.read(2) == GZIP_MAGIC[:2]
+    return gzip.open(path, "rb") if gz else path.open("rb")
 
 
 def iter_portal_jsonl(path: str | Path) -> Iterator[tuple[int, ProcedureRecord | None, list]]:
     """Yield ``(line number, record or None, problems)`` per line, without raising.
 
-    The building block of :func:`read_portal_jsonl`; problems here are per line only
-    (duplicates across lines are found by the reader).
+    Lines are streamed (plain or gzip), so a national-scale file is never held in memory
+    whole. The building block of :func:`read_portal_jsonl`; problems here are per line
+    only (duplicates across lines are found by the reader).
     """
     path = Path(path)
     name = str(path)
+    number = 0
+    seen_any = False
     try:
-        data = _open_bytes(path)
+        with _open_lines(path) as handle:
+            for number, raw_line in enumerate(handle, start=1):
+                if not raw_line.strip():
+                    continue
+                seen_any = True
+                yield number, *_parse_line(name, number, raw_line.rstrip(b"\r\n"))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        yield 0, None, [Problem(name, None, None, f"cannot read file: {exc}")]
+        yield number, None, [Problem(name, number or None, None, f"cannot read file: {exc}")]
         return
-    if not data.strip():
+    if not seen_any:
         yield 0, None, [Problem(name, None, None, "empty file: no records")]
-        return
-    for number, raw_line in enumerate(data.splitlines(), start=1):
-        if not raw_line.strip():
-            continue
-        yield number, *_parse_line(name, number, raw_line)
 
 
 def _parse_line(name: str, number: int, raw_line: bytes) -> tuple[ProcedureRecord | None, list]:

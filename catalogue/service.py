@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from catalogue.db import make_engine, upgrade
-from catalogue.errors import ImportFailed
+from catalogue.errors import ImportFailed, Problem
 from catalogue.formats import export_text, read_catalogue_file, write_xlsx
 from catalogue.models import Procedure
 from catalogue.records import ProcedureRecord
 from catalogue.settings import load_settings
-from catalogue.store import ImportSummary, load_records, store_records
-from catalogue.validate import check_records
+from catalogue.store import ImportSummary, existing_identities, load_records, store_records
+from catalogue.validate import check_duplicate, check_record
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +35,87 @@ def open_catalogue(db: str | None = None, *, migrate: bool = True) -> Engine:
     return engine
 
 
-def read_files(paths: Sequence[Path], reader: Reader) -> list[tuple[str, list]]:
-    """Read every file, collecting the problems of all of them before failing."""
-    problems = []
-    loaded = []
-    for path in paths:
+Located = Iterator[tuple[int | None, ProcedureRecord | None, list[Problem]]]
+Progress = Callable[[int], None]
+BATCH = 5000
+
+
+def _stream_list_reader(reader: Reader) -> Callable[[Path], Located]:
+    """Adapt a whole-file reader to the streaming shape (line, record, problems)."""
+
+    def stream(path: Path) -> Located:
         try:
-            located = reader(Path(path))
+            located = reader(path)
         except ImportFailed as exc:
-            problems.extend(exc.problems)
-            continue
-        # Every reader's output passes the same checks before anything is stored.
-        problems.extend(check_records(located, file=str(path)))
-        loaded.append((str(path), located))
-    if problems:
-        raise ImportFailed(list(dict.fromkeys(problems)))
-    return loaded
+            yield None, None, list(exc.problems)
+            return
+        for line, rec in located:
+            yield line, rec, []
+
+    return stream
+
+
+def import_stream(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    stream: Callable[[Path], Located],
+    actor: str | None = None,
+    list_files: Sequence[Path] = (),
+    progress: Progress | None = None,
+    batch_size: int = BATCH,
+) -> ImportSummary:
+    """Import files in one transaction: everything or nothing.
+
+    Records are read, checked and stored in batches, so memory stays bounded on a
+    national-scale file. The first problem stops the storing but not the reading: every
+    problem of every file is collected, then the transaction is rolled back and
+    :class:`ImportFailed` lists them all. ``list_files`` are list exports without levels
+    (matched to catalogued procedures by code), stored after the other files so that
+    full records win. ``progress`` is called with the number of records read so far.
+    """
+    lists = {str(p) for p in list_files}
+    ordered = [p for p in paths if str(p) not in lists] + [p for p in paths if str(p) in lists]
+    total = ImportSummary()
+    problems: list[Problem] = []
+    read = 0
+    with engine.begin() as conn:
+        known = existing_identities(conn)
+        for path in ordered:
+            source = str(path)
+            seen: dict = {}
+            batch: list[ProcedureRecord] = []
+
+            def flush(batch: list[ProcedureRecord], source: str = source) -> None:
+                part = store_records(
+                    conn, batch, source=source, actor=actor,
+                    match_by_code=source in lists, known=known,
+                )  # fmt: skip
+                total.add(part)
+                batch.clear()
+
+            for line, rec, found in stream(Path(path)):
+                problems.extend(found)
+                if rec is None:
+                    continue
+                read += 1
+                problems.extend(check_record(rec, file=source, line=line))
+                problems.extend(check_duplicate(rec, seen, file=source, line=line))
+                if problems:
+                    batch.clear()  # keep reading to report everything; store nothing more
+                    continue
+                batch.append(rec)
+                if len(batch) >= batch_size:
+                    flush(batch)
+                if progress is not None and read % 500 == 0:
+                    progress(read)
+            if batch and not problems:
+                flush(batch)
+        if progress is not None:
+            progress(read)
+        if problems:
+            raise ImportFailed(list(dict.fromkeys(problems)))  # rolls the transaction back
+    return total
 
 
 def import_files(
@@ -60,41 +125,36 @@ def import_files(
     reader: Reader = read_catalogue_file,
     actor: str | None = None,
     list_files: Sequence[Path] = (),
+    progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import files in one transaction: everything or nothing.
-
-    ``list_files`` are list exports without levels (matched to catalogued procedures by
-    code); they are stored after the other files so full records win.
-    """
-    lists = {str(p) for p in list_files}
-    ordered = [p for p in paths if str(p) not in lists] + [p for p in paths if str(p) in lists]
-    loaded = read_files(ordered, reader)
-    total = ImportSummary()
-    with engine.begin() as conn:
-        for source, located in loaded:
-            part = store_records(
-                conn,
-                [rec for _, rec in located],
-                source=source,
-                actor=actor,
-                match_by_code=source in lists,
-            )
-            total.read += part.read
-            total.created += part.created
-            total.updated += part.updated
-            total.unchanged += part.unchanged
-            total.flags.update(part.flags)
-    return total
+    """Import the project's own formats (or any whole-file reader) in one transaction."""
+    return import_stream(
+        engine, paths, stream=_stream_list_reader(reader), actor=actor,
+        list_files=list_files, progress=progress,
+    )  # fmt: skip
 
 
 def import_portal_files(
-    engine: Engine, paths: Sequence[Path], *, actor: str | None = None
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    actor: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import national-portal JSON lines (plain or gzip) or 'Danh sách TTHC' workbooks."""
-    from catalogue.portal import is_workbook, read_portal_file
+    """Import national-portal JSON lines (plain or gzip, streamed) or list workbooks."""
+    from catalogue.portal import is_workbook, iter_portal_jsonl, read_portal_excel
+
+    excel = _stream_list_reader(read_portal_excel)
+
+    def stream(path: Path) -> Located:
+        if not path.is_file():
+            return iter([(None, None, [Problem(str(path), None, None, "file not found")])])
+        return excel(path) if is_workbook(path) else iter_portal_jsonl(path)
 
     lists = [p for p in paths if is_workbook(Path(p))]
-    return import_files(engine, paths, reader=read_portal_file, actor=actor, list_files=lists)
+    return import_stream(
+        engine, paths, stream=stream, actor=actor, list_files=lists, progress=progress
+    )
 
 
 def all_records(engine: Engine) -> list[ProcedureRecord]:

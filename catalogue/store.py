@@ -69,6 +69,14 @@ class ImportSummary:
     unchanged: int = 0
     flags: Counter = field(default_factory=Counter)
 
+    def add(self, other: ImportSummary) -> None:
+        """Add another summary's counts to this one."""
+        self.read += other.read
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.flags.update(other.flags)
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
@@ -277,6 +285,16 @@ def _drop_known_codes(
     return kept, len(records) - len(kept)
 
 
+def existing_identities(conn: Connection) -> dict[str, tuple[int, str, int]]:
+    """identity → (procedure id, content hash, revision) of every stored procedure."""
+    return {
+        ident: (pid, chash, rev)
+        for pid, ident, chash, rev in conn.execute(
+            select(T_PROC.c.id, T_PROC.c.identity, T_PROC.c.content_hash, T_PROC.c.revision)
+        )
+    }
+
+
 def store_records(
     conn: Connection,
     records: Iterable[ProcedureRecord],
@@ -284,12 +302,15 @@ def store_records(
     source: str,
     actor: str | None = None,
     match_by_code: bool = False,
+    known: dict[str, tuple[int, str, int]] | None = None,
 ) -> ImportSummary:
     """Store records inside the caller's transaction and return what changed.
 
     With ``match_by_code`` (a list export such as the portal's "Danh sách TTHC" that has
     no levels), a record whose code is already catalogued is taken as that procedure and
-    counted unchanged instead of being stored a second time.
+    counted unchanged instead of being stored a second time. ``known`` is the identity
+    map of :func:`existing_identities`, passed (and kept up to date) by callers that store
+    one file in several batches.
     """
     summary = ImportSummary()
     records = list(records)
@@ -305,12 +326,7 @@ def store_records(
         n for rec in records for n in (rec.get("agency"), rec.get("issuing_agency")) if n
     }
     agencies = _agency_ids(conn, agency_names)
-    existing = {
-        ident: (pid, chash, rev)
-        for pid, ident, chash, rev in conn.execute(
-            select(T_PROC.c.id, T_PROC.c.identity, T_PROC.c.content_hash, T_PROC.c.revision)
-        )
-    }
+    existing = known if known is not None else existing_identities(conn)
     now = utcnow()
     new_rows: list[dict] = []
     new_records: list[ProcedureRecord] = []
@@ -340,8 +356,12 @@ def store_records(
         )
         new_rows.append(row)
         new_records.append(rec)
-        existing[ident] = (-1, chash, 1)
+        existing[ident] = (-1, chash, 1)  # placeholder until the id is known
     new_ids = _insert_returning_ids(conn, T_PROC, new_rows)
+    for pid, row in zip(new_ids, new_rows, strict=True):
+        existing[row["identity"]] = (pid, row["content_hash"], 1)
+    for pid, rev, rec, chash in changed:
+        existing[identity_string(rec)] = (pid, chash, rev)
     summary.created = len(new_ids)
     created = list(zip(new_ids, new_records, strict=True))
     _write_children(conn, created)

@@ -89,6 +89,29 @@ def check_record(rec: ProcedureRecord, *, file: str, line: int | None) -> list[P
     return problems
 
 
+def check_duplicate(
+    rec: ProcedureRecord,
+    seen: dict[tuple[str, str, str], int | None],
+    *,
+    file: str,
+    line: int | None,
+) -> list[Problem]:
+    """A problem when the record's identity was already seen in this file (updates seen)."""
+    key = identity_key(rec)
+    if key in seen:
+        return [
+            Problem(
+                file,
+                line,
+                "code",
+                f"duplicate procedure {key[0]!r} (levels {key[1] or '-'}, "
+                f"agency {key[2] or '-'}); first at line/row {seen[key]}",
+            )
+        ]
+    seen[key] = line
+    return []
+
+
 def check_records(
     located: Iterable[tuple[int | None, ProcedureRecord]], *, file: str
 ) -> list[Problem]:
@@ -97,17 +120,5 @@ def check_records(
     seen: dict[tuple[str, str, str], int | None] = {}
     for line, rec in located:
         problems.extend(check_record(rec, file=file, line=line))
-        key = identity_key(rec)
-        if key in seen:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "code",
-                    f"duplicate procedure {key[0]!r} (levels {key[1] or '-'}, "
-                    f"agency {key[2] or '-'}); first at line/row {seen[key]}",
-                )
-            )
-        else:
-            seen[key] = line
+        problems.extend(check_duplicate(rec, seen, file=file, line=line))
     return problems

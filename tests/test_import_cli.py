@@ -144,3 +144,90 @@ def test_bad_records_report_every_problem_and_write_nothing(db, tmp_path):
 def test_xlsx_export_requires_out(db):
     result = run("export", "--format", "xlsx", "--db", db)
     assert result.exit_code == 2
+
+
+def portal_line(code="1.000001", name="Đăng ký khai sinh", **over):
+    obj = {
+        "ma_thu_tuc": code,
+        "ten_thu_tuc": name,
+        "cap_thuc_hien": "Cấp xã",
+        "linh_vuc": "Hộ tịch",
+        "co_quan_thuc_hien": "UBND cấp xã",
+        "cach_thuc_thuc_hien": "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp5 Ngày làm việc"
+        "8.000 đồng",
+    }
+    obj.update(over)
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def test_portal_bad_input_reports_every_problem_and_writes_nothing(db, tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(portal_line() + "\n", encoding="utf-8")
+    assert run("import-portal", str(good), "--db", db).exit_code == 0
+    before = run("export", "--format", "yaml", "--db", db).stdout
+    lines = [
+        portal_line("2.1"),  # fine, but must not be stored
+        portal_line("2.2")[:-20],  # truncated line
+        "{not json}",  # invalid JSON
+        json.dumps({"ten_thu_tuc": "Thiếu mã"}, ensure_ascii=False),  # missing ma_thu_tuc
+        portal_line("2.3", cap_thuc_hien="Cấp liên vùng"),  # unknown level
+        portal_line(
+            "2.4",
+            cach_thuc_thuc_hien="Hình thức nộpThời gianPhí, lệ phíMô tả"
+            "Trực tiếp5 Ngày làm việc-50.000 đồng",
+        ),  # negative fee
+        portal_line("2.1"),  # duplicate of the first line
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(("\n".join(lines) + "\n").encode("utf-8") + b"\xff\xfe broken\n")
+    result = run("import-portal", str(bad), "--db", db)
+    assert result.exit_code == 1
+    err = result.stderr
+    for line_no, needle in [
+        (2, "truncated"),
+        (3, "invalid JSON"),
+        (4, "[ma_thu_tuc]"),
+        (5, "[cap_thuc_hien]"),
+        (6, "[cach_thuc_thuc_hien]"),
+        (7, "duplicate procedure '2.1'"),
+        (8, "not UTF-8"),
+    ]:
+        hits = [
+            row
+            for row in err.splitlines()
+            if f"bad.jsonl:{line_no}:" in row or f"bad.jsonl:{line_no} [" in row
+        ]
+        assert hits and needle in hits[0], (line_no, needle, err)
+    assert run("export", "--format", "yaml", "--db", db).stdout == before
+
+
+def test_empty_portal_file_fails(db, tmp_path):
+    empty = tmp_path / "empty.jsonl.gz"
+    import gzip
+
+    empty.write_bytes(gzip.compress(b""))
+    result = run("import-portal", str(empty), "--db", db)
+    assert result.exit_code == 1 and "empty file" in result.stderr
+
+
+def test_problem_in_a_late_batch_rolls_back_earlier_batches(tmp_path):
+    from catalogue.db import make_engine, upgrade
+    from catalogue.errors import ImportFailed
+    from catalogue.service import import_portal_files, procedure_count
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    upgrade(engine)
+    path = tmp_path / "many.jsonl"
+    rows = [portal_line(f"3.{i:04d}") for i in range(12)] + ["{oops"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import catalogue.service as service
+
+    old = service.BATCH
+    service.BATCH = 5
+    try:
+        with pytest.raises(ImportFailed) as err:
+            import_portal_files(engine, [path])
+    finally:
+        service.BATCH = old
+    assert [p.line for p in err.value.problems] == [13]
+    assert procedure_count(engine) == 0

@@ -14,12 +14,20 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from catalogue import auth, exports
+from catalogue import auth, costing, exports
 from catalogue import workflow as wf
 from catalogue.db import session_scope
 from catalogue.errors import PermissionDenied
 from catalogue.models import User
 from tests.workflow_support import USERS, seed
+
+SHEET = {  # a minimal valid costing sheet
+    "subject": "citizen",
+    "population": 100,
+    "frequency": 1,
+    "channels": {"direct": 1},
+    "activities": [{"name": "Nộp hồ sơ", "hours": 1}],
+}
 
 OPTION = {
     "id": "quy",
@@ -76,6 +84,9 @@ ATTEMPTS: dict[str, Callable] = {
     "parameters.edit": lambda s, user, e, w: auth.require(
         session=s, actor=user, action="parameters.edit"
     ),
+    "sheet.edit": lambda s, user, e, w: costing.save_sheet(
+        session=s, actor=user, procedure_id=w["procedures"][2], content=SHEET
+    ),
     "plan.create": lambda s, user, e, w: wf.create_plan(
         session=s, actor=user, name="Kế hoạch", year=2026
     ),
@@ -116,12 +127,13 @@ ATTEMPTS: dict[str, Callable] = {
 }
 
 EXPECTED = {  # the matrix as the issue states it, written out independently of auth.py
-    "reviewer": {"plan.create", "proposal.add", "proposal.edit", "proposal.withdraw",
+    "reviewer": {"plan.create", "sheet.edit", "proposal.add", "proposal.edit", "proposal.withdraw",
                  "plan.submit", "workflow.read", "export"},
     "chair": {"proposal.decide", "plan.approve", "decision.publish", "workflow.read", "export",
               "audit.read"},
     "analyst": {"workflow.read", "export"},
-    "admin": {"user.manage", "catalogue.import", "parameters.edit", "workflow.read", "export",
+    "admin": {"user.manage", "catalogue.import", "parameters.edit", "sheet.edit",
+              "workflow.read", "export",
               "audit.read"},
 }  # fmt: skip
 
