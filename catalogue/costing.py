@@ -96,8 +96,8 @@ def save_sheet(
     require(session=session, actor=actor, action="sheet.edit")
     if session.get(Procedure, procedure_id) is None:
         raise NotFound(f"Không có thủ tục #{procedure_id} (no procedure #{procedure_id})")
-    parse_sheet(content, params=params or load_parameters(), file=f"sheet[{procedure_id}]")
-    data = to_json(content)
+    data = to_json(content)  # validate exactly what will be stored and read back
+    parse_sheet(from_json(data), params=params or load_parameters(), file=f"sheet[{procedure_id}]")
     stored = session.scalars(
         select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)
     ).first()

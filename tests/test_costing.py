@@ -1,0 +1,130 @@
+"""Costing sheets in the registry, whole-catalogue costs and the savings overview."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from analysis import SheetError, evaluate_sheet, load_parameters, parse_sheet
+from catalogue import costing
+from catalogue.db import session_scope
+from catalogue.errors import ConcurrentEdit, PermissionDenied
+from catalogue.models import AuditLog, CostingSheet
+from catalogue.reports import savings_overview
+from tests.workflow_support import published_plan, seed
+
+SHEET = {
+    "procedure": {"code": "1.000001", "name": "Đăng ký khai sinh"},
+    "date": "2026-01-01",
+    "subject": "enterprise",
+    "hourly_rate": 50000,
+    "population": 325000,
+    "frequency": 12,
+    "channels": {"direct": 1},
+    "fees": [{"name": "Chi phí nộp", "amount": 250000}],
+    "activities": [],
+}
+
+
+def test_reviewer_saves_a_sheet_that_replaces_the_estimate(engine):
+    world = seed(engine)
+    pid = world["procedures"][0]
+    params = load_parameters()
+    with engine.connect() as conn:
+        estimate = costing.procedure_sheet(conn, pid, params=params)
+    assert estimate.estimated
+    with session_scope(engine) as s:
+        costing.save_sheet(
+            session=s, actor=world["users"]["reviewer"], procedure_id=pid, content=SHEET
+        )
+    with engine.connect() as conn:
+        stored = costing.procedure_sheet(conn, pid, params=params)
+    assert not stored.estimated
+    assert evaluate_sheet(stored).baseline.annual_cost == 975_000_000_000
+    with session_scope(engine) as s:
+        audit = s.scalars(select(AuditLog).where(AuditLog.action == "sheet.save")).all()
+    assert len(audit) == 1 and audit[0].after["population"] == 325000
+
+
+def test_invalid_sheet_is_refused_and_nothing_is_stored(engine):
+    world = seed(engine)
+    bad = {**SHEET, "population": -1}
+    with pytest.raises(SheetError) as err, session_scope(engine) as s:
+        costing.save_sheet(
+            session=s, actor=world["users"]["reviewer"], procedure_id=world["procedures"][0],
+            content=bad,
+        )  # fmt: skip
+    assert "population" in str(err.value)
+    with session_scope(engine) as s:
+        assert s.scalars(select(CostingSheet)).all() == []
+
+
+def test_analyst_cannot_save_and_stale_version_is_detected(engine):
+    world = seed(engine)
+    pid = world["procedures"][0]
+    with pytest.raises(PermissionDenied), session_scope(engine) as s:
+        costing.save_sheet(
+            session=s, actor=world["users"]["analyst"], procedure_id=pid, content=SHEET
+        )
+    rev = world["users"]["reviewer"]
+    with session_scope(engine) as s:
+        costing.save_sheet(session=s, actor=rev, procedure_id=pid, content=SHEET)
+    with session_scope(engine) as s:
+        costing.save_sheet(
+            session=s, actor=rev, procedure_id=pid, content={**SHEET, "frequency": 4},
+            expected_version=1,
+        )  # fmt: skip
+    with pytest.raises(ConcurrentEdit) as err, session_scope(engine) as s:
+        costing.save_sheet(
+            session=s, actor=rev, procedure_id=pid, content={**SHEET, "frequency": 6},
+            expected_version=1,
+        )  # fmt: skip
+    assert err.value.theirs["frequency"] == 4 and err.value.yours["frequency"] == 6
+
+
+def test_catalogue_costs_cover_every_procedure_and_match_the_reference(engine):
+    world = seed(engine)
+    pid = world["procedures"][0]
+    with session_scope(engine) as s:
+        costing.save_sheet(
+            session=s, actor=world["users"]["reviewer"], procedure_id=pid, content=SHEET
+        )
+    params = load_parameters()
+    costs = costing.catalogue_costs(engine, params=params)
+    assert sorted(costs["procedure_id"]) == sorted(world["procedures"])
+    row = costs.set_index("procedure_id").loc[pid]
+    assert row["annual_cost"] == 975_000_000_000 and not row["estimated"]
+    others = costs[costs["procedure_id"] != pid]
+    assert others["estimated"].all() and (others["annual_cost"] > 0).all()
+    with engine.connect() as conn:
+        for other in others["procedure_id"]:
+            sheet = costing.procedure_sheet(conn, int(other), params=params)
+            expected = evaluate_sheet(sheet).baseline.annual_cost
+            assert others.set_index("procedure_id").loc[other, "annual_cost"] == expected
+    by_field = costing.cost_totals(costs, "field")
+    assert by_field["annual_cost"].sum() == costs["annual_cost"].sum()
+
+
+def test_savings_overview_counts_only_published_approved_proposals(engine):
+    world = seed(engine)
+    costs = costing.catalogue_costs(engine)
+    with session_scope(engine) as s:
+        empty = savings_overview(session=s, actor=world["users"]["analyst"], costs=costs)
+    assert empty["adopted"].empty
+    published_plan(engine, world)
+    with session_scope(engine) as s:
+        report = savings_overview(session=s, actor=world["users"]["analyst"], costs=costs)
+    adopted = report["adopted"]
+    # amend 1.000.000 → 400.000, abolish 2.345.678 → 0, keep, replace 300.000 → 100.000;
+    # the rejected proposal does not count
+    assert int(adopted["savings"].sum()) == 600_000 + 2_345_678 + 0 + 200_000
+    assert len(adopted) == 4
+    progress = report["programmes"].set_index("programme")
+    assert int(progress.loc["NQ66-2026", "savings"]) == 3_145_678
+    assert report["catalogue"]["procedures"].iloc[0] == len(world["procedures"])
+
+
+def test_stored_sheet_survives_json_round_trip():
+    data = costing.from_json(costing.to_json({**SHEET, "frequency": 0.25}))
+    sheet = parse_sheet(data, params=load_parameters(), file="x")
+    assert str(sheet.frequency.value) == "0.25"
