@@ -185,7 +185,14 @@ def demo_catalogue_path() -> Path:
 
 
 def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
-    """Load the demo catalogue into an empty database; do nothing otherwise."""
+    """Load the demo catalogue and one demo user per role into an empty database.
+
+    Does nothing when the database already holds procedures.
+    """
+    from catalogue.demo_users import ensure_demo_users
+
     if procedure_count(engine):
         return None
-    return import_files(engine, [demo_catalogue_path()], actor="demo")
+    summary = import_files(engine, [demo_catalogue_path()], actor="demo")
+    ensure_demo_users(engine)
+    return summary

@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("demo")
     def demo(db: DbOption = None) -> None:
-        """Load the embedded demo catalogue when the database is empty."""
+        """Load the embedded demo catalogue and demo users when the database is empty."""
         from catalogue.service import load_demo_if_empty, open_catalogue
 
         summary = load_demo_if_empty(open_catalogue(db))
@@ -111,3 +111,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("The database already holds procedures; nothing loaded.")
         else:
             _print_summary(summary, False)
+            typer.echo(
+                "Demo users: reviewer/reviewer-demo, chair/chair-demo-1, "
+                "analyst/analyst-demo, admin/admin-demo-1"
+            )
