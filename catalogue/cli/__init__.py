@@ -10,6 +10,7 @@ import typer
 COMMAND_MODULES = (
     "catalogue.cli.catalogue_cmds",
     "catalogue.cli.cost",
+    "catalogue.cli.costing_cmds",
     "catalogue.cli.match_cmds",
     "catalogue.cli.workflow_cmds",
 )

@@ -1,0 +1,161 @@
+"""Costing sheets in the registry and whole-catalogue burden and savings commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from catalogue.cli.common import AsOption, DbOption, fail, handle_service_error
+from catalogue.errors import ServiceError
+
+GROUPINGS = ("field", "agency", "level", "status")
+
+
+def _procedure_id(session, code: str) -> int:
+    from sqlmodel import select
+
+    from catalogue.models import Procedure
+
+    ids = session.exec(select(Procedure.id).where(Procedure.code == code)).all()
+    if not ids:
+        fail(f"Không có thủ tục mã {code} (no procedure with code {code})", 1)
+    if len(ids) > 1:
+        fail(
+            f"Mã {code} có {len(ids)} thủ tục (ở nhiều cấp/cơ quan); dùng --id "
+            f"(code {code} is shared by {len(ids)} procedures; use --id): {list(ids)}",
+            2,
+        )
+    return ids[0]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sheet``, ``burden`` and ``savings`` commands to ``app``."""
+    sheet_app = typer.Typer(
+        help="Bảng tính CPTT của thủ tục (costing sheets).", no_args_is_help=True
+    )
+    app.add_typer(sheet_app, name="sheet")
+
+    @sheet_app.command("save")
+    def sheet_save(
+        sheet: Annotated[Path, typer.Argument(help="Costing sheet YAML to store.")],
+        code: Annotated[str | None, typer.Option("--code", help="Procedure code.")] = None,
+        procedure_id: Annotated[int | None, typer.Option("--id", help="Procedure id.")] = None,
+        actor: AsOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """Store a reviewer's costing sheet with its procedure (replaces the estimate)."""
+        import yaml
+
+        from analysis import SheetError
+        from catalogue.db import session_scope
+        from catalogue.service import open_catalogue
+
+        if not actor:
+            fail("Cần --as USER (the acting user is required)", 2)
+        try:
+            content = yaml.safe_load(sheet.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            fail(f"{sheet}: {exc}", 2)
+        if not isinstance(content, dict):
+            fail(f"{sheet}: a costing sheet must be a YAML mapping", 2)
+        engine = open_catalogue(db)
+        try:
+            with session_scope(engine) as session:
+                from catalogue.costing import save_sheet
+
+                pid = (
+                    procedure_id
+                    if procedure_id is not None
+                    else _procedure_id(
+                        session, code or str((content.get("procedure") or {}).get("code") or "")
+                    )
+                )
+                stored = save_sheet(session=session, actor=actor, procedure_id=pid, content=content)
+                typer.echo(f"Đã lưu bảng tính cho thủ tục #{pid} (version {stored.version}).")
+        except SheetError as exc:
+            fail(str(exc), 2)
+        except ServiceError as exc:
+            handle_service_error(exc)
+
+    @app.command("burden")
+    def burden(
+        by: Annotated[str, typer.Option("--by", help="field, agency, level or status")] = "field",
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        db: DbOption = None,
+    ) -> None:
+        """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
+        from analysis import format_vnd
+        from catalogue.costing import catalogue_costs, cost_totals
+        from catalogue.service import open_catalogue
+
+        if by not in GROUPINGS:
+            fail(f"--by must be one of {', '.join(GROUPINGS)}", 2)
+        costs = catalogue_costs(open_catalogue(db))
+        totals = cost_totals(costs, by)
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "procedures": len(costs),
+                        "annual_cost": int(costs["annual_cost"].sum()),
+                        "estimated_procedures": int(costs["estimated"].sum()),
+                        "by": by,
+                        "groups": json.loads(totals.to_json(orient="records", force_ascii=False)),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
+        typer.echo(
+            f"{len(costs)} thủ tục; CPTT/năm {format_vnd(int(costs['annual_cost'].sum()))} "
+            f"({int(costs['estimated'].sum())} thủ tục ước tính)"
+        )
+        for row in totals.itertuples():
+            typer.echo(
+                f"  {getattr(row, by) or '—'}: {format_vnd(int(row.annual_cost))} "
+                f"({row.procedures} thủ tục)"
+            )
+
+    @app.command("savings")
+    def savings(
+        actor: AsOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        db: DbOption = None,
+    ) -> None:
+        """Savings of published decisions and progress against the national targets."""
+        from analysis import format_percent, format_vnd
+        from catalogue.costing import catalogue_costs
+        from catalogue.db import session_scope
+        from catalogue.reports import savings_overview
+        from catalogue.service import open_catalogue
+
+        if not actor:
+            fail("Cần --as USER (the acting user is required)", 2)
+        engine = open_catalogue(db)
+        costs = catalogue_costs(engine)
+        try:
+            with session_scope(engine) as session:
+                report = savings_overview(session=session, actor=actor, costs=costs)
+        except ServiceError as exc:
+            handle_service_error(exc)
+        progress = report["programmes"]
+        if as_json:
+            out = {
+                name: json.loads(
+                    frame.to_json(orient="records", force_ascii=False, date_format="iso")
+                )
+                for name, frame in report.items()
+            }
+            typer.echo(json.dumps(out, ensure_ascii=False))
+            return
+        typer.echo(
+            f"Tiết kiệm đã công bố: {format_vnd(int(report['adopted']['savings'].sum()))}/năm"
+        )
+        for row in progress.itertuples():
+            typer.echo(
+                f"  {row.programme}: cắt giảm {format_percent(row.cut_rate)} "
+                f"/ mục tiêu {format_percent(row.target_cut_rate)}"
+            )

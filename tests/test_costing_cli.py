@@ -1,0 +1,63 @@
+"""CLI: sheet save, burden and savings on the demo catalogue."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from typer.testing import CliRunner
+
+from catalogue.cli import build_app
+from catalogue.service import load_demo_if_empty, open_catalogue
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(build_app(), list(args))
+
+
+def test_burden_sheet_and_savings(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    load_demo_if_empty(open_catalogue(db))
+    before = json.loads(run("burden", "--json", "--by", "field", "--db", db).stdout)
+    assert before["procedures"] == before["estimated_procedures"] >= 40
+    assert sum(g["annual_cost"] for g in before["groups"]) == before["annual_cost"] > 0
+
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text(
+        yaml.safe_dump(
+            {
+                "procedure": {"code": "1.001193"},
+                "subject": "citizen",
+                "population": 1000,
+                "frequency": 1,
+                "channels": {"direct": 1},
+                "fees": [{"name": "Lệ phí", "amount": 10000}],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    refused = run("sheet", "save", str(sheet), "--as", "analyst", "--db", db)
+    assert refused.exit_code == 1 and "analyst" in refused.stderr
+    saved = run("sheet", "save", str(sheet), "--as", "reviewer", "--db", db)
+    assert saved.exit_code == 0, saved.output
+    after = json.loads(run("burden", "--json", "--db", db).stdout)
+    assert after["estimated_procedures"] == before["estimated_procedures"] - 1
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("procedure: {code: '1.001193'}\npopulation: -5\n", encoding="utf-8")
+    result = run("sheet", "save", str(bad), "--as", "reviewer", "--db", db)
+    assert result.exit_code == 2 and "population" in result.stderr
+
+    report = json.loads(run("savings", "--as", "analyst", "--json", "--db", db).stdout)
+    codes = {row["programme"] for row in report["programmes"]}
+    assert codes == {"NQ68", "NQ66-2025", "NQ66-2026"}
+    assert report["adopted"] == []
+
+
+def test_help_texts():
+    for cmd in (["sheet", "save"], ["burden"], ["savings"]):
+        result = run(*cmd, "--help")
+        assert result.exit_code == 0 and len(result.output) > 100
