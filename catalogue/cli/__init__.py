@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "catalogue.cli.cost",
     "catalogue.cli.costing_cmds",
     "catalogue.cli.match_cmds",
+    "catalogue.cli.stats_cmds",
     "catalogue.cli.workflow_cmds",
 )
 
