@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -218,46 +219,23 @@ def parameters() -> Any:
     return load_parameters()
 
 
-def _from_json(value: Any) -> Any:
-    """Sheet data read back from a JSON column: exact decimals and a real date again."""
-    from datetime import date
-    from decimal import Decimal
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _sheet(url: str, data_version: int, procedure_id: int, on: date) -> Any:
+    from catalogue.costing import procedure_sheet
 
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, dict):
-        out = {k: _from_json(v) for k, v in value.items()}
-        if isinstance(out.get("date"), str):
-            out["date"] = date.fromisoformat(out["date"])
-        return out
-    if isinstance(value, list):
-        return [_from_json(v) for v in value]
-    return value
+    with _engine(url).connect() as conn:
+        return procedure_sheet(conn, procedure_id, params=parameters(), on=on)
 
 
 def sheet(procedure_id: int) -> Any:
     """The costing sheet of a procedure: the reviewer's stored one, else an estimate.
 
-    The estimate is derived by the cost model from the registry record and the
-    parameters, and flagged ``estimated``. None when the procedure does not exist.
-    Raises :class:`analysis.errors.SheetError` when a stored sheet is invalid.
+    Served by :func:`catalogue.costing.procedure_sheet` (an estimate is flagged
+    ``estimated``); None when the procedure does not exist. Raises
+    :class:`analysis.errors.SheetError` when a stored sheet is invalid. Sheets are
+    immutable, so one copy per data version and day is shared by every session.
     """
-    from sqlmodel import Session, select
-
-    from analysis.estimate import estimate_sheet
-    from analysis.sheet import parse_sheet
-    from catalogue.models import CostingSheet
-
-    with Session(engine()) as session:
-        stored = session.exec(
-            select(CostingSheet).where(CostingSheet.procedure_id == int(procedure_id))
-        ).first()
-        content = None if stored is None else _from_json(stored.content)
-    if content is not None:
-        content.pop("options", None)
-        return parse_sheet(content, params=parameters(), file=f"costing_sheet[{procedure_id}]")
-    rec = record(procedure_id)
-    return None if rec is None else estimate_sheet(rec, parameters())
+    return _sheet(database_url(), version(), int(procedure_id), date.today())
 
 
 def evaluate(baseline: Any, changes: list[dict], *, reason: str, abolish_reason: str) -> Any:
