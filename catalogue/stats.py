@@ -495,14 +495,14 @@ def validate_stats(
     frame["level_code"] = levels.where(levels != "?", None)
     pid, code_problems = _resolve_codes(frame, _procedure_lookup(conn), file, headers)
     problems += code_problems
-    frame["procedure_id"] = pid
+    frame["procedure_id"] = pd.to_numeric(pid, errors="coerce").reindex(frame.index).astype(float)
     codeless_pid, to_confirm, accepted, codeless_problems = (
         _match_codeless(frame, engine, file, headers, accept_above)
         if (frame["code"] == "").any()
         else (pd.Series(dtype=float), [], [], [])
     )
     problems += codeless_problems
-    frame.loc[codeless_pid.index, "procedure_id"] = codeless_pid
+    frame.loc[codeless_pid.index, "procedure_id"] = codeless_pid.astype(float)
     frame["unit"] = frame["agency"].where(frame["agency"] != "", frame["level_code"].fillna(""))
     keep = frame[frame["procedure_id"].notna() & frame["period"].notna()].copy()
     keep["procedure_id"] = keep["procedure_id"].astype("int64")
@@ -514,10 +514,10 @@ def validate_stats(
         col("period"),
         "trùng thủ tục, đơn vị và kỳ với một dòng trước (duplicate procedure, unit and period)",
     )
-    kinds = keep.groupby(["procedure_id", "unit", "year"])["kind"].transform("nunique")
+    first_kind = keep.groupby(["procedure_id", "unit", "year"])["kind"].transform("first")
     problems += _problems_for(
         keep,
-        kinds > 1,
+        keep["kind"] != first_kind,
         file,
         col("period"),
         "trộn kỳ năm, quý và tháng cho cùng thủ tục, đơn vị, năm (mixed period kinds "
