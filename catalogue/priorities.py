@@ -133,7 +133,7 @@ def rank_priorities(
     labels = np.array(names, dtype=object)[order]
     labels[top_values <= 0] = None
     for k in range(TOP_FACTORS):
-        out[f"factor_{k + 1}"] = labels[:, k]
+        out[f"factor_{k + 1}"] = pd.Series(labels[:, k], index=out.index, dtype=object)
     out = out.sort_values(
         ["priority", "annual_cost", "procedure_id"],
         ascending=[False, False, True],
@@ -180,7 +180,7 @@ def explain(row: Mapping[str, Any], *, lang: str = "vi") -> str:
     parts = []
     for k in range(1, TOP_FACTORS + 1):
         factor = row.get(f"factor_{k}")
-        if not factor:
+        if not isinstance(factor, str):
             continue
         points = format_number(float(row[f"contrib_{factor}"]) * 100, 1, lang=lang, strip=True)
         unit = "điểm" if lang == "vi" else "points"
