@@ -283,6 +283,9 @@ def _number_end(text: str, match: re.Match[str]) -> int:
 def _doubled(text: str) -> int | None:
     """If ``text`` is a title written twice (``BỘ LUẬT XBỘ LUẬT  X``), where the copy ends."""
     squeezed = re.sub(r"\s+", " ", text)
+    head = squeezed.lstrip()[:4]
+    if len(head) < 4 or squeezed.find(head, squeezed.index(head) + 1) == -1:
+        return None  # the opening words never come back: not a doubled title (fast path)
     for cut in range(8, len(text) - 7):
         first = re.sub(r"\s+", " ", text[:cut]).strip()
         if text[cut - 1].isspace() or not squeezed[len(first) :].strip().startswith(first):
