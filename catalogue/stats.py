@@ -343,25 +343,31 @@ def _resolve_codes(
                     f"(procedure not catalogued at level {frame.at[idx, 'level_code']})",
                 )
             )
-    several = with_code.index[pid.isna() & with_code["code"].isin(counts.index)]
+    several = with_code[pid.isna() & with_code["code"].isin(counts.index)]
     if len(several):
-        groups = {c: g for c, g in known.groupby("code")}
-        for idx in several:
-            row = frame.loc[idx]
-            cands = groups[row["code"]]
-            if row["agency"]:
-                cands = cands[cands["agency"].map(fold) == fold(row["agency"])]
-            if row["level_code"] is not None and isinstance(row["level_code"], str):
-                cands = cands[cands["levels"].map(lambda lv, x=row["level_code"]: x in (lv or []))]
-            if len(cands) == 1:
-                pid.at[idx] = cands["procedure_id"].iloc[0]
-            else:
+        # Candidates of each row: same code, then same agency (folded) and level when given.
+        rows = several[["code", "agency", "level_code", "line"]].rename_axis("row").reset_index()
+        folded = {a: fold(a) for a in set(rows["agency"]) | set(known["agency"].dropna())}
+        pairs = rows.merge(known[known["code"].isin(rows["code"])], on="code", suffixes=("", "_p"))
+        same_agency = (pairs["agency"] == "") | (
+            pairs["agency"].map(folded) == pairs["agency_p"].map(folded)
+        )
+        same_level = [
+            not isinstance(lc, str) or lc in (lv or [])
+            for lc, lv in zip(pairs["level_code"], pairs["levels"], strict=True)
+        ]
+        fits = pairs[same_agency & np.array(same_level, dtype=bool)]
+        found = fits.groupby("row")["procedure_id"].agg(["first", "count"])
+        found = found[found["count"] == 1]["first"]
+        pid.loc[found.index] = found.to_numpy()
+        for row, code, line in zip(rows["row"], rows["code"], rows["line"], strict=True):
+            if row not in found.index:
                 problems.append(
                     Problem(
                         file,
-                        int(row["line"]),
+                        int(line),
                         col_code,
-                        f"mã {row['code']} có nhiều thủ tục (theo cơ quan, cấp); ghi rõ cơ quan "
+                        f"mã {code} có nhiều thủ tục (theo cơ quan, cấp); ghi rõ cơ quan "
                         "hoặc cấp (code catalogued several times: give the agency or level)",
                     )
                 )
@@ -601,13 +607,16 @@ def _bulk_insert_stats(conn: Connection, stats: pd.DataFrame, source: str) -> No
                 copy.write_row((*row, source, now))
         cursor.close()
         return
+    # SQLite: the driver's executemany on plain tuples (Core would build a dict per row);
+    # the timestamp is converted once with the column type's own bind processor.
+    process = T_STAT.c.imported_at.type.bind_processor(conn.dialect)
+    stamp = process(now) if process else now
+    names = [*columns, "source", "imported_at"]
+    sql = f"INSERT INTO dossier_stat ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     for start in range(0, n, INSERT_CHUNK):
         stop = min(start + INSERT_CHUNK, n)
-        rows = [
-            dict(zip(columns, row, strict=True), source=source, imported_at=now)
-            for row in zip(*(d[start:stop] for d in data), strict=True)
-        ]
-        conn.execute(insert(T_STAT), rows)
+        rows = [(*row, source, stamp) for row in zip(*(d[start:stop] for d in data), strict=True)]
+        conn.exec_driver_sql(sql, rows)
 
 
 def _existing_stats(conn: Connection, pids: list[int]) -> pd.DataFrame:
