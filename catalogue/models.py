@@ -50,6 +50,7 @@ class Procedure(SQLModel, table=True):
     )
     replaced_by_id: int | None = Field(default=None, foreign_key="procedure.id")
     content_hash: str = ""
+    source_hash: str | None = Field(default=None, index=True)  # raw line last imported
     revision: int = 1
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
@@ -254,7 +255,7 @@ class DecisionItem(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))  # ghi chú, e.g. replacement
 
 
-# Dossier statistic: one-stop counts of one procedure × reporting unit × period (month, quarter, year).
+# Dossier statistic: one-stop counts of one procedure × reporting unit × period.
 class DossierStat(SQLModel, table=True):
     __tablename__ = "dossier_stat"
     __table_args__ = (UniqueConstraint("procedure_id", "period", "unit"),)

@@ -20,6 +20,7 @@ make the import fail.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import unicodedata
@@ -38,7 +39,7 @@ from catalogue.portal_parse import (
     parse_result,
     parse_subjects,
 )
-from catalogue.records import ProcedureRecord, empty_record, identity_key
+from catalogue.records import SOURCE_HASH_KEY, ProcedureRecord, empty_record, identity_key
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,10 @@ PORTAL_FIELD_OF = {
 EXCEL_HEADER = ("Mã số", "Tên", "Cơ quan ban hành", "Cơ quan thực hiện", "Lĩnh vực")
 EXCEL_KEYS = ("code", "name", "issuing_agency", "agency", "field")
 GZIP_MAGIC = b"\x1f\x8b"
+# Bump when the parser's output changes, so that re-imports parse every line again.
+PARSER_VERSION = b"portal-parser/1\n"
+# Yielded instead of a record for a line imported before, unchanged: not parsed again.
+UNCHANGED: ProcedureRecord = {"_unchanged": True}
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -127,24 +132,48 @@ def _open_lines(path: Path):
     return gzip.open(path, "rb") if gz else path.open("rb")
 
 
-def iter_portal_jsonl(path: str | Path) -> Iterator[tuple[int, ProcedureRecord | None, list]]:
+def source_hash(raw_line: bytes) -> str:
+    """Hash of a raw source line and the parser version that reads it."""
+    return hashlib.blake2b(PARSER_VERSION + raw_line, digest_size=16).hexdigest()
+
+
+def iter_portal_jsonl(
+    path: str | Path, *, known_sources: set[str] | None = None
+) -> Iterator[tuple[int, ProcedureRecord | None, list]]:
     """Yield ``(line number, record or None, problems)`` per line, without raising.
 
     Lines are streamed (plain or gzip), so a national-scale file is never held in memory
-    whole. The building block of :func:`read_portal_jsonl`; problems here are per line
-    only (duplicates across lines are found by the reader).
+    whole. Each record carries the hash of its raw line (``_source_hash``); a line whose
+    hash is in ``known_sources`` (already imported, same parser version) is not parsed
+    again and is yielded as :data:`UNCHANGED`. The building block of
+    :func:`read_portal_jsonl`; problems here are per line only (duplicates across lines
+    are found by the reader).
     """
     path = Path(path)
     name = str(path)
     number = 0
     seen_any = False
+    seen_sources: dict[str, int] = {}
     try:
         with _open_lines(path) as handle:
             for number, raw_line in enumerate(handle, start=1):
                 if not raw_line.strip():
                     continue
                 seen_any = True
-                yield number, *_parse_line(name, number, raw_line.rstrip(b"\r\n"))
+                line = raw_line.rstrip(b"\r\n")
+                digest = source_hash(line)
+                if digest in seen_sources:
+                    message = f"duplicate procedure: same line as line {seen_sources[digest]}"
+                    yield number, None, [Problem(name, number, "ma_thu_tuc", message)]
+                    continue
+                seen_sources[digest] = number
+                if known_sources and digest in known_sources:
+                    yield number, UNCHANGED, []
+                    continue
+                record, problems = _parse_line(name, number, line)
+                if record is not None:
+                    record[SOURCE_HASH_KEY] = digest
+                yield number, record, problems
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield number, None, [Problem(name, number or None, None, f"cannot read file: {exc}")]
         return

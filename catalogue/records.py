@@ -39,6 +39,10 @@ from typing import Any
 
 ProcedureRecord = dict[str, Any]
 
+# A private key a reader may set on a record: the hash of the raw source it came from.
+# Keys starting with "_" are never compared, exported or snapshotted.
+SOURCE_HASH_KEY = "_source_hash"
+
 PROCEDURE_KEYS = (
     "code",
     "name",

@@ -17,9 +17,16 @@ from catalogue.db import make_engine, upgrade
 from catalogue.errors import ImportFailed, Problem
 from catalogue.formats import export_text, read_catalogue_file, write_xlsx
 from catalogue.models import Procedure
+from catalogue.portal import UNCHANGED
 from catalogue.records import ProcedureRecord
 from catalogue.settings import load_settings
-from catalogue.store import ImportSummary, existing_identities, load_records, store_records
+from catalogue.store import (
+    ImportSummary,
+    existing_identities,
+    known_source_hashes,
+    load_records,
+    store_records,
+)
 from catalogue.validate import check_duplicate, check_record
 
 log = logging.getLogger(__name__)
@@ -99,6 +106,10 @@ def import_stream(
                 if rec is None:
                     continue
                 read += 1
+                if rec is UNCHANGED:  # a source line imported before: nothing to do
+                    total.read += 1
+                    total.unchanged += 1
+                    continue
                 problems.extend(check_record(rec, file=source, line=line))
                 problems.extend(check_duplicate(rec, seen, file=source, line=line))
                 if problems:
@@ -145,11 +156,15 @@ def import_portal_files(
     from catalogue.portal import is_workbook, iter_portal_jsonl, read_portal_excel
 
     excel = _stream_list_reader(read_portal_excel)
+    with engine.connect() as conn:
+        known = known_source_hashes(conn)
 
     def stream(path: Path) -> Located:
         if not path.is_file():
             return iter([(None, None, [Problem(str(path), None, None, "file not found")])])
-        return excel(path) if is_workbook(path) else iter_portal_jsonl(path)
+        if is_workbook(path):
+            return excel(path)
+        return iter_portal_jsonl(path, known_sources=known)
 
     lists = [p for p in paths if is_workbook(Path(p))]
     return import_stream(

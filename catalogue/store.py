@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from catalogue.models import (
@@ -33,7 +33,7 @@ from catalogue.models import (
     Volume,
     utcnow,
 )
-from catalogue.records import ProcedureRecord, empty_record, identity_key
+from catalogue.records import SOURCE_HASH_KEY, ProcedureRecord, empty_record, identity_key
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +95,15 @@ def identity_string(record: ProcedureRecord) -> str:
 
 def content_hash(record: ProcedureRecord) -> str:
     """Hash of everything an import compares (volumes and status excluded)."""
-    payload = {k: v for k, v in record.items() if k not in ("volumes", "status")}
+    payload = {k: v for k, v in record.items() if k not in ("volumes", "status") and k[0] != "_"}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def compress_snapshot(record: ProcedureRecord) -> bytes:
     """zlib-compressed JSON of a record (revision snapshots)."""
-    text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+    public = {k: v for k, v in record.items() if k[0] != "_"}
+    text = json.dumps(public, sort_keys=True, ensure_ascii=False, default=str)
     return zlib.compress(text.encode("utf-8"), 6)
 
 
@@ -158,6 +159,7 @@ def _procedure_row(rec: ProcedureRecord, agencies: dict[str, int]) -> dict[str, 
         "result": rec.get("result"),
         "conditions": rec.get("conditions"),
         "flags": list(rec.get("flags") or []),
+        "source_hash": rec.get(SOURCE_HASH_KEY),
     }
 
 
@@ -285,6 +287,16 @@ def _drop_known_codes(
     return kept, len(records) - len(kept)
 
 
+def known_source_hashes(conn: Connection) -> set[str]:
+    """Hashes of the raw source lines the stored procedures were imported from."""
+    return {
+        h
+        for (h,) in conn.execute(
+            select(T_PROC.c.source_hash).where(T_PROC.c.source_hash.is_not(None))
+        )
+    }
+
+
 def existing_identities(conn: Connection) -> dict[str, tuple[int, str, int]]:
     """identity → (procedure id, content hash, revision) of every stored procedure."""
     return {
@@ -332,6 +344,7 @@ def store_records(
     new_records: list[ProcedureRecord] = []
     changed: list[tuple[int, int, ProcedureRecord, str]] = []
     volume_only: list[tuple[int, ProcedureRecord]] = []
+    new_sources: list[dict[str, Any]] = []
     for rec in records:
         ident = identity_string(rec)
         chash = content_hash(rec)
@@ -340,6 +353,8 @@ def store_records(
             if old_hash == chash:
                 summary.unchanged += 1
                 volume_only.append((pid, rec))
+                if rec.get(SOURCE_HASH_KEY):
+                    new_sources.append({"pid": pid, "hash": rec[SOURCE_HASH_KEY]})
             else:
                 summary.updated += 1
                 changed.append((pid, rev + 1, rec, chash))
@@ -395,7 +410,9 @@ def store_records(
         for pid, rev, rec, chash in changed:
             old = previous.get(pid, {})
             fields = sorted(
-                k for k in rec if k not in ("volumes", "status") and rec.get(k) != old.get(k)
+                k
+                for k in rec
+                if k not in ("volumes", "status") and k[0] != "_" and rec.get(k) != old.get(k)
             )
             revisions.append(
                 {
@@ -410,6 +427,13 @@ def store_records(
                 }
             )
     _insert(conn, T_REVISION, revisions)
+    if new_sources:
+        conn.execute(
+            update(T_PROC)
+            .where(T_PROC.c.id == bindparam("pid"))
+            .values(source_hash=bindparam("hash")),
+            new_sources,
+        )
     _merge_volumes(conn, created + [(pid, rec) for pid, _, rec, _ in changed] + volume_only)
     if summary.created or summary.updated:
         conn.execute(

@@ -85,3 +85,22 @@ def test_reimporting_the_source_after_publication_keeps_the_amendment(engine):
     assert after == before
     statuses = sorted(r["status"] for r in after.values())
     assert statuses.count("abolished") == 1 and statuses.count("amended") == 1
+
+
+def test_reimport_skips_known_lines_but_still_reports_repeated_ones(sqlite_engine, tmp_path):
+    from tests.test_import_cli import portal_line
+
+    src = tmp_path / "a.jsonl"
+    src.write_text(portal_line("5.1") + "\n" + portal_line("5.2") + "\n", encoding="utf-8")
+    import_portal_files(sqlite_engine, [src])
+    again = import_portal_files(sqlite_engine, [src])
+    assert (again.read, again.unchanged, again.created) == (2, 2, 0)
+    src.write_text((portal_line("5.1") + "\n") * 2, encoding="utf-8")
+    import pytest
+
+    from catalogue.errors import ImportFailed
+
+    with pytest.raises(ImportFailed) as err:
+        import_portal_files(sqlite_engine, [src])
+    assert [(p.line, p.field) for p in err.value.problems] == [(2, "ma_thu_tuc")]
+    assert "same line as line 1" in err.value.problems[0].message
