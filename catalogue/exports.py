@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from analysis.formatting import format_date, format_number
 from catalogue.auth import require
 from catalogue.errors import NotFound, ServiceError
 from catalogue.formats import neutralise
@@ -100,17 +101,7 @@ def vn_number(value: Any, decimals: int = 0) -> str:
     >>> vn_number(1234567), vn_number(66.666, 2), vn_number(None)
     ('1.234.567', '66,67', '')
     """
-    if value is None:
-        return ""
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ".".join(groups) + ("," + fraction if fraction else "")
+    return "" if value is None else format_number(value, decimals)
 
 
 def vn_date(day: date | None) -> str:
@@ -119,7 +110,7 @@ def vn_date(day: date | None) -> str:
     >>> vn_date(date(2026, 12, 31))
     '31/12/2026'
     """
-    return "" if day is None else day.strftime("%d/%m/%Y")
+    return "" if day is None else format_date(day)
 
 
 def vn_long_date(day: date) -> str:
