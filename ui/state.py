@@ -350,28 +350,65 @@ def flags() -> pd.DataFrame:
     return _flags(database_url(), version())
 
 
-def savings() -> pd.DataFrame:
-    """Approved proposals of published plans (what analysts may count), for the user."""
-    return workflow("approved_savings_frame")
+# The whole catalogue's baseline costs take a while at national scale (every procedure
+# without a reviewer's sheet is estimated): computed once per data version and day and
+# shared, read-only, by every session.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _costs(url: str, data_version: int, on: date) -> pd.DataFrame:
+    from catalogue.costing import catalogue_costs as service
+
+    return service(_engine(url), params=parameters(), on=on)
 
 
-def savings_by(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """Cost before / after and savings summed by ``dimension`` (year, agency, field,
-    programme), with the cut rate of each group and a running (cumulative) savings total."""
-    from catalogue.workflow import cut_rate
+def catalogue_costs() -> pd.DataFrame:
+    """Baseline compliance cost of every procedure (``catalogue.costing.catalogue_costs``):
+    procedure_id, code, name, field, agency, level, status, unit_cost, annual_cost,
+    deadline_days, documents, activities, estimated. Read-only."""
+    return _costs(database_url(), version(), date.today())
 
-    grouped = (
-        frame.assign(**{dimension: frame[dimension].fillna("—").astype(str)})
-        .groupby(dimension, as_index=False)[["cost_before", "cost_after", "savings"]]
-        .sum()
-        .sort_values(dimension)
-    )
-    grouped["cut_rate"] = [
-        cut_rate(int(s), int(b))
-        for s, b in zip(grouped["savings"], grouped["cost_before"], strict=True)
-    ]
-    grouped["cumulative"] = grouped["savings"].cumsum()
-    return grouped.reset_index(drop=True)
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cost_totals(url: str, data_version: int, on: date, by: str) -> pd.DataFrame:
+    from catalogue.costing import cost_totals as service
+
+    return service(_costs(url, data_version, on), by)
+
+
+def cost_totals(by: str) -> pd.DataFrame:
+    """Yearly burden summed by ``by`` (field, agency, level, status), largest first:
+    the group, procedures, annual_cost and how many of its procedures are estimated."""
+    return _cost_totals(database_url(), version(), date.today(), by)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _burden(url: str, data_version: int, on: date) -> dict[str, int]:
+    costs = _costs(url, data_version, on)
+    estimated = costs["estimated"].fillna(True).astype(bool)
+    annual = costs["annual_cost"].fillna(0)
+    return {
+        "procedures": len(costs),
+        "annual_cost": int(annual.sum()),
+        "estimated_procedures": int(estimated.sum()),
+        "estimated_annual_cost": int(annual[estimated].sum()),
+    }
+
+
+def burden() -> dict[str, int]:
+    """The catalogue's yearly burden: procedures, annual_cost, and the part of both that
+    is estimated (estimated_procedures, estimated_annual_cost)."""
+    return _burden(database_url(), version(), date.today())
+
+
+def savings_report() -> dict[str, pd.DataFrame]:
+    """Savings of published decisions against the catalogue baseline and the targets
+    (``catalogue.reports.savings_overview``), for the signed-in user: frames ``adopted``,
+    ``by_plan``, ``by_agency``, ``by_field``, ``by_level``, ``by_year``,
+    ``by_programme``, ``programmes`` and ``catalogue``."""
+    from catalogue.db import session_scope
+    from catalogue.reports import savings_overview
+
+    with session_scope(engine()) as session:
+        return savings_overview(session=session, actor=username(), costs=catalogue_costs())
 
 
 def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

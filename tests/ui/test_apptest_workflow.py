@@ -1,7 +1,10 @@
 """Compare, plan, approval queue, decisions and savings pages: the whole journey in AppTest."""
 
 import pytest
-from ui_helpers import no_exception, open_page, sign_in, texts
+from ui_helpers import catalogue_cost, no_exception, open_page, sign_in, texts
+
+from catalogue.workflow import cut_rate
+from ui.i18n import percent
 
 
 def _compare_tax_sheet(at, procedure_id):
@@ -56,10 +59,12 @@ def test_estimated_sheet_for_a_procedure_without_one(app):
     assert "ước tính" in texts(at).lower()
 
 
-def test_journey_plan_approve_publish_report(app, sheet_procedure_id):
+def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     at = sign_in(app.run(), "reviewer")
     at = open_page(at, "plan")
     at.text_input(key="plan_name").input("Phương án đơn giản hóa 2026")
+    at.number_input(key="plan_year").set_value(2026)
+    at.selectbox(key="plan_programme").select("NQ66")
     at.button(key="plan_create").click().run()
     no_exception(at)
     at = _compare_tax_sheet(at, sheet_procedure_id)
@@ -95,9 +100,19 @@ def test_journey_plan_approve_publish_report(app, sheet_procedure_id):
     at = open_page(at, "savings")
     shown = texts(at)
     assert "650.000.000.000 đ (650 tỷ đồng)" in shown
+    # NQ66-2026 counts the 2026 NQ66 plan against the whole catalogue's baseline.
+    targets = at.dataframe[0].value.set_index("Mã chương trình")
+    nq66 = targets.loc["NQ66-2026"]
+    assert nq66["Số thủ tục"] == "1"
+    assert nq66["Cắt giảm chi phí"] == percent(cut_rate(650_000_000_000, catalogue_cost(app_db)))
+    assert nq66["Mục tiêu chi phí"] == "50,00 %"
+    assert nq66["Đạt mục tiêu chi phí"] == "✗"
+    assert targets.loc["NQ68", "Số thủ tục"] == "0"  # 2020-2025 only
+    assert len(at.get("vega_lite_chart")) == 2  # targets, savings by group
     at.radio(key="savings_by").set_value("agency").run()
     no_exception(at)
-    assert len(at.get("download_button")) == 3
+    assert "Ủy ban nhân dân cấp xã" in at.dataframe[1].value.iloc[:, 0].tolist()
+    assert len(at.get("download_button")) == 5  # Excel, 2 charts × PNG/SVG
 
 
 def test_reviewer_has_no_approval_queue(app):

@@ -52,3 +52,15 @@ def texts(at) -> str:
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     parts += [d.value.to_string() for d in at.dataframe]
     return "\n".join(parts)
+
+
+def catalogue_cost(url: str) -> int:
+    """The whole catalogue's yearly compliance cost, straight from the costing service."""
+    from catalogue.costing import catalogue_costs
+    from catalogue.service import open_catalogue
+
+    engine = open_catalogue(url, migrate=False)
+    try:
+        return int(catalogue_costs(engine)["annual_cost"].sum())
+    finally:
+        engine.dispose()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import sheet_widgets, state, workflow_widgets
 from ui.i18n import t
 from ui.option_form import change_form, change_list
 
@@ -14,7 +14,7 @@ if rec is None:
     st.page_link("ui/pages/catalogue.py", label=t("nav.catalogue"), icon=":material/search:")
     st.stop()
 st.subheader(f"{rec['code'] or '—'} · {rec['name']}")
-baseline = widgets.baseline_sheet(pid)
+baseline = sheet_widgets.baseline_sheet(pid)
 if baseline is None:
     st.stop()
 
@@ -23,16 +23,19 @@ if custom["procedure_id"] != pid:
     custom.update(procedure_id=pid, changes=[])
 with st.expander(t("compare.build"), expanded=not custom["changes"]):
     added = change_form(baseline)
-    if added is not None and widgets.evaluated(baseline, [*custom["changes"], added]) is not None:
+    if (
+        added is not None
+        and sheet_widgets.evaluated(baseline, [*custom["changes"], added]) is not None
+    ):
         custom["changes"].append(added)
         st.session_state["compare_action"] = "amend"
 change_list(custom["changes"])
 
-result = widgets.evaluated(baseline, custom["changes"])
+result = sheet_widgets.evaluated(baseline, custom["changes"])
 if result is None:
     st.stop()
 if custom["changes"]:
-    widgets.option_metrics(result, "amend")
-widgets.comparison_table(result)
-widgets.comparison_charts(result)
-widgets.add_to_plan(rec, pid, result, custom["changes"])
+    sheet_widgets.option_metrics(result, "amend")
+sheet_widgets.comparison_table(result)
+sheet_widgets.comparison_charts(result)
+workflow_widgets.add_to_plan(rec, pid, result, custom["changes"])

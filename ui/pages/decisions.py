@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import state, widgets, workflow_widgets
 from ui.i18n import day, t
 
 st.title(t("decisions.title"))
@@ -12,7 +12,7 @@ if not ok:
 if decisions.empty:
     st.info(t("decisions.none"))
     st.stop()
-widgets.decisions_table(decisions)
+workflow_widgets.decisions_table(decisions)
 names = {
     int(r.id): f"{r.number} — {day(r.signed_on)} — {r.title or ''}" for r in decisions.itertuples()
 }
@@ -21,5 +21,7 @@ decision_id = st.selectbox(
 )
 ok, items = widgets.run_service(state.workflow, "decision_items_frame", decision_id=decision_id)
 if ok:
-    widgets.decision_items(items)
-widgets.decision_downloads(decision_id, decisions.set_index("id").loc[decision_id, "number"])
+    workflow_widgets.decision_items(items)
+workflow_widgets.decision_downloads(
+    decision_id, decisions.set_index("id").loc[decision_id, "number"]
+)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import state
 from ui.i18n import day, label, money, number, t
-from ui.widgets import sheet_summary
+from ui.sheet_widgets import sheet_summary
 
 st.title(t("detail.title"))
 pid = state.selected_procedure()

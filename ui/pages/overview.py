@@ -1,11 +1,10 @@
 """Overview: procedures in the catalogue, yearly burden, approved savings, targets."""
 
-import altair as alt
 import streamlit as st
 
-from ui import state
+from ui import report_widgets, state
 from ui.i18n import label, number, t
-from ui.widgets import metric_row, not_available, proposal_totals, run_service
+from ui.widgets import metric_row, run_service
 
 st.title(t("overview.title"))
 frame = state.procedures()
@@ -17,27 +16,26 @@ metric_row(
         (t("overview.active"), number(int((frame["status"] == "active").sum())), None),
     ]
 )
-if state.user() is not None:
-    ok, approved = run_service(state.savings)
-    if ok and not approved.empty:
-        st.subheader(t("overview.approved_savings"))
-        proposal_totals(approved)
-not_available(t("overview.cost_service"))
-
-by_field = frame.groupby("field", dropna=False).size().reset_index(name="count")
-by_field["field"] = by_field["field"].fillna("—")
-st.subheader(t("overview.by_field"))
-st.altair_chart(
-    alt.Chart(by_field)
-    .mark_bar()
-    .encode(
-        x=alt.X("count:Q", title=t("overview.count")),
-        y=alt.Y("field:N", sort="-x", title=t("catalogue.col.field")),
-        tooltip=["field", "count"],
-    ),
-    width="stretch",
-)
 by_status = frame["status"].value_counts()
 st.caption(
     " · ".join(f"{label('status', code)}: {number(count)}" for code, count in by_status.items())
 )
+
+st.subheader(t("overview.burden"))
+with st.spinner(t("overview.computing")):
+    ok, _ = run_service(state.catalogue_costs)
+if ok:
+    report_widgets.burden_summary()
+    report_widgets.burden_breakdown()
+
+if ok and state.user() is not None:
+    done, report = run_service(state.savings_report)
+    if done:
+        st.subheader(t("overview.approved_savings"))
+        if report["adopted"].empty:
+            st.info(t("savings.none"))
+        else:
+            report_widgets.adopted_totals(report["adopted"])
+        st.subheader(t("savings.targets"))
+        report_widgets.targets_table(report["programmes"])
+        st.page_link("ui/pages/savings.py", label=t("nav.savings"), icon=":material/trending_down:")

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import state, widgets, workflow_widgets
 from ui.i18n import t
 
 st.title(t("plan.title"))
@@ -13,7 +13,7 @@ if not widgets.require_role("reviewer", "admin"):
 ok, plans = widgets.run_service(state.workflow, "plans_frame")
 if not ok:
     st.stop()
-widgets.plans_table(plans)
+workflow_widgets.plans_table(plans)
 
 if state.role() == "reviewer":
     with st.form("plan_new", clear_on_submit=True):
@@ -38,8 +38,8 @@ if state.role() == "reviewer":
 
 if plans.empty:
     st.stop()
-plan_id = widgets.pick_plan(plans, key="plan_pick")
-widgets.plan_proposals(plan_id)
+plan_id = workflow_widgets.pick_plan(plans, key="plan_pick")
+workflow_widgets.plan_proposals(plan_id)
 plan = plans.set_index("id").loc[plan_id]
 if state.role() == "reviewer" and plan["status"] in ("draft", "submitted"):
     if st.button(t("plan.submit"), key="plan_submit", type="primary"):

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import state, widgets, workflow_widgets
 from ui.i18n import t
 
 st.title(t("queue.title"))
@@ -14,8 +14,8 @@ ok, queue = widgets.run_service(state.workflow, "approval_queue")
 if ok and queue.empty:
     st.info(t("queue.empty"))
 elif ok:
-    widgets.proposal_totals(queue)
-    widgets.proposals_table(queue)
+    workflow_widgets.proposal_totals(queue)
+    workflow_widgets.proposals_table(queue)
     names = {int(r.id): f"#{r.id} {r.code or '—'} {r.name}" for r in queue.itertuples()}
     with st.form("queue_decide", clear_on_submit=True):
         chosen = st.selectbox(t("queue.pick"), list(names), format_func=names.get, key="queue_pick")
@@ -42,7 +42,7 @@ if not plans_ok:
 submitted = plans[plans["status"] == "submitted"]
 if not submitted.empty:
     st.subheader(t("queue.approve_plan"))
-    plan_id = widgets.pick_plan(submitted, key="queue_plan")
+    plan_id = workflow_widgets.pick_plan(submitted, key="queue_plan")
     if st.button(t("queue.approve"), key="queue_approve", type="primary"):
         ok, _ = widgets.run_service(state.workflow, "approve_plan", plan_id=plan_id)
         if ok:
@@ -52,7 +52,7 @@ if not submitted.empty:
 approved = plans[plans["status"] == "approved"]
 if not approved.empty:
     st.subheader(t("queue.publish"))
-    plan_id = widgets.pick_plan(approved, key="queue_publish_plan")
+    plan_id = workflow_widgets.pick_plan(approved, key="queue_publish_plan")
     with st.form("queue_publish_form"):
         number = st.text_input(t("queue.number"), placeholder="123/QĐ-UBND", key="queue_number")
         signer = st.text_input(t("queue.signer"), key="queue_signer")

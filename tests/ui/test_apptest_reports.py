@@ -1,0 +1,82 @@
+"""Overview burden and savings-report pages: the figures come from the costing and
+reports services unchanged, widgets switch the breakdown, charts export."""
+
+from ui_helpers import catalogue_cost, no_exception, open_page, sign_in, texts
+
+from ui.i18n import billions, money
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_shows_the_yearly_burden_and_its_estimated_part(app, app_db):
+    at = app.run()
+    no_exception(at)
+    total = catalogue_cost(app_db)
+    metrics = _metrics(at)
+    assert metrics["Chi phí tuân thủ hằng năm"] == billions(total)
+    assert money(total) in texts(at)  # the full amount under the headline
+    # One demo procedure has a reviewer's sheet; the other 54 are estimated.
+    assert metrics["Thủ tục có chi phí ước tính"] == "54/55"
+    assert "chưa sẵn sàng" not in texts(at)
+
+
+def test_overview_breakdown_by_field_agency_and_level(app):
+    at = app.run()
+    by_field = at.dataframe[0].value
+    assert by_field.columns[0] == "Lĩnh vực"
+    assert by_field.iloc[0]["Lĩnh vực"] == "Hộ tịch"  # the largest burden first
+    at.radio(key="overview_by").set_value("agency").run()
+    no_exception(at)
+    assert at.dataframe[0].value.iloc[0]["Cơ quan thực hiện"] == "Ủy ban nhân dân cấp xã"
+    at.radio(key="overview_by").set_value("level").run()
+    no_exception(at)
+    assert "Cấp xã" in at.dataframe[0].value["Cấp thực hiện"].tolist()
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_overview_in_english_keeps_its_charts(app):
+    at = app.run()
+    at.radio(key="lang").set_value("en").run()
+    no_exception(at)
+    assert "Yearly compliance cost" in _metrics(at)
+
+
+def test_signed_in_overview_shows_progress_to_targets(app):
+    at = sign_in(app.run(), "analyst")
+    at = open_page(at, "overview")
+    shown = texts(at)
+    assert "Tiến độ so với mục tiêu" in shown
+    assert "NQ66-2026" in shown
+    assert "Chưa có phương án nào được phê duyệt" in shown
+
+
+def test_savings_report_without_decisions_still_shows_targets(app):
+    at = sign_in(app.run(), "analyst")
+    at = open_page(at, "savings")
+    shown = texts(at)
+    assert "Chưa có phương án nào được phê duyệt" in shown
+    assert "55 thủ tục" in shown  # the baseline the targets are measured against
+    programmes = at.dataframe[0].value
+    assert set(programmes["Mã chương trình"]) == {"NQ68", "NQ66-2025", "NQ66-2026"}
+    assert set(programmes["Cắt giảm chi phí"]) == {"0,00 %"}
+    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.get("download_button")) == 3  # Excel, targets chart PNG/SVG
+
+
+def test_targets_chart_exports_as_png_and_svg(app_db):
+    from catalogue.costing import catalogue_costs
+    from catalogue.db import session_scope
+    from catalogue.reports import savings_overview
+    from catalogue.service import open_catalogue
+    from ui import report_widgets, state
+
+    engine = open_catalogue(app_db, migrate=False)
+    with session_scope(engine) as session:
+        report = savings_overview(session=session, actor="analyst", costs=catalogue_costs(engine))
+    engine.dispose()
+    chart = report_widgets.targets_chart(report["programmes"])
+    spec = chart.to_dict()
+    assert state.chart_image(spec, "png").startswith(b"\x89PNG")
+    assert b"<svg" in state.chart_image(spec, "svg")

@@ -1,0 +1,358 @@
+"""Report widgets: the catalogue's yearly burden and the savings report with its downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.i18n import label, money, number, percent, t
+from ui.widgets import headline, metric_row, pager, value_axis
+
+# Groups shown as bars; the table below the chart lists every group.
+TOP_GROUPS = 15
+# Groupings of the savings report, as the radio offers them (frame ``by_<name>``).
+SAVINGS_DIMENSIONS = ("year", "programme", "agency", "field", "level", "plan")
+# Column of each grouping in its ``by_<name>`` frame (analysis.aggregate.GROUPINGS).
+GROUP_COLUMNS = {"plan": "plan_id"}
+
+
+def _group_text(dimension: str, value: object) -> str:
+    """A group as users read it: levels and statuses by their names, plans as #id."""
+    if dimension in ("level", "status"):
+        return label(dimension, value)
+    if dimension == "plan":
+        return f"#{value}"
+    return "—" if value is None or value != value else str(value)
+
+
+def burden_summary() -> None:
+    """The catalogue's yearly burden, and how much of it is still an estimate."""
+    summary = state.burden()
+    procedures, estimated = summary["procedures"], summary["estimated_procedures"]
+    annual, annual_estimated = summary["annual_cost"], summary["estimated_annual_cost"]
+    metric_row(
+        [
+            (t("overview.burden"), *headline(annual)),
+            (
+                t("overview.average"),
+                money(annual // procedures if procedures else 0),
+                None,
+            ),
+            (
+                t("overview.estimated"),
+                f"{number(estimated)}/{number(procedures)}",
+                t(
+                    "overview.estimated_share",
+                    share=percent(round(annual_estimated / annual * 100, 2) if annual else 0),
+                ),
+            ),
+        ]
+    )
+    if estimated:
+        st.caption(t("overview.estimated_note", cost=money(annual_estimated)))
+
+
+def burden_breakdown() -> None:
+    """Yearly burden by field, agency or level: the largest groups as bars, all in a table."""
+    import altair as alt
+
+    by = st.radio(
+        t("overview.breakdown"),
+        ["field", "agency", "level"],
+        format_func=lambda d: t(f"overview.by.{d}"),
+        horizontal=True,
+        key="overview_by",
+    )
+    totals = state.cost_totals(by)
+    names = [_group_text(by, v) for v in totals[by]]
+    top = totals.head(TOP_GROUPS)
+    data = pd.DataFrame(
+        {
+            "group": names[: len(top)],
+            "cost_ty": top["annual_cost"] / 1e9,
+            "cost_text": top["annual_cost"].map(money),
+            "procedures": top["procedures"].map(number),
+            "estimated": top["estimated"].map(number),
+        }
+    )
+    title = t(f"overview.by.{by}")
+    st.altair_chart(
+        alt.Chart(data, title=t("overview.breakdown_chart", top=len(top)))
+        .mark_bar()
+        .encode(
+            x=alt.X("cost_ty:Q", title=t("overview.axis"), axis=value_axis()),
+            y=alt.Y("group:N", sort="-x", title=title),
+            tooltip=[
+                alt.Tooltip("group:N", title=title),
+                alt.Tooltip("cost_text:N", title=t("cost.annual_cost")),
+                alt.Tooltip("procedures:N", title=t("overview.count")),
+                alt.Tooltip("estimated:N", title=t("overview.col.estimated")),
+            ],
+        ),
+        width="stretch",
+    )
+    start, stop = pager(len(totals), key="overview_page")
+    page = totals.iloc[start:stop]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                title: names[start:stop],
+                t("overview.count"): page["procedures"].map(number),
+                t("cost.annual_cost"): page["annual_cost"].map(money),
+                t("overview.col.estimated"): page["estimated"].map(number),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def adopted_totals(adopted: pd.DataFrame) -> None:
+    """CPTT before / after and savings of the adopted proposals, with their cut rate."""
+    from catalogue.workflow import cut_rate
+
+    before = int(adopted["baseline_annual_cost"].fillna(0).sum())
+    after = int(adopted["annual_cost"].fillna(0).sum())
+    savings = int(adopted["savings"].fillna(0).sum())
+    metric_row(
+        [
+            (t("plan.col.before"), *headline(before)),
+            (t("plan.col.after"), *headline(after)),
+            (t("plan.col.savings"), *headline(savings)),
+            (t("plan.col.cut_rate"), percent(cut_rate(savings, before)), None),
+        ]
+    )
+
+
+def catalogue_baseline(catalogue: pd.DataFrame) -> None:
+    """One line: the baseline the targets are measured against, and its estimated part."""
+    row = catalogue.to_dict("records")[0]  # plain Python numbers for the formatters
+    st.caption(
+        t(
+            "savings.baseline",
+            procedures=number(row["procedures"]),
+            cost=money(row["baseline_annual_cost"]),
+            days=number(row["baseline_deadline_days"], 2),
+            estimated=number(row["estimated_procedures"]),
+            estimated_cost=money(row["estimated_annual_cost"]),
+        )
+    )
+
+
+def _met(value: object) -> str:
+    if value is None or value is pd.NA or value != value:
+        return "—"
+    return "✓" if bool(value) else "✗"
+
+
+def targets_chart(programmes: pd.DataFrame) -> Any:
+    """Achieved cost and time cuts per programme as bars, each target as a black tick."""
+    import altair as alt
+
+    rows = []
+    for row in programmes.itertuples():
+        for measure, achieved, target in (
+            ("cost", row.cut_rate, row.target_cut_rate),
+            ("time", row.time_cut_rate, row.target_time_cut_rate),
+        ):
+            has_target = target is not None and target == target
+            rows.append(
+                {
+                    "programme": row.programme,
+                    "name": row.name,
+                    "measure": t(f"savings.measure.{measure}"),
+                    "achieved": float(achieved or 0),
+                    "target": float(target) if has_target else None,
+                    "achieved_text": percent(achieved or 0),
+                    "target_text": percent(target) if has_target else "—",
+                }
+            )
+    data = pd.DataFrame(rows)
+    y = alt.Y("programme:N", sort=None, title=None)
+    measures = [t("savings.measure.cost"), t("savings.measure.time")]
+    offset = alt.YOffset("measure:N", sort=measures)
+    tooltip = [
+        alt.Tooltip("name:N", title=t("savings.dimension.programme")),
+        alt.Tooltip("measure:N", title=t("savings.col.measure")),
+        alt.Tooltip("achieved_text:N", title=t("savings.col.achieved")),
+        alt.Tooltip("target_text:N", title=t("savings.col.target")),
+    ]
+    scale = alt.Scale(domain=[0, max(100.0, float(data["achieved"].max() or 0))])
+    axis = value_axis()
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("achieved:Q", title=t("savings.target_axis"), scale=scale, axis=axis),
+            y=y,
+            yOffset=offset,
+            color=alt.Color(
+                "measure:N", title=None, legend=alt.Legend(orient="bottom"), sort=measures
+            ),
+            tooltip=tooltip,
+        )
+    )
+    ticks = (
+        alt.Chart(data)
+        .transform_filter("isValid(datum.target)")
+        .mark_tick(color="black", thickness=3, size=22)
+        .encode(x=alt.X("target:Q", scale=scale), y=y, yOffset=offset, tooltip=tooltip)
+    )
+    chart = (bars + ticks).properties(
+        title=t("savings.targets_chart"), width=600, height=70 * max(1, len(programmes))
+    )
+    st.altair_chart(chart, width="stretch")
+    return chart
+
+
+def targets_table(programmes: pd.DataFrame) -> None:
+    """Per programme: cost and time cut achieved against the target, gap and whether met."""
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("savings.col.programme"): programmes["programme"],
+                t("savings.col.name"): programmes["name"],
+                t("savings.col.procedures"): programmes["procedures"].map(number),
+                t("savings.col.baseline"): programmes["baseline_annual_cost"].map(money),
+                t("plan.col.savings"): programmes["savings"].map(money),
+                t("savings.col.cut_rate"): programmes["cut_rate"].map(percent),
+                t("savings.col.target_cut_rate"): programmes["target_cut_rate"].map(_rate),
+                t("savings.col.cost_gap"): programmes["cost_gap"].map(_points),
+                t("savings.col.cost_met"): programmes["cost_met"].map(_met),
+                t("savings.col.days_saved"): programmes["deadline_saved_days"].map(
+                    lambda v: number(v, 2)
+                ),
+                t("savings.col.time_cut_rate"): programmes["time_cut_rate"].map(percent),
+                t("savings.col.target_time_cut_rate"): programmes["target_time_cut_rate"].map(
+                    _rate
+                ),
+                t("savings.col.time_gap"): programmes["time_gap"].map(_points),
+                t("savings.col.time_met"): programmes["time_met"].map(_met),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(" · ".join(f"**{r.programme}**: {r.legal_basis}" for r in programmes.itertuples()))
+
+
+def _rate(value: object) -> str:
+    return "—" if value is None or value != value else percent(value)
+
+
+def _points(value: object) -> str:
+    """A gap in percentage points; zero or below means the target is reached."""
+    if value is None or value != value:
+        return "—"
+    return t("savings.points", value=number(max(float(value), 0.0), 2))
+
+
+def savings_grouped(report: dict[str, pd.DataFrame], dimension: str) -> pd.DataFrame:
+    """The report's totals by ``dimension`` with display names and a running total."""
+    grouped = report[f"by_{dimension}"]
+    column = GROUP_COLUMNS.get(dimension, dimension)
+    return grouped.assign(
+        group=[_group_text(dimension, v) for v in grouped[column]],
+        cumulative=grouped["savings"].cumsum(),
+    )
+
+
+def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
+    """Bars of savings per group and the cumulative line; returns the Altair chart."""
+    import altair as alt
+
+    data = pd.DataFrame(
+        {
+            "group": grouped["group"],
+            "savings_ty": grouped["savings"] / 1e9,
+            "cumulative_ty": grouped["cumulative"] / 1e9,
+            "savings_text": grouped["savings"].map(money),
+            "cumulative_text": grouped["cumulative"].map(money),
+            "rate_text": grouped["cut_rate"].map(percent),
+        }
+    )
+    title = t(f"savings.dimension.{dimension}")
+    x = alt.X("group:N", sort=None, title=title)
+    tooltip = [
+        alt.Tooltip("group:N", title=title),
+        alt.Tooltip("savings_text:N", title=t("plan.col.savings")),
+        alt.Tooltip("rate_text:N", title=t("plan.col.cut_rate")),
+        alt.Tooltip("cumulative_text:N", title=t("savings.cumulative")),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("savings_ty:Q", title=t("savings.axis"), axis=value_axis()),
+            tooltip=tooltip,
+        )
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, color="#d62728")
+        .encode(x=x, y="cumulative_ty:Q", tooltip=tooltip)
+    )
+    chart = (bars + line).properties(title=t("savings.chart_title"), width=600, height=320)
+    st.altair_chart(chart, width="stretch")
+    return chart
+
+
+def savings_table(grouped: pd.DataFrame, dimension: str) -> None:
+    """Savings per group with cost before and after, cut rate, days saved, running total."""
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t(f"savings.dimension.{dimension}"): grouped["group"],
+                t("savings.col.procedures"): grouped["procedures"].map(number),
+                t("plan.col.before"): grouped["baseline_annual_cost"].map(money),
+                t("plan.col.after"): grouped["annual_cost"].map(money),
+                t("plan.col.savings"): grouped["savings"].map(money),
+                t("plan.col.cut_rate"): grouped["cut_rate"].map(percent),
+                t("savings.col.days_saved"): grouped["deadline_saved_days"].map(
+                    lambda v: number(v, 2)
+                ),
+                t("savings.cumulative"): grouped["cumulative"].map(money),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _image(spec: dict, fmt: str):
+    """Deferred rendering: the image is made only when its button is clicked."""
+    return lambda: state.chart_image(spec, fmt)
+
+
+def savings_downloads(
+    report: dict[str, pd.DataFrame], dimension: str, charts: dict[str, Any]
+) -> None:
+    """The report's tables as one Excel workbook, and each chart as PNG and SVG."""
+    sheets = {
+        "programmes": report["programmes"],
+        dimension: report[f"by_{dimension}"],
+        "adopted": report["adopted"],
+        "catalogue": report["catalogue"],
+    }
+    st.download_button(
+        t("savings.download_xlsx"),
+        lambda: state.excel_bytes(sheets),
+        file_name=f"tiet-kiem-{dimension}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="savings_download_xlsx",
+    )
+    for name, chart in charts.items():
+        spec = chart.to_dict()
+        left, right = st.columns(2)
+        for column, fmt, mime in ((left, "png", "image/png"), (right, "svg", "image/svg+xml")):
+            column.download_button(
+                t(f"savings.download_{fmt}", chart=t(f"savings.chart.{name}")),
+                _image(spec, fmt),
+                file_name=f"{name}-{dimension}.{fmt}" if name == "savings" else f"{name}.{fmt}",
+                mime=mime,
+                key=f"savings_download_{name}_{fmt}",
+            )
