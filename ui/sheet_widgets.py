@@ -76,7 +76,6 @@ def sheet_summary(procedure_id: int) -> None:
     )
 
 
-# Vega formats numbers the English way; swap the separators for Vietnamese (1.234,5).
 OUTCOME_ROWS = (
     ("unit_cost", "money"),
     ("annual_cost", "money"),

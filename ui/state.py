@@ -220,11 +220,25 @@ def parameters() -> Any:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _sheet(url: str, data_version: int, procedure_id: int, on: date) -> Any:
+def _sheet(url: str, data_version: int, procedure_id: int, on: date, stored: int) -> Any:
     from catalogue.costing import procedure_sheet
 
     with _engine(url).connect() as conn:
         return procedure_sheet(conn, procedure_id, params=parameters(), on=on)
+
+
+def _stored_version(procedure_id: int) -> int:
+    """Version of the procedure's stored sheet (0: none), read fresh on every call."""
+    from sqlalchemy import select
+
+    from catalogue.models import CostingSheet
+
+    table = CostingSheet.__table__
+    with engine().connect() as conn:
+        found = conn.execute(
+            select(table.c.version).where(table.c.procedure_id == procedure_id)
+        ).scalar()
+    return int(found or 0)
 
 
 def sheet(procedure_id: int) -> Any:
@@ -233,9 +247,62 @@ def sheet(procedure_id: int) -> Any:
     Served by :func:`catalogue.costing.procedure_sheet` (an estimate is flagged
     ``estimated``); None when the procedure does not exist. Raises
     :class:`analysis.errors.SheetError` when a stored sheet is invalid. Sheets are
-    immutable, so one copy per data version and day is shared by every session.
+    immutable, so one copy per data version, day and stored-sheet version is shared by
+    every session (a sheet saved elsewhere, e.g. by the CLI, shows at once).
     """
-    return _sheet(database_url(), version(), int(procedure_id), date.today())
+    pid = int(procedure_id)
+    return _sheet(database_url(), version(), pid, date.today(), _stored_version(pid))
+
+
+def stored_sheet(procedure_id: int) -> tuple[dict, int] | None:
+    """The reviewer's stored sheet data of a procedure and its version, or None.
+
+    Read fresh (not cached): the version is what a later save is checked against.
+    """
+    from sqlalchemy import select
+
+    from catalogue.costing import from_json
+    from catalogue.models import CostingSheet
+
+    table = CostingSheet.__table__
+    with engine().connect() as conn:
+        row = conn.execute(
+            select(table.c.content, table.c.version).where(
+                table.c.procedure_id == int(procedure_id)
+            )
+        ).first()
+    return None if row is None else (from_json(row.content), int(row.version))
+
+
+def sheet_text(data: Any) -> str:
+    """Sheet data as the YAML a reviewer edits (exact numbers, ISO dates, UTF-8 text)."""
+    import yaml
+
+    from catalogue.costing import to_json
+
+    return yaml.safe_dump(to_json(data), allow_unicode=True, sort_keys=False, width=100)
+
+
+def save_sheet(procedure_id: int, content: Any, *, expected_version: int) -> int:
+    """Store a reviewer's sheet as the signed-in user; returns the stored version.
+
+    ``expected_version`` is the version the reviewer started from (0: there was no
+    stored sheet). Raises :class:`analysis.errors.SheetError` when the sheet is
+    invalid and :class:`catalogue.errors.ConcurrentEdit` when someone saved first.
+    """
+    from catalogue.costing import save_sheet as service
+    from catalogue.db import session_scope
+
+    with session_scope(engine()) as session:
+        stored = service(
+            session=session,
+            actor=username(),
+            procedure_id=int(procedure_id),
+            content=content,
+            params=parameters(),
+            expected_version=expected_version,
+        )
+        return int(stored.version)
 
 
 def evaluate(baseline: Any, changes: list[dict], *, reason: str, abolish_reason: str) -> Any:

@@ -1,11 +1,12 @@
 """Procedure detail: channels, deadlines, fees, documents, steps, legal basis, volumes,
-revision history and the costing sheet."""
+revision history and the costing sheet (edited and saved by reviewers and admins)."""
 
 import pandas as pd
 import streamlit as st
 
 from ui import state
 from ui.i18n import day, label, money, number, t
+from ui.sheet_editor import sheet_editor
 from ui.sheet_widgets import sheet_summary
 
 st.title(t("detail.title"))
@@ -117,3 +118,4 @@ with tabs[5]:
     )
 with tabs[6]:
     sheet_summary(pid)
+    sheet_editor(pid, rec)
