@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -370,25 +371,59 @@ def decision_export(decision_id: int, fmt: str) -> bytes:
         return export_decision(session=session, actor=username(), decision_id=decision_id, fmt=fmt)
 
 
-def import_upload(name: str, payload: bytes, *, portal: bool) -> Any:
-    """Import one uploaded file (own formats, or the national portal's) in one transaction.
+def expected_records(name: str, payload: bytes, *, portal: bool) -> int | None:
+    """How many records an upload holds, when that is cheap to know: the portal's JSON
+    lines (plain or gzip, one per non-empty line) and CSV (one per row after the header);
+    None for documents and workbooks."""
+    import gzip
 
-    Problems are reported against the uploaded file's name; ImportFailed lists them all
-    and nothing is written.
+    if payload[:2] == b"\x1f\x8b":
+        try:
+            payload = gzip.decompress(payload)
+        except (OSError, EOFError):
+            return None
+    elif payload[:4] == b"PK\x03\x04":  # a workbook
+        return None
+    lines = sum(1 for line in payload.splitlines() if line.strip())
+    if portal:
+        return lines
+    if name.lower().endswith(".csv"):
+        return max(lines - 1, 0)
+    return None
+
+
+def import_upload(
+    name: str,
+    payload: bytes,
+    *,
+    portal: bool,
+    progress: Callable[[int], None] | None = None,
+) -> Any:
+    """Import one uploaded file (own formats, or the national portal's) in one transaction,
+    as the signed-in user, who must be allowed ``catalogue.import`` (admins).
+
+    ``progress`` is called with the number of records read so far. Problems are reported
+    against the uploaded file's name; ImportFailed lists them all and nothing is written.
     """
     import tempfile
     from pathlib import Path
 
+    from catalogue.auth import require
+    from catalogue.db import session_scope
     from catalogue.errors import ImportFailed, Problem
 
+    with session_scope(engine()) as session:
+        require(session=session, actor=username(), action="catalogue.import")
     safe = Path(name).name or "upload"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / safe
         path.write_bytes(payload)
         try:
             if portal:
-                return registry.import_portal_files(engine(), [path], actor=username())
-            return registry.import_files(engine(), [path], actor=username())
+                return registry.import_portal_files(
+                    engine(), [path], actor=username(), progress=progress
+                )
+            return registry.import_files(engine(), [path], actor=username(), progress=progress)
         except ImportFailed as exc:
             raise ImportFailed(
                 [Problem(safe, p.line, p.field, p.message) for p in exc.problems]

@@ -17,13 +17,26 @@ source = st.radio(
 )
 upload = st.file_uploader(t("data.upload"), key="data_upload")
 if upload is not None and st.button(t("data.import"), key="data_import", type="primary"):
-    progress = st.progress(0, text=t("data.step.read"))
+    portal = source == "portal"
     payload = upload.getvalue()
-    progress.progress(30, text=t("data.step.check"))
+    expected = state.expected_records(upload.name, payload, portal=portal)
+    bar = st.progress(0, text=t("data.step.read"))
+
+    def advance(read: int) -> None:
+        """Called by the importer with the number of records read so far."""
+        if expected:
+            text = t("data.step.read_of", read=number(read), total=number(expected))
+            bar.progress(min(read / expected, 0.99), text=text)
+        else:
+            bar.progress(0, text=t("data.step.read_count", read=number(read)))
+
     ok, summary = widgets.run_service(
-        state.import_upload, upload.name, payload, portal=source == "portal"
+        state.import_upload, upload.name, payload, portal=portal, progress=advance
     )
-    progress.progress(100, text=t("data.step.done") if ok else t("data.step.failed"))
+    if ok:
+        bar.progress(1.0, text=t("data.step.done", read=number(summary.read)))
+    else:
+        bar.progress(0, text=t("data.step.failed"))
     if ok:
         state.data_changed()
         st.success(
