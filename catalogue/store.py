@@ -104,7 +104,7 @@ def compress_snapshot(record: ProcedureRecord) -> bytes:
     """zlib-compressed JSON of a record (revision snapshots)."""
     public = {k: v for k, v in record.items() if k[0] != "_"}
     text = json.dumps(public, sort_keys=True, ensure_ascii=False, default=str)
-    return zlib.compress(text.encode("utf-8"), 6)
+    return zlib.compress(text.encode("utf-8"), 1)
 
 
 def decompress_snapshot(blob: bytes) -> ProcedureRecord:
@@ -400,11 +400,11 @@ def store_records(
             "created_at": now,
             "actor": actor,
             "source": source,
-            "content_hash": content_hash(rec),
+            "content_hash": row["content_hash"],
             "changed_fields": [],
             "snapshot": compress_snapshot(rec),
         }
-        for pid, rec in created
+        for (pid, rec), row in zip(created, new_rows, strict=True)
     ]
     if changed:
         for pid, rev, rec, chash in changed:
