@@ -163,12 +163,19 @@ def procedure_sheet(
     return estimate_sheet(records[procedure_id], params, on=on)
 
 
+CHUNK = 5000
+
+
 def catalogue_sheets(
-    conn: Connection, *, params: ParameterSet, on: date | None = None
+    conn: Connection,
+    *,
+    params: ParameterSet,
+    on: date | None = None,
+    ids: list[int] | None = None,
 ) -> dict[int, Sheet]:
-    """Baseline sheet of every procedure (stored where a reviewer wrote one)."""
-    stored = stored_sheets(conn)
-    records = load_records(conn, with_ids=True)
+    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one."""
+    stored = stored_sheets(conn, ids)
+    records = load_records(conn, ids=ids, with_ids=True)
     sheets: dict[int, Sheet] = {}
     for pid, rec in records.items():
         if pid in stored:
@@ -185,11 +192,14 @@ def catalogue_costs(
     """Baseline compliance cost of every procedure (vectorised), one row per procedure.
 
     Columns: :data:`COST_COLUMNS`; ``estimated`` tells which figures come from the
-    parameters rather than a reviewer's sheet.
+    parameters rather than a reviewer's sheet. Procedures are read and evaluated in
+    chunks so that memory stays bounded on a national-scale catalogue.
     """
+    from catalogue.models import Agency
+
     params = params or load_parameters()
+    parts = []
     with engine.connect() as conn:
-        sheets = catalogue_sheets(conn, params=params, on=on)
         procs = pd.DataFrame(
             conn.execute(
                 select(
@@ -200,22 +210,25 @@ def catalogue_costs(
                     Procedure.levels,
                     Procedure.status,
                     Procedure.agency_id,
-                )
-            ).all()
+                ).order_by(Procedure.id)
+            ).all(),
+            columns=["procedure_id", "code", "name", "field", "levels", "status", "agency_id"],
         )
-        from catalogue.models import Agency
-
         agencies = dict(conn.execute(select(Agency.id, Agency.name)).all())
-    if not sheets:
+        ids = procs["procedure_id"].tolist()
+        for start in range(0, len(ids), CHUNK):
+            sheets = catalogue_sheets(conn, params=params, on=on, ids=ids[start : start + CHUNK])
+            frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
+            evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
+            parts.append(evaluated[evaluated["option_id"] == "baseline"])
+    if not parts:
         return pd.DataFrame(columns=list(COST_COLUMNS))
-    frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
-    evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
-    evaluated = evaluated[evaluated["option_id"] == "baseline"].copy()
+    evaluated = pd.concat(parts, ignore_index=True)
     evaluated["procedure_id"] = evaluated["procedure_id"].astype(int)
     procs["agency"] = procs["agency_id"].map(agencies)
     procs["level"] = procs["levels"].map(lambda lv: lv[0] if lv else None)
     out = procs.merge(evaluated, on="procedure_id", how="left")
-    return out[list(COST_COLUMNS)].sort_values("procedure_id").reset_index(drop=True)
+    return out[list(COST_COLUMNS)].reset_index(drop=True)
 
 
 def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:
