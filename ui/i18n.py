@@ -63,9 +63,19 @@ def label(group: str, code: object) -> str:
     return t(key) if key in catalogue(lang()) else str(code)
 
 
+def missing(value: object) -> bool:
+    """True for None and the missing values of pandas and numpy (NaN, NA)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN is the one value unequal to itself
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
+
+
 def money(amount: object) -> str:
     """Money in đồng (``1.234.567 đ``), with ``tỷ đồng`` added for large sums."""
-    if amount is None:
+    if missing(amount):
         return "—"
     text = format_vnd(round(amount), lang=lang())
     if abs(amount) >= TY_THRESHOLD:
@@ -75,17 +85,17 @@ def money(amount: object) -> str:
 
 def billions(amount: object) -> str:
     """Money in tỷ đồng only (``975 tỷ đồng``), for headline figures."""
-    return "—" if amount is None else format_ty(amount, lang=lang())
+    return "—" if missing(amount) else format_ty(amount, lang=lang())
 
 
 def percent(rate: object) -> str:
     """A rate already in percent: ``66,67 %``."""
-    return "—" if rate is None else format_percent(rate, lang=lang())
+    return "—" if missing(rate) else format_percent(rate, lang=lang())
 
 
 def number(value: object, decimals: int = 0) -> str:
     """A plain number with the language's separators (``1.234,5``)."""
-    if value is None:
+    if missing(value):
         return "—"
     return format_number(value, decimals, lang=lang(), strip=decimals > 0)
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.i18n import label, money, number, percent, t
+from ui.i18n import label, missing, money, number, percent, t
 from ui.widgets import headline, metric_row, pager, value_axis
 
 # Groups shown as bars; the table below the chart lists every group.
@@ -25,7 +25,7 @@ def _group_text(dimension: str, value: object) -> str:
         return label(dimension, value)
     if dimension == "plan":
         return f"#{value}"
-    return "—" if value is None or value != value else str(value)
+    return "—" if missing(value) else str(value)
 
 
 def burden_summary() -> None:
@@ -143,7 +143,7 @@ def catalogue_baseline(catalogue: pd.DataFrame) -> None:
 
 
 def _met(value: object) -> str:
-    if value is None or value is pd.NA or value != value:
+    if missing(value):
         return "—"
     return "✓" if bool(value) else "✗"
 
@@ -158,7 +158,7 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
             ("cost", row.cut_rate, row.target_cut_rate),
             ("time", row.time_cut_rate, row.target_time_cut_rate),
         ):
-            has_target = target is not None and target == target
+            has_target = not missing(target)
             rows.append(
                 {
                     "programme": row.programme,
@@ -240,12 +240,12 @@ def targets_table(programmes: pd.DataFrame) -> None:
 
 
 def _rate(value: object) -> str:
-    return "—" if value is None or value != value else percent(value)
+    return "—" if missing(value) else percent(value)
 
 
 def _points(value: object) -> str:
     """A gap in percentage points; zero or below means the target is reached."""
-    if value is None or value != value:
+    if missing(value):
         return "—"
     return t("savings.points", value=number(max(float(value), 0.0), 2))
 

@@ -35,6 +35,8 @@ def test_every_key_used_in_the_code_exists():
         (i18n.day, date(2026, 12, 31), "31/12/2026"),
         (i18n.number, 1234.5, "1.234,5"),
         (i18n.money, None, "—"),
+        (i18n.money, float("nan"), "—"),
+        (i18n.percent, float("nan"), "—"),
     ],
 )
 def test_vietnamese_formats(func, value, expected):

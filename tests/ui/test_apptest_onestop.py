@@ -1,0 +1,126 @@
+"""One-stop performance and review-priority pages, driven with AppTest.
+
+The statistics reproduce a published report: 956 dossiers received, 650 resolved early,
+243 on time and 31 late, i.e. "924/956 hồ sơ, đạt 96,6 %, trong đó trước hạn 70,3 %,
+đúng hạn 26,3 %" (the rate is of the 924 resolved).
+"""
+
+import pytest
+from ui_helpers import no_exception, open_page, sign_in, texts
+
+STATS = """ma_tthc,co_quan,cap,ky,tiep_nhan,truoc_han,dung_han,qua_han,dang_giai_quyet,truc_tuyen
+1.001193,UBND xã An Bình,Cấp xã,2026-01,500,340,125,16,10,200
+1.001193,UBND xã An Bình,Cấp xã,2026-02,456,310,118,15,6,150
+"""
+PUBLISHED = "924/956 hồ sơ, đạt 96,6 %, trong đó trước hạn 70,3 %, đúng hạn 26,3 %, quá hạn 3,4 %"
+
+
+@pytest.fixture
+def stats_db(app_db, tmp_path) -> str:
+    """The demo database with two months of 2026 statistics for one procedure."""
+    from catalogue.service import open_catalogue
+    from catalogue.stats import import_stats
+
+    path = tmp_path / "thong-ke-2026.csv"
+    path.write_text(STATS, encoding="utf-8")
+    engine = open_catalogue(app_db, migrate=False)
+    import_stats(engine, path, actor="admin")
+    engine.dispose()
+    return app_db
+
+
+def test_onestop_reproduces_the_published_figures(app, stats_db):
+    at = open_page(app.run(), "onestop")
+    assert at.selectbox(key="onestop_year").value == 2026  # the latest year first
+    shown = texts(at)
+    assert f"Năm 2026 tiếp nhận 956 hồ sơ; giải quyết xong **{PUBLISHED}**." in shown
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Hồ sơ tiếp nhận"] == "956"
+    assert metrics["Đã giải quyết"] == "924"
+    assert metrics["Đúng hạn (đạt)"] == "96,6 %"
+    assert metrics["Hồ sơ quá hạn"] == "31"
+    assert metrics["Nộp trực tuyến"] == "36,6 %"  # 350 of 956
+    assert "Tỷ lệ giải quyết: 96,7 %" in shown  # 924 ÷ 956, not the published rate
+    late = at.dataframe[2].value
+    assert late.iloc[0]["Tên thủ tục"] == "Thủ tục đăng ký khai sinh"
+    assert late.iloc[0]["Quá hạn"] == "31"
+    assert "văn bản xin lỗi" in shown
+    by_period = at.dataframe[1].value
+    assert list(by_period["Kỳ"]) == ["2026-01", "2026-02"]
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_onestop_switches_year_and_language(app, stats_db):
+    at = open_page(app.run(), "onestop")
+    years = at.selectbox(key="onestop_year").options
+    assert len(years) > 1  # the catalogue's own yearly volumes too
+    at.selectbox(key="onestop_year").set_value(int(years[1])).run()
+    no_exception(at)
+    assert f"Năm {years[1]} tiếp nhận" in texts(at)
+    at.selectbox(key="onestop_year").set_value(2026).run()
+    at.radio(key="lang").set_value("en").run()
+    no_exception(at)
+    assert "924/956 dossiers, 96.6 % on time or early" in texts(at)
+
+
+def test_priorities_are_ranked_and_explained(app, stats_db):
+    from catalogue.priorities import review_priorities
+    from catalogue.service import open_catalogue
+
+    at = open_page(sign_in(app.run(), "reviewer"), "priorities")
+    table = at.dataframe[0].value
+    engine = open_catalogue(stats_db, migrate=False)
+    expected = review_priorities(engine, top=3)
+    assert list(table["Mã TTHC"][:3]) == list(expected["code"].fillna("—"))
+    assert list(table["Lý do"][:3]) == list(expected["explanation"])
+    assert "điểm" in table.iloc[0]["Lý do"]
+    assert len(at.get("vega_lite_chart")) == 1
+
+    # Only the late rate counts: the procedure with the 2026 late dossiers ranks first.
+    for factor in ("annual_cost", "documents", "deadline_days", "no_full_online"):
+        at.slider(key=f"priorities_weight_{factor}").set_value(0.0)
+    at.slider(key="priorities_weight_late_rate").set_value(1.0).run()
+    no_exception(at)
+    late_only = review_priorities(
+        engine,
+        weights={
+            "annual_cost": 0,
+            "late_rate": 1,
+            "documents": 0,
+            "deadline_days": 0,
+            "no_full_online": 0,
+        },
+        top=1,
+    )
+    engine.dispose()
+    assert at.dataframe[0].value.iloc[0]["Mã TTHC"] == late_only.iloc[0]["code"]
+    assert "Tỷ lệ hồ sơ trễ hạn 100 %" in texts(at)
+
+    at.button(key="priorities_weight_reset").click().run()
+    no_exception(at)
+    assert at.slider(key="priorities_weight_annual_cost").value == 0.4
+    assert list(at.dataframe[0].value["Mã TTHC"][:3]) == list(expected["code"].fillna("—"))
+
+
+def test_priorities_need_a_positive_weight(app):
+    at = open_page(sign_in(app.run(), "analyst"), "priorities")
+    for slider in at.slider:
+        slider.set_value(0.0)
+    at.run()
+    no_exception(at)
+    assert "Cần ít nhất một trọng số lớn hơn 0" in at.warning[0].value
+
+
+def test_priority_opens_the_procedure(app):
+    at = open_page(sign_in(app.run(), "reviewer"), "priorities")
+    picked = at.selectbox(key="priorities_pick").value
+    at.button(key="priorities_open").click().run()
+    assert at.session_state["procedure_id"] == picked
+    at = open_page(at, "detail")
+    assert "Chi tiết thủ tục" in texts(at)
+
+
+def test_anonymous_users_see_onestop_but_not_priorities(app):
+    at = open_page(app.run(), "onestop")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("ui/pages/priorities.py")
