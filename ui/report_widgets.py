@@ -36,11 +36,7 @@ def burden_summary() -> None:
     metric_row(
         [
             (t("overview.burden"), *headline(annual)),
-            (
-                t("overview.average"),
-                money(annual // procedures if procedures else 0),
-                None,
-            ),
+            (t("overview.average"), number(annual // procedures if procedures else 0), None),
             (
                 t("overview.estimated"),
                 f"{number(estimated)}/{number(procedures)}",
@@ -161,7 +157,7 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
             has_target = not missing(target)
             rows.append(
                 {
-                    "programme": row.programme,
+                    "row": f"{row.programme} · {t(f'savings.measure.{measure}')}",
                     "name": row.name,
                     "measure": t(f"savings.measure.{measure}"),
                     "achieved": float(achieved or 0),
@@ -171,9 +167,9 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
                 }
             )
     data = pd.DataFrame(rows)
-    y = alt.Y("programme:N", sort=None, title=None)
+    # One row per programme × measure: grouped bars (yOffset) ignore a fixed height.
+    y = alt.Y("row:N", sort=None, title=None, axis=alt.Axis(labelLimit=260))
     measures = [t("savings.measure.cost"), t("savings.measure.time")]
-    offset = alt.YOffset("measure:N", sort=measures)
     tooltip = [
         alt.Tooltip("name:N", title=t("savings.dimension.programme")),
         alt.Tooltip("measure:N", title=t("savings.col.measure")),
@@ -181,14 +177,12 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
         alt.Tooltip("target_text:N", title=t("savings.col.target")),
     ]
     scale = alt.Scale(domain=[0, max(100.0, float(data["achieved"].max() or 0))])
-    axis = value_axis()
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("achieved:Q", title=t("savings.target_axis"), scale=scale, axis=axis),
+            x=alt.X("achieved:Q", title=t("savings.target_axis"), scale=scale, axis=value_axis()),
             y=y,
-            yOffset=offset,
             color=alt.Color(
                 "measure:N", title=None, legend=alt.Legend(orient="bottom"), sort=measures
             ),
@@ -198,13 +192,13 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
     ticks = (
         alt.Chart(data)
         .transform_filter("isValid(datum.target)")
-        .mark_tick(color="black", thickness=3, size=22)
-        .encode(x=alt.X("target:Q", scale=scale), y=y, yOffset=offset, tooltip=tooltip)
+        .mark_tick(color="black", thickness=3)
+        .encode(x=alt.X("target:Q", scale=scale), y=y, tooltip=tooltip)
     )
-    chart = (bars + ticks).properties(
-        title=t("savings.targets_chart"), width=600, height=70 * max(1, len(programmes))
-    )
-    st.altair_chart(chart, width="stretch")
+    height = 32 * max(1, len(data))
+    chart = (bars + ticks).properties(title=t("savings.targets_chart"), width=600, height=height)
+    # Streamlit sizes layered charts itself unless told the height (title, axis, legend).
+    st.altair_chart(chart, width="stretch", height=height + 110)
     return chart
 
 
@@ -297,7 +291,7 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
         .encode(x=x, y="cumulative_ty:Q", tooltip=tooltip)
     )
     chart = (bars + line).properties(title=t("savings.chart_title"), width=600, height=320)
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", height=420)
     return chart
 
 

@@ -50,6 +50,7 @@ def sheet_summary(procedure_id: int) -> None:
         t(
             "detail.sheet_inputs",
             population=number(sheet.population.value),
+            source=sheet.population.source or "—",
             frequency=number(sheet.frequency.value, 2),
             rate=money(sheet.hourly_rate.value),
         )

@@ -120,6 +120,29 @@ def test_priority_opens_the_procedure(app):
     assert "Chi tiết thủ tục" in texts(at)
 
 
+def test_statistics_become_the_estimated_population(app, stats_db, tmp_path):
+    from catalogue.service import open_catalogue
+    from catalogue.stats import import_stats
+    from catalogue.store import load_records
+
+    path = tmp_path / "dat-dai-2025.csv"
+    path.write_text(
+        "ma_tthc,ky,tiep_nhan,truoc_han,dung_han,qua_han\n1.004227,2025-01,1234,1000,200,30\n",
+        encoding="utf-8",
+    )
+    engine = open_catalogue(stats_db, migrate=False)
+    import_stats(engine, path, actor="admin")
+    with engine.connect() as conn:
+        records = load_records(conn, with_ids=True)
+    engine.dispose()
+    at = app.run()
+    at.session_state["procedure_id"] = next(
+        i for i, r in records.items() if r["code"] == "1.004227"
+    )
+    at = open_page(at, "detail")
+    assert "Số đối tượng/năm: 1.234 (nguồn: số hồ sơ tiếp nhận năm 2025" in texts(at)
+
+
 def test_anonymous_users_see_onestop_but_not_priorities(app):
     at = open_page(app.run(), "onestop")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
