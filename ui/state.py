@@ -3,13 +3,12 @@
 The engine is opened once per database URL (migrated, demo catalogue and demo users
 loaded when empty). Frames are cached per URL and *data version*; a page that changes
 data calls :func:`data_changed` so every cached frame is rebuilt on the next run.
-Services that other parts of the project have not delivered yet are looked up lazily:
-:func:`service` returns None and the page says so instead of faking a result.
+Calls that act as the signed-in user (workflow, sheet saving, imports) go through here
+too, so pages never open sessions themselves.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -28,17 +27,6 @@ log = logging.getLogger(__name__)
 def database_url() -> str:
     """The configured database URL (``TTHC_DATABASE_URL`` or the per-user SQLite file)."""
     return load_settings().database_url
-
-
-def service(module: str, name: str | None = None) -> Any:
-    """A service module (or one of its functions) if it exists yet, else None."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    if name is None:
-        return mod
-    return getattr(mod, name, None)
 
 
 @st.cache_resource(show_spinner=False)

@@ -42,11 +42,6 @@ def require_role(*roles: str) -> bool:
     return False
 
 
-def not_available(what: str) -> None:
-    """Say that a service this page needs has not been delivered yet."""
-    st.warning(t("common.not_available", what=what))
-
-
 def run_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
     """Call a service and turn its refusals into messages, never a traceback.
 
