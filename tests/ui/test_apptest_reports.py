@@ -80,3 +80,17 @@ def test_targets_chart_exports_as_png_and_svg(app_db):
     spec = chart.to_dict()
     assert state.chart_image(spec, "png").startswith(b"\x89PNG")
     assert b"<svg" in state.chart_image(spec, "svg")
+
+
+def test_report_pages_in_english(app):
+    at = sign_in(app.run(), "analyst")
+    at.radio(key="lang").set_value("en").run()
+    for page, title in (
+        ("savings", "Compliance-cost savings report"),
+        ("priorities", "Review priorities"),
+        ("onestop", "One-stop dossier results"),
+        ("overview", "Overview"),
+    ):
+        at = open_page(at, page)
+        assert at.title[0].value == title
+    assert "Progress against targets" in texts(at)
