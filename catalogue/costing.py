@@ -8,14 +8,16 @@ one. This module is the one place that turns stored rows into :mod:`analysis` sh
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from analysis import (
@@ -30,7 +32,7 @@ from analysis import (
 from catalogue.audit import write_audit
 from catalogue.auth import require
 from catalogue.errors import ConcurrentEdit, NotFound
-from catalogue.models import CostingSheet, Procedure, utcnow
+from catalogue.models import BaselineCost, CostingSheet, Procedure, Volume, utcnow
 from catalogue.store import load_records
 
 log = logging.getLogger(__name__)
@@ -186,19 +188,113 @@ def catalogue_sheets(
     return sheets
 
 
+RESULT_COLUMNS = (
+    "unit_cost",
+    "annual_cost",
+    "deadline_days",
+    "documents",
+    "activities",
+    "estimated",
+)
+
+
+def parameter_signature(params: ParameterSet, on: date) -> str:
+    """A hash of every parameter value in effect on ``on`` (changes when any value does)."""
+    parts = []
+    for key in params.keys():
+        entries = [e for e in params.entries[key] if e.effective <= on]
+        if entries:
+            e = max(entries, key=lambda entry: entry.effective)
+            parts.append(f"{key}={e.effective}:{e.value}:{e.formula_text}:{e.round}")
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Series:
+    """Per procedure, a key of everything its baseline depends on."""
+    sheets = pd.DataFrame(
+        conn.execute(select(CostingSheet.procedure_id, CostingSheet.version)).all(),
+        columns=["procedure_id", "sheet_version"],
+    )
+    volumes = pd.DataFrame(
+        conn.execute(
+            select(Volume.procedure_id, Volume.year, Volume.received, Volume.online)
+        ).all(),
+        columns=["procedure_id", "year", "received", "online"],
+    )
+    volumes = volumes[volumes["received"].notna()].sort_values("year")
+    latest = volumes.drop_duplicates("procedure_id", keep="last")
+    frame = procs[["procedure_id", "content_hash", "revision"]].merge(
+        sheets, on="procedure_id", how="left"
+    )
+    frame = frame.merge(latest, on="procedure_id", how="left")
+    columns = ("content_hash", "revision", "sheet_version", "year", "received", "online")
+    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
+    texts = ("|".join(map(str, values)) for values in rows)
+    return pd.Series(
+        [hashlib.blake2b(f"{t}|{signature}".encode(), digest_size=12).hexdigest() for t in texts],
+        index=frame["procedure_id"].to_numpy(),
+    )
+
+
+def _compute(
+    conn: Connection, ids: list[int], *, params: ParameterSet, on: date | None
+) -> pd.DataFrame:
+    parts = []
+    for start in range(0, len(ids), CHUNK):
+        sheets = catalogue_sheets(conn, params=params, on=on, ids=ids[start : start + CHUNK])
+        frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
+        evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
+        parts.append(evaluated[evaluated["option_id"] == "baseline"])
+    if not parts:
+        return pd.DataFrame(columns=["procedure_id", *RESULT_COLUMNS])
+    out = pd.concat(parts, ignore_index=True)
+    out["procedure_id"] = out["procedure_id"].astype(int)
+    return out[["procedure_id", *RESULT_COLUMNS]]
+
+
+def _store_cache(engine: Engine, fresh: pd.DataFrame, keys: pd.Series) -> None:
+    """Replace the cached rows of ``fresh``; a concurrent writer's rows win (no error)."""
+    table = BaselineCost.__table__
+    rows = [
+        {
+            "procedure_id": int(r.procedure_id),
+            "input_key": keys[r.procedure_id],
+            "unit_cost": int(r.unit_cost),
+            "annual_cost": int(r.annual_cost),
+            "deadline_days": None if pd.isna(r.deadline_days) else float(r.deadline_days),
+            "documents": int(r.documents),
+            "activities": int(r.activities),
+            "estimated": bool(r.estimated),
+        }
+        for r in fresh.itertuples()
+    ]
+    ids = [row["procedure_id"] for row in rows]
+    try:
+        with engine.begin() as conn:
+            for start in range(0, len(ids), CHUNK):
+                part = ids[start : start + CHUNK]
+                conn.execute(delete(table).where(table.c.procedure_id.in_(part)))
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(table), rows[start : start + CHUNK])
+    except (IntegrityError, OperationalError) as exc:  # another session filled it first
+        log.info("baseline cost cache not updated: %s", exc)
+
+
 def catalogue_costs(
     engine: Engine, *, params: ParameterSet | None = None, on: date | None = None
 ) -> pd.DataFrame:
     """Baseline compliance cost of every procedure (vectorised), one row per procedure.
 
     Columns: :data:`COST_COLUMNS`; ``estimated`` tells which figures come from the
-    parameters rather than a reviewer's sheet. Procedures are read and evaluated in
-    chunks so that memory stays bounded on a national-scale catalogue.
+    parameters rather than a reviewer's sheet. Results are cached in ``baseline_cost``
+    with a key of everything they depend on (record revision, reviewer's sheet version,
+    latest yearly volume, parameter values in effect); only procedures whose key changed
+    are evaluated again, in chunks so that memory stays bounded at national scale.
     """
     from catalogue.models import Agency
 
     params = params or load_parameters()
-    parts = []
+    signature = parameter_signature(params, on or date.today())
     with engine.connect() as conn:
         procs = pd.DataFrame(
             conn.execute(
@@ -210,24 +306,38 @@ def catalogue_costs(
                     Procedure.levels,
                     Procedure.status,
                     Procedure.agency_id,
+                    Procedure.content_hash,
+                    Procedure.revision,
                 ).order_by(Procedure.id)
             ).all(),
-            columns=["procedure_id", "code", "name", "field", "levels", "status", "agency_id"],
-        )
+            columns=[
+                "procedure_id", "code", "name", "field", "levels", "status", "agency_id",
+                "content_hash", "revision",
+            ],
+        )  # fmt: skip
         agencies = dict(conn.execute(select(Agency.id, Agency.name)).all())
-        ids = procs["procedure_id"].tolist()
-        for start in range(0, len(ids), CHUNK):
-            sheets = catalogue_sheets(conn, params=params, on=on, ids=ids[start : start + CHUNK])
-            frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
-            evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
-            parts.append(evaluated[evaluated["option_id"] == "baseline"])
-    if not parts:
-        return pd.DataFrame(columns=list(COST_COLUMNS))
-    evaluated = pd.concat(parts, ignore_index=True)
-    evaluated["procedure_id"] = evaluated["procedure_id"].astype(int)
+        keys = _input_keys(conn, procs, signature)
+        table = BaselineCost.__table__
+        cached = pd.DataFrame(
+            conn.execute(select(table)).mappings().all(),
+            columns=["procedure_id", "input_key", *RESULT_COLUMNS],
+        )
+        cached = cached[
+            cached["input_key"].to_numpy() == keys.reindex(cached["procedure_id"]).to_numpy()
+        ]
+        stale = sorted(set(procs["procedure_id"]) - set(cached["procedure_id"]))
+        fresh = _compute(conn, stale, params=params, on=on)
+    if len(fresh):
+        _store_cache(engine, fresh, keys)
+    results = (
+        pd.concat([cached.drop(columns=["input_key"]), fresh], ignore_index=True)
+        if len(cached)
+        else fresh
+    )
     procs["agency"] = procs["agency_id"].map(agencies)
     procs["level"] = procs["levels"].map(lambda lv: lv[0] if lv else None)
-    out = procs.merge(evaluated, on="procedure_id", how="left")
+    out = procs.merge(results, on="procedure_id", how="left")
+    out["estimated"] = out["estimated"].astype(bool)
     return out[list(COST_COLUMNS)].reset_index(drop=True)
 
 

@@ -272,3 +272,17 @@ class DossierStat(SQLModel, table=True):
     online: int | None = Field(default=None, sa_column=Column(BigInteger))
     source: str | None = Field(default=None, sa_column=Column(Text))
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+# Baseline cost cache: the cost model's baseline result per procedure and the inputs it
+# came from (record, sheet, volume, parameters); recomputed only when those change.
+class BaselineCost(SQLModel, table=True):
+    __tablename__ = "baseline_cost"
+    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True, ondelete="CASCADE")
+    input_key: str
+    unit_cost: int = Field(sa_column=Column(BigInteger, nullable=False))
+    annual_cost: int = Field(sa_column=Column(BigInteger, nullable=False))
+    deadline_days: float | None = None
+    documents: int = 0
+    activities: int = 0
+    estimated: bool = True

@@ -128,3 +128,39 @@ def test_stored_sheet_survives_json_round_trip():
     data = costing.from_json(costing.to_json({**SHEET, "frequency": 0.25}))
     sheet = parse_sheet(data, params=load_parameters(), file="x")
     assert str(sheet.frequency.value) == "0.25"
+
+
+def test_baseline_costs_are_cached_and_recomputed_only_when_inputs_change(engine):
+    from catalogue.models import BaselineCost, Volume
+
+    world = seed(engine)
+    first = costing.catalogue_costs(engine)
+    with session_scope(engine) as s:
+        assert len(s.scalars(select(BaselineCost)).all()) == len(world["procedures"])
+        # a cached row that no longer matches its inputs must not be served
+        pid = world["procedures"][1]
+        s.add(Volume(procedure_id=pid, year=2030, received=123456, online=0))
+    second = costing.catalogue_costs(engine)
+    changed = second.set_index("procedure_id")["annual_cost"]
+    before = first.set_index("procedure_id")["annual_cost"]
+    assert changed[pid] != before[pid]
+    others = [p for p in world["procedures"] if p != pid]
+    assert (changed[others] == before[others]).all()
+    with engine.connect() as conn:
+        sheet = costing.procedure_sheet(conn, pid, params=load_parameters())
+    assert changed[pid] == evaluate_sheet(sheet).baseline.annual_cost
+    # the parameter values in effect are part of the key: changing one changes it
+    import copy
+    import dataclasses
+    from datetime import date
+
+    params = load_parameters()
+    on = date(2026, 6, 1)
+    edited = copy.deepcopy(params)
+    key = "working_hours_per_day" if "working_hours_per_day" in edited.entries else edited.keys()[0]
+    entry = max(edited.entries[key], key=lambda e: e.effective)
+    edited.entries[key] = [dataclasses.replace(entry, value=(entry.value or 0) + 1)]
+    assert costing.parameter_signature(params, on) == costing.parameter_signature(
+        load_parameters(), on
+    )
+    assert costing.parameter_signature(edited, on) != costing.parameter_signature(params, on)
