@@ -37,6 +37,7 @@ from analysis.schema import (
 from analysis.sensitivity import low_average, npv, sensitivity
 from analysis.service import savings_report
 from analysis.sheet import BASELINE_ID, load_sheet, parse_sheet
+from analysis.sheet_data import sheet_to_data
 from analysis.targets import Programme, load_programmes, programme_progress
 from analysis.vectorised import Frames, evaluate_frames, sheets_to_frames
 
@@ -86,6 +87,7 @@ __all__ = [
     "result_to_dict",
     "savings_report",
     "sensitivity",
+    "sheet_to_data",
     "sheets_to_frames",
     "totals_by",
 ]

@@ -1,10 +1,11 @@
 """The costing-sheet editor of the procedure detail page (reviewer, admin).
 
 The reviewer edits the sheet as YAML. The text starts from the stored sheet; a procedure
-that only has an estimate starts from its code and name, because the cost model has no
-way to turn an estimated sheet back into sheet data, and only what the reviewer types is
-stored. Saving goes through ``catalogue.costing.save_sheet``: an invalid sheet lists
-every key path at fault, and a concurrent save shows both versions; nothing is lost.
+that only has an estimate starts from the estimate written back as sheet data
+(:func:`analysis.sheet_to_data`), so the reviewer corrects its figures instead of typing
+a sheet from nothing. Only what the reviewer saves is stored, as the reviewer's sheet.
+Saving goes through ``catalogue.costing.save_sheet``: an invalid sheet lists every key
+path at fault, and a concurrent save shows both versions; nothing is lost.
 """
 
 from __future__ import annotations
@@ -23,11 +24,28 @@ LOADED = "detail_sheet_loaded"
 FLASH = "detail_sheet_flash"
 
 
+def _estimate_data(procedure_id: int, rec: dict) -> dict:
+    """The estimate as sheet data to correct; just the code and name if there is none."""
+    from analysis import sheet_to_data
+    from analysis.errors import ParameterError, SheetError
+
+    try:
+        estimate = state.sheet(procedure_id)
+    except (SheetError, ParameterError):
+        estimate = None
+    if estimate is None:
+        return {"procedure": {"code": rec["code"], "name": rec["name"]}}
+    data = sheet_to_data(estimate)
+    # Saved as it is, ``estimated: true`` would make the reviewer's sheet read as an estimate.
+    data.pop("estimated", None)
+    return data
+
+
 def _start_text(procedure_id: int, rec: dict) -> tuple[str, int]:
     stored = state.stored_sheet(procedure_id)
     if stored is not None:
         return state.sheet_text(stored[0]), stored[1]
-    return state.sheet_text({"procedure": {"code": rec["code"], "name": rec["name"]}}), 0
+    return state.sheet_text(_estimate_data(procedure_id, rec)), 0
 
 
 def _load(procedure_id: int, rec: dict) -> None:

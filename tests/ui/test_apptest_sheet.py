@@ -101,21 +101,55 @@ def test_analysts_and_chairs_see_the_sheet_read_only(app, sheet_procedure_id, ro
     assert "chỉ cán bộ kiểm soát TTHC và quản trị được sửa" in texts(at)
 
 
-def test_first_sheet_replaces_the_estimate(app):
+def _estimate(url: str, procedure_id: int):
+    """The procedure's estimated sheet, straight from the costing service."""
+    from analysis import load_parameters
+    from catalogue.costing import procedure_sheet
+    from catalogue.service import open_catalogue
+
+    engine = open_catalogue(url, migrate=False)
+    try:
+        with engine.connect() as conn:
+            return procedure_sheet(conn, procedure_id, params=load_parameters())
+    finally:
+        engine.dispose()
+
+
+def test_first_sheet_starts_from_the_estimate_and_replaces_it(app, app_db):
+    from analysis.yamlio import parse_yaml
+
     at = open_page(sign_in(app.run(), "admin"), "catalogue")
     at.text_input(key="catalogue_query").input("cap ban sao trich luc khai sinh").run()
     at.button(key="catalogue_open").click().run()
     at = open_page(at, "detail")
     assert "ước tính" in texts(at)
+    estimated_cost = _metric(at, "CPTT hằng năm")
+    estimate = _estimate(app_db, at.session_state["procedure_id"])
+    assert estimate.estimated and len(estimate.activities) >= 3
+
+    # The editor holds the estimate written as a sheet, for the reviewer to correct.
     start = at.text_area(key="detail_sheet_text").value
     assert start.startswith("procedure:")
-    at.text_area(key="detail_sheet_text").input(
-        start
-        + "subject: citizen\npopulation: 1000\nfrequency: 1\nhourly_rate: 50000\n"
-        + "channels: {direct: 1}\nactivities:\n  - {name: Nộp hồ sơ, hours: 2}\n"
-    )
+    prefill = parse_yaml(start)
+    assert [a["name"] for a in prefill["activities"]] == [a.name for a in estimate.activities]
+    assert [a.name for a in estimate.activities][0] in start
+    assert prefill["population"]["value"] == estimate.population.value
+    assert "estimated" not in prefill  # what the reviewer saves is their sheet
+
+    # Saved unchanged, the reviewer's sheet costs what the estimate did, and is no estimate.
     at.button(key="detail_sheet_save").click().run()
     no_exception(at)
     assert "phiên bản 1" in at.success[0].value
-    assert _metric(at, "CPTT hằng năm") == "100.000.000 đ"  # 1.000 × 2 h × 50.000 đ
+    assert _metric(at, "CPTT hằng năm") == estimated_cost
     assert "Bảng tính ước tính" not in texts(at)
+
+    # A correction: one activity fewer (the first, learning the requirements).
+    from ui.state import sheet_text
+
+    corrected = parse_yaml(at.text_area(key="detail_sheet_text").value)
+    corrected["activities"] = corrected["activities"][1:]
+    at.text_area(key="detail_sheet_text").input(sheet_text(corrected))
+    at.button(key="detail_sheet_save").click().run()
+    no_exception(at)
+    assert "phiên bản 2" in at.success[0].value
+    assert _metric(at, "CPTT hằng năm") != estimated_cost
