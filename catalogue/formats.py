@@ -232,17 +232,23 @@ def _normalise(rec: dict[str, Any]) -> ProcedureRecord:
     return out
 
 
+def _read_text(path: Path, encoding: str) -> str:
+    """The file's text; ImportFailed naming the line of bad bytes, or an empty file."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFailed([Problem(str(path), line, None, "not valid UTF-8 text")]) from exc
+    if not text.strip():
+        raise ImportFailed([Problem(str(path), None, None, "the file is empty")])
+    return text
+
+
 def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read a JSON or YAML catalogue file; raise ImportFailed with every problem."""
     name = str(path)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFailed([Problem(name, line, None, "not valid UTF-8 text")]) from exc
-    if not text.strip():
-        raise ImportFailed([Problem(name, None, None, "the file is empty")])
+    text = _read_text(path, "utf-8")
     try:
         doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -448,14 +454,7 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
 def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read the flat CSV template (one row per procedure, main fields only)."""
     name = str(path)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFailed([Problem(name, line, None, "not valid UTF-8 text")]) from exc
-    if not text.strip():
-        raise ImportFailed([Problem(name, None, None, "the file is empty")])
+    text = _read_text(path, "utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("name",) if c not in (reader.fieldnames or [])]
     if missing:
