@@ -418,6 +418,62 @@ def import_upload(
             ) from None
 
 
+def import_stats_upload(name: str, payload: bytes, *, accept_above: float | None = None) -> Any:
+    """Import an uploaded one-stop statistics file (CSV or Excel) as the signed-in user,
+    who must be allowed ``catalogue.import`` (admins): :func:`catalogue.stats.import_stats`.
+
+    Returns its :class:`~catalogue.stats.StatsImport`. Problems are reported against the
+    upload's name, a file that cannot be read at all as one problem of the file; then
+    :class:`~catalogue.errors.ImportFailed` lists them and nothing is written.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from catalogue.errors import ImportFailed, Problem
+    from catalogue.stats import StatsError, import_stats
+
+    safe = Path(name).name or "upload.csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / safe
+        path.write_bytes(payload)
+        try:
+            return import_stats(engine(), path, actor=username(), accept_above=accept_above)
+        except ImportFailed as exc:
+            raise ImportFailed(
+                [Problem(safe, p.line, p.field, p.message) for p in exc.problems]
+            ) from None
+        except StatsError as exc:
+            message = str(exc).replace(str(path), safe)
+            raise ImportFailed([Problem(safe, None, None, message)]) from None
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _sample_stats(url: str, data_version: int, year: int) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from catalogue.stats import generate_stats_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sample.csv"
+        generate_stats_file(_engine(url), path, year=year)
+        return path.read_bytes()
+
+
+def sample_stats() -> tuple[str, Callable[[], bytes]]:
+    """A sample statistics file for the current catalogue: its name and a function making it.
+
+    Synthetic monthly counts of last year for every procedure in force
+    (:func:`catalogue.stats.generate_stats_file`), as CSV. The file is made only when
+    asked for (a national catalogue gives a large file), once per data version.
+    """
+    import functools
+
+    year = date.today().year - 1
+    make = functools.partial(_sample_stats, database_url(), version(), year)
+    return f"thong-ke-mau-{year}.csv", make
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def _flags(url: str, data_version: int) -> pd.DataFrame:
     from sqlalchemy import select

@@ -1,5 +1,7 @@
-"""Data: import a catalogue file with a validation report and progress, and flags to fix."""
+"""Data: import a catalogue file with a validation report and progress, one-stop statistics
+(with a sample file to start from), and flags to fix."""
 
+import pandas as pd
 import streamlit as st
 
 from ui import state, widgets
@@ -55,6 +57,78 @@ if upload is not None and st.button(t("data.import"), key="data_import", type="p
                     flags=", ".join(f"{k}: {v}" for k, v in summary.flags.items()),
                 )
             )
+
+
+def stats_summary(result) -> None:
+    """What a statistics import stored, and the rows without a code left to confirm."""
+    st.success(
+        t(
+            "data.stats.summary",
+            stored=number(result.stored),
+            rows=number(result.rows),
+            procedures=number(result.procedures),
+            replaced=number(result.replaced),
+            volumes=number(result.volumes_written),
+        )
+    )
+    if result.periods:
+        years = ", ".join(str(y) for y in result.years)
+        first, last = result.periods[0], result.periods[-1]
+        st.caption(t("data.stats.periods", first=first, last=last, years=years))
+    for item in result.partial_years:
+        st.warning(
+            t("data.stats.partial", year=item["year"], procedures=number(item["procedures"]))
+        )
+    if result.accepted:
+        st.caption(t("data.stats.accepted", count=number(len(result.accepted))))
+    if result.to_confirm:
+        st.warning(t("data.stats.to_confirm", count=number(len(result.to_confirm))))
+        rows = []
+        for item in result.to_confirm:
+            best = item["candidates"][0] if item["candidates"] else {}
+            rows.append(
+                {
+                    t("data.stats.col.row"): item["row"],
+                    t("data.stats.col.name"): item["name"],
+                    t("data.stats.col.period"): item["period"],
+                    t("data.stats.col.code"): best.get("code"),
+                    t("data.stats.col.suggested"): best.get("name"),
+                    t("data.stats.col.score"): best.get("score"),
+                }
+            )
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+st.subheader(t("data.stats.title"))
+st.caption(t("data.stats.intro"))
+sample_name, make_sample = state.sample_stats()
+st.download_button(
+    t("data.stats.sample"),
+    data=make_sample,
+    file_name=sample_name,
+    mime="text/csv",
+    help=t("data.stats.sample_help"),
+    on_click="ignore",
+    key="data_stats_sample",
+)
+stats_upload = st.file_uploader(
+    t("data.stats.upload"), type=["csv", "xlsx"], key="data_stats_upload"
+)
+accept_above = st.number_input(
+    t("data.stats.accept"), min_value=0.0, max_value=100.0, value=None, key="data_stats_accept"
+)
+if stats_upload is not None and st.button(
+    t("data.stats.import"), key="data_stats_import", type="primary"
+):
+    ok, result = widgets.run_service(
+        state.import_stats_upload,
+        stats_upload.name,
+        stats_upload.getvalue(),
+        accept_above=accept_above,
+    )
+    if ok:
+        state.data_changed()
+        stats_summary(result)
 
 st.subheader(t("data.flags"))
 flagged = state.flags()
