@@ -168,6 +168,59 @@ def procedure_sheet(
 CHUNK = 5000
 
 
+# Keys of a costing sheet that describe the baseline (the rest: procedure, date, options).
+BASELINE_KEYS = (
+    "subject",
+    "hourly_rate",
+    "population",
+    "frequency",
+    "channels",
+    "deadline_days",
+    "documents",
+    "fees",
+    "activities",
+)
+
+
+def complete_sheet_data(
+    conn: Connection,
+    data: dict[str, Any],
+    *,
+    params: ParameterSet,
+    file: str = "<sheet>",
+    on: date | None = None,
+) -> dict[str, Any]:
+    """A sheet that names only its procedure's code takes its baseline from the catalogue.
+
+    When the sheet gives none of :data:`BASELINE_KEYS`, the baseline is the procedure's
+    sheet in the registry (the reviewer's stored one, else the estimate from its record)
+    and the sheet's own options (and date) are kept. A sheet that gives any baseline key
+    is a full sheet and is returned unchanged. Raises :class:`analysis.SheetError`
+    naming ``procedure.code`` when the code is not catalogued or is shared by several
+    procedures.
+    """
+    from analysis import SheetError, SheetProblem, sheet_to_data
+
+    procedure = data.get("procedure") if isinstance(data, dict) else None
+    code = procedure.get("code") if isinstance(procedure, dict) else None
+    if not code or any(key in data for key in BASELINE_KEYS):
+        return data
+    found = conn.execute(
+        select(Procedure.id, Procedure.name).where(Procedure.code == str(code))
+    ).all()
+    if len(found) != 1:
+        what = "is not in the catalogue" if not found else f"is shared by {len(found)} procedures"
+        raise SheetError(file, [SheetProblem("procedure.code", f"code {code!r} {what}")])
+    ((pid, name),) = found
+    base = procedure_sheet(conn, pid, params=params, on=on)
+    merged = {k: v for k, v in sheet_to_data(base).items() if k not in ("options", "estimated")}
+    merged.update({k: v for k, v in data.items() if v is not None})
+    merged["procedure"] = {"code": str(code), "name": name, **procedure}
+    if base.estimated:
+        merged["estimated"] = True
+    return merged
+
+
 def catalogue_sheets(
     conn: Connection,
     *,

@@ -61,3 +61,40 @@ def test_help_texts():
     for cmd in (["sheet", "save"], ["burden"], ["savings"]):
         result = run(*cmd, "--help")
         assert result.exit_code == 0 and len(result.output) > 100
+
+
+def test_sheet_naming_only_a_code_takes_the_catalogue_baseline(tmp_path):
+    from sqlalchemy import select
+
+    from analysis import evaluate_sheet, load_parameters
+    from catalogue import costing
+    from catalogue.models import Procedure
+
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    engine = open_catalogue(db)
+    load_demo_if_empty(engine)
+    sheet = tmp_path / "code-only.yaml"
+    sheet.write_text(
+        "procedure: {code: '1.001193'}\n"
+        "options:\n"
+        "  - id: half\n"
+        "    action: amend\n"
+        "    changes: [{type: set_frequency, value: 0.5, reason: 'Ví dụ'}]\n",
+        encoding="utf-8",
+    )
+    result = run("cost", str(sheet), "--json", "--db", db)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    with engine.connect() as conn:
+        pid = conn.execute(select(Procedure.id).where(Procedure.code == "1.001193")).scalar_one()
+        base = costing.procedure_sheet(conn, pid, params=load_parameters())
+    expected = evaluate_sheet(base).baseline.annual_cost
+    assert out["procedure"]["name"] == "Thủ tục đăng ký khai sinh"
+    assert out["estimated"] is True
+    assert out["baseline"]["annual_cost"] == expected
+    assert out["options"][0]["savings"] == expected - round(expected / 2)  # half-up at the end
+
+    sheet.write_text("procedure: {code: '9.999999'}\n", encoding="utf-8")
+    missing = run("cost", str(sheet), "--db", db)
+    assert missing.exit_code == 2 and missing.stdout == ""
+    assert "procedure.code" in missing.stderr and "9.999999" in missing.stderr

@@ -8,7 +8,33 @@ from typing import Annotated
 
 import typer
 
+from catalogue.cli.common import DbOption
+
 INVALID_SHEET = 2  # exit status of an invalid sheet or parameter file
+
+
+def _read_sheet(path: Path, *, params, db: str | None):
+    """Read a sheet; one naming only its procedure's code is completed from the catalogue."""
+    from analysis.errors import SheetError, SheetProblem
+    from analysis.sheet import load_sheet, parse_sheet
+    from analysis.yamlio import YamlSyntaxError, load_yaml
+    from catalogue.costing import BASELINE_KEYS, complete_sheet_data
+
+    file = str(path)
+    try:
+        data = load_yaml(path)
+    except OSError as exc:
+        raise SheetError(file, [SheetProblem("", f"cannot read: {exc.strerror}")]) from exc
+    except YamlSyntaxError as exc:
+        raise SheetError(file, [SheetProblem(exc.where, exc.message)]) from exc
+    code = (data.get("procedure") or {}).get("code") if isinstance(data, dict) else None
+    if not code or any(key in data for key in BASELINE_KEYS):
+        return load_sheet(path, params=params)
+    from catalogue.service import open_catalogue
+
+    with open_catalogue(db).connect() as conn:
+        data = complete_sheet_data(conn, data, params=params, file=file)
+    return parse_sheet(data, params=params, file=file)
 
 
 def register(app: typer.Typer) -> None:
@@ -28,22 +54,24 @@ def register(app: typer.Typer) -> None:
                 "--parameters", help="Parameter file (default data/parameters/cost.yaml)."
             ),
         ] = None,
+        db: DbOption = None,
     ) -> None:
         """Tính chi phí tuân thủ của một bảng tính CPTT: hiện trạng và các phương án.
 
         Computes the compliance cost of the baseline and of every option (keep, amend,
         abolish): cost of one execution, annual cost, savings, cut rate, deadline.
+        A sheet that gives only ``procedure: {code: …}`` (and options) takes the rest of its
+        baseline from the catalogue (the stored sheet, else the estimate from the record).
         An invalid sheet exits with status 2 and names the file and key path on stderr.
         """
         from analysis.errors import ParameterError, SheetError
         from analysis.parameters import load_parameters
         from analysis.reference import evaluate_sheet
         from analysis.report import render_table, result_to_dict
-        from analysis.sheet import load_sheet
 
         try:
             params = load_parameters(parameters)
-            result = evaluate_sheet(load_sheet(sheet, params=params))
+            result = evaluate_sheet(_read_sheet(sheet, params=params, db=db))
         except SheetError as exc:
             typer.echo(f"Bảng tính không hợp lệ / invalid sheet:\n{exc}", err=True)
             raise typer.Exit(INVALID_SHEET) from exc
