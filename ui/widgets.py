@@ -105,8 +105,12 @@ def pager(total: int, *, key: str, page_size: int = 50) -> tuple[int, int]:
     return start, min(start + page_size, total)
 
 
-# Vega formats numbers the English way; swap the separators for Vietnamese (1.234,5).
-VI_AXIS_LABELS = "replace(replace(replace(datum.label, ',', '_'), '.', ','), '_', '.')"
+# Vega formats numbers the English way; swap every separator for Vietnamese (1.234,5).
+# A plain string pattern would replace only the first one, hence the global regexps.
+VI_AXIS_LABELS = (
+    "replace(replace(replace(datum.label, regexp(',', 'g'), '_'), "
+    "regexp('[.]', 'g'), ','), regexp('_', 'g'), '.')"
+)
 
 
 def value_axis() -> Any:
