@@ -61,7 +61,11 @@ def _argument(sheet: Any, kind_name: str, field: str, kind: str, required: bool)
         return st.selectbox(text, ["VND", "USD"], key=key)
     if kind == "channels":
         chosen = st.multiselect(
-            text, list(CHANNEL_CODES), key=key, format_func=lambda c: label("channel", c)
+            text,
+            list(CHANNEL_CODES),
+            key=key,
+            format_func=lambda c: label("channel", c),
+            placeholder=t("common.choose"),
         )
         return chosen or None
     if kind == "shares":

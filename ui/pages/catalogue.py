@@ -20,6 +20,7 @@ for column, (name, options) in zip(st.columns(4), choices.items(), strict=True):
             options,
             key=f"catalogue_{name}",
             format_func=lambda v, g=groups.get(name): label(g, v) if g else str(v),
+            placeholder=t("common.choose"),
         )
 
 rows = state.search(query, filters) if query.strip() else state.filtered(filters)
