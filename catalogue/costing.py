@@ -162,7 +162,46 @@ def procedure_sheet(
     records = load_records(conn, ids=[procedure_id], with_ids=True)
     if procedure_id not in records:
         return None
-    return estimate_sheet(records[procedure_id], params, on=on)
+    record = records[procedure_id]
+    return _with_statistics_source(
+        conn, estimate_sheet(record, params, on=on), record, procedure_id
+    )
+
+
+def _with_statistics_source(
+    conn: Connection, sheet: Sheet, record: dict[str, Any], procedure_id: int
+) -> Sheet:
+    """Name the one-stop statistics file behind an estimate's population, when there is one.
+
+    The estimate takes the latest yearly dossiers received as its population (frequency
+    1); when that year was imported from a statistics file, the figure says so and counts
+    as statistics rather than an estimate.
+    """
+    from dataclasses import replace
+
+    from catalogue.models import DossierStat
+
+    volumes = [v for v in record.get("volumes") or [] if v.get("received") is not None]
+    if not volumes:
+        return sheet
+    year = max(v["year"] for v in volumes)
+    rows = conn.execute(
+        select(DossierStat.source, DossierStat.period).where(
+            DossierStat.procedure_id == procedure_id, DossierStat.year == year
+        )
+    ).all()
+    received = max(v["received"] for v in volumes if v["year"] == year)
+    if not rows or sheet.population.value != received:
+        return sheet  # no statistics for that year, or the population came from elsewhere
+    sources = ", ".join(sorted({r.source for r in rows if r.source}))
+    periods = sorted(r.period for r in rows)
+    span = periods[0] if periods[0] == periods[-1] else f"{periods[0]}…{periods[-1]}"
+    figure = replace(
+        sheet.population,
+        source=f"thống kê một cửa: {sources}, kỳ {span} (hồ sơ tiếp nhận năm {year}; tần suất 1)",
+        method="statistics",
+    )
+    return replace(sheet, population=figure)
 
 
 CHUNK = 5000

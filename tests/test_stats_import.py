@@ -340,3 +340,20 @@ def test_generator_file_imports_cleanly(world, tmp_path):
     with world.connect() as conn:
         n = conn.execute(select(func.count()).select_from(Procedure)).scalar()
     assert n == 3
+
+
+def test_the_estimate_names_the_statistics_file_behind_its_population(world, tmp_path):
+    from analysis import load_parameters
+    from catalogue.costing import procedure_sheet
+
+    procedure_id = pid(world, "1.000001")
+    with world.connect() as conn:
+        before = procedure_sheet(conn, procedure_id, params=load_parameters())
+    assert before.population.method == "estimate"
+    rows = monthly("1.000001", received=250, early=190, on_time=40, late=5, pending=0)
+    import_stats(world, write(tmp_path / "hcc-2025.csv", rows), actor="admin", today=TODAY)
+    with world.connect() as conn:
+        sheet = procedure_sheet(conn, procedure_id, params=load_parameters())
+    assert sheet.population.value == 3000
+    assert sheet.population.method == "statistics"
+    assert sheet.population.source.startswith("thống kê một cửa: hcc-2025.csv, kỳ 2025-01…2025-12")
