@@ -231,3 +231,22 @@ def test_problem_in_a_late_batch_rolls_back_earlier_batches(tmp_path):
         service.BATCH = old
     assert [p.line for p in err.value.problems] == [13]
     assert procedure_count(engine) == 0
+
+
+def test_every_command_takes_db_and_has_help_text():
+    import typer.main
+
+    def leaves(cmd, path):
+        subs = getattr(cmd, "commands", None)
+        if not subs:
+            yield path, cmd
+            return
+        for name, sub in subs.items():
+            yield from leaves(sub, [*path, name])
+
+    found = list(leaves(typer.main.get_command(build_app()), []))
+    assert len(found) >= 25
+    for path, cmd in found:
+        options = {o for p in cmd.params for o in getattr(p, "opts", [])}
+        assert "--db" in options, " ".join(path)
+        assert (cmd.help or "").strip(), " ".join(path)
