@@ -140,7 +140,8 @@ def test_statistics_become_the_estimated_population(app, stats_db, tmp_path):
         i for i, r in records.items() if r["code"] == "1.004227"
     )
     at = open_page(at, "detail")
-    assert "Số đối tượng/năm: 1.234 (nguồn: số hồ sơ tiếp nhận năm 2025" in texts(at)
+    shown = texts(at)
+    assert "Số đối tượng/năm: 1.234 (nguồn: thống kê một cửa: dat-dai-2025.csv, kỳ 2025-01" in shown
 
 
 def test_anonymous_users_see_onestop_but_not_priorities(app):
