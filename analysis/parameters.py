@@ -80,6 +80,11 @@ class ParameterSet:
     file: str
     entries: dict[str, list[_Entry]] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    # Looked-up values by (key, date): a set is read-only once loaded, and estimating a
+    # whole catalogue asks for the same few values hundreds of thousands of times.
+    _looked_up: dict[tuple[str, date], ParameterValue] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def keys(self) -> list[str]:
         """Every parameter key, sorted."""
@@ -91,7 +96,10 @@ class ParameterSet:
 
     def get(self, key: str, on: date) -> ParameterValue:
         """The value of ``key`` in effect on ``on`` (latest effective on or before it)."""
-        return self._get(key, on, ())
+        found = self._looked_up.get((key, on))
+        if found is None:
+            found = self._looked_up[(key, on)] = self._get(key, on, ())
+        return found
 
     def value(self, key: str, on: date) -> Decimal:
         """Shortcut for ``get(key, on).value``."""
