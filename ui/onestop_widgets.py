@@ -181,21 +181,26 @@ def factor_label(factor: str) -> str:
 
 
 def weight_sliders(key: str) -> dict[str, float]:
-    """One slider per factor (0–1, defaults from the service); returns the weights."""
+    """One slider per factor in whole percent (defaults from the service); the weights 0–1.
+
+    Whole percentages avoid a decimal separator, which the slider would write the English
+    way.
+    """
     from catalogue.priorities import DEFAULT_WEIGHTS
 
     def reset() -> None:
         for factor, weight in DEFAULT_WEIGHTS.items():
-            st.session_state[f"{key}_{factor}"] = weight
+            st.session_state[f"{key}_{factor}"] = round(weight * 100)
 
     weights = {}
     for column, (factor, default) in zip(
         st.columns(len(DEFAULT_WEIGHTS)), DEFAULT_WEIGHTS.items(), strict=True
     ):
-        st.session_state.setdefault(f"{key}_{factor}", default)
-        weights[factor] = column.slider(
-            factor_label(factor), 0.0, 1.0, step=0.05, key=f"{key}_{factor}"
+        st.session_state.setdefault(f"{key}_{factor}", round(default * 100))
+        percent = column.slider(
+            factor_label(factor), 0, 100, step=5, format="%d %%", key=f"{key}_{factor}"
         )
+        weights[factor] = percent / 100
     st.button(t("priorities.reset"), key=f"{key}_reset", on_click=reset)
     total = sum(weights.values())
     if total > 0:

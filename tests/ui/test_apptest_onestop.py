@@ -78,8 +78,8 @@ def test_priorities_are_ranked_and_explained(app, stats_db):
 
     # Only the late rate counts: the procedure with the 2026 late dossiers ranks first.
     for factor in ("annual_cost", "documents", "deadline_days", "no_full_online"):
-        at.slider(key=f"priorities_weight_{factor}").set_value(0.0)
-    at.slider(key="priorities_weight_late_rate").set_value(1.0).run()
+        at.slider(key=f"priorities_weight_{factor}").set_value(0)
+    at.slider(key="priorities_weight_late_rate").set_value(100).run()
     no_exception(at)
     late_only = review_priorities(
         engine,
@@ -98,14 +98,14 @@ def test_priorities_are_ranked_and_explained(app, stats_db):
 
     at.button(key="priorities_weight_reset").click().run()
     no_exception(at)
-    assert at.slider(key="priorities_weight_annual_cost").value == 0.4
+    assert at.slider(key="priorities_weight_annual_cost").value == 40
     assert list(at.dataframe[0].value["Mã TTHC"][:3]) == list(expected["code"].fillna("—"))
 
 
 def test_priorities_need_a_positive_weight(app):
     at = open_page(sign_in(app.run(), "analyst"), "priorities")
     for slider in at.slider:
-        slider.set_value(0.0)
+        slider.set_value(0)
     at.run()
     no_exception(at)
     assert "Cần ít nhất một trọng số lớn hơn 0" in at.warning[0].value
