@@ -133,7 +133,7 @@ def main() -> None:
     check(page)
     reweight_times = []
     for i in range(args.repeat):
-        page.slider(key="priorities_weight_late_rate").set_value(0.25 + 0.05 * i)
+        page.slider(key="priorities_weight_late_rate").set_value(25 + 5 * i)
         reweight_times.append(timed(page.run))
         check(page)
     page.switch_page("ui/pages/onestop.py")
