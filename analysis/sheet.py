@@ -50,13 +50,13 @@ from analysis.parameters import ParameterSet
 from analysis.reading import Reader, join_path
 from analysis.yamlio import YamlSyntaxError, load_yaml
 
-__all__ = ["BASELINE_ID", "load_sheet", "parse_sheet"]
+__all__ = ["BASELINE_ID", "BASELINE_KEYS", "load_sheet", "parse_sheet"]
 
 BASELINE_ID = "baseline"  # reserved option id of the current situation
 
-_TOP_KEYS = (
-    "procedure",
-    "date",
+# Keys that describe the baseline (the current situation); the rest name the procedure,
+# the parameter date, the options to compare and notes.
+BASELINE_KEYS = (
     "subject",
     "hourly_rate",
     "population",
@@ -66,10 +66,8 @@ _TOP_KEYS = (
     "documents",
     "fees",
     "activities",
-    "options",
-    "estimated",
-    "notes",
 )
+_TOP_KEYS = ("procedure", "date", *BASELINE_KEYS, "options", "estimated", "notes")
 
 
 def _items(reader: Reader, raw: Any, path: str) -> list:

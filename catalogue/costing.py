@@ -29,6 +29,7 @@ from analysis import (
     parse_sheet,
     sheets_to_frames,
 )
+from analysis.sheet import BASELINE_KEYS
 from catalogue.audit import write_audit
 from catalogue.auth import require
 from catalogue.errors import ConcurrentEdit, NotFound
@@ -205,20 +206,6 @@ def _with_statistics_source(
 
 
 CHUNK = 5000
-
-
-# Keys of a costing sheet that describe the baseline (the rest: procedure, date, options).
-BASELINE_KEYS = (
-    "subject",
-    "hourly_rate",
-    "population",
-    "frequency",
-    "channels",
-    "deadline_days",
-    "documents",
-    "fees",
-    "activities",
-)
 
 
 def complete_sheet_data(

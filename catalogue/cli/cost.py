@@ -16,9 +16,9 @@ INVALID_SHEET = 2  # exit status of an invalid sheet or parameter file
 def _read_sheet(path: Path, *, params, db: str | None):
     """Read a sheet; one naming only its procedure's code is completed from the catalogue."""
     from analysis.errors import SheetError, SheetProblem
-    from analysis.sheet import load_sheet, parse_sheet
+    from analysis.sheet import BASELINE_KEYS, load_sheet, parse_sheet
     from analysis.yamlio import YamlSyntaxError, load_yaml
-    from catalogue.costing import BASELINE_KEYS, complete_sheet_data
+    from catalogue.costing import complete_sheet_data
 
     file = str(path)
     try:
