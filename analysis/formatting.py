@@ -28,8 +28,8 @@ _SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
 def _decimal(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, float):  # numpy floats too: their repr is "np.float64(…)"
+        return Decimal(repr(float(value)))
     return Decimal(str(value))
 
 

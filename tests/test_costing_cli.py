@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import yaml
 from typer.testing import CliRunner
@@ -98,3 +99,18 @@ def test_sheet_naming_only_a_code_takes_the_catalogue_baseline(tmp_path):
     missing = run("cost", str(sheet), "--db", db)
     assert missing.exit_code == 2 and missing.stdout == ""
     assert "procedure.code" in missing.stderr and "9.999999" in missing.stderr
+
+
+TAX_SHEET = str(Path(__file__).resolve().parents[1] / "data" / "sheets" / "tax-reporting.yaml")
+
+
+def test_sensitivity_moves_savings_by_the_percentage():
+    out = json.loads(run("cost", TAX_SHEET, "--json", "--sensitivity", "20").stdout)
+    rows = {(r["factor"], r["case"], r["option_id"]): r for r in out["sensitivity"]["rows"]}
+    assert out["sensitivity"]["percent"] == 20
+    # population ±20 %: 650 tỷ saved becomes 520 / 780 tỷ; the cut rate stays 66,67 %
+    assert rows[("population", "low", "quarterly")]["savings"] == 520_000_000_000
+    assert rows[("population", "high", "quarterly")]["savings"] == 780_000_000_000
+    assert rows[("population", "high", "quarterly")]["cut_rate"] == 66.67
+    text = run("cost", TAX_SHEET, "--sensitivity", "20").stdout
+    assert "Độ nhạy (±20 %)" in text and "780.000.000.000 đ" in text

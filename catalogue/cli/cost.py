@@ -13,6 +13,39 @@ from catalogue.cli.common import DbOption
 INVALID_SHEET = 2  # exit status of an invalid sheet or parameter file
 
 
+FACTOR_LABELS = {
+    "hourly_rate": "Đơn giá thời gian",
+    "population": "Số đối tượng",
+    "hours": "Số giờ",
+}
+
+
+def _sensitivity(sheet, percent: int):
+    """Annual cost and savings of every option with each factor at −/0/+ ``percent`` %."""
+    from analysis.sensitivity import sensitivity
+
+    frame = sensitivity(sheet, percent=percent)
+    frame["cut_rate"] = frame["cut_rate"].astype(float)
+    return frame
+
+
+def _render_sensitivity(frame, percent: int) -> str:
+    """A Vietnamese table: per factor and option, savings at low / central / high."""
+    from analysis.formatting import format_percent, format_vnd
+
+    lines = [f"\nĐộ nhạy (±{percent} %): tiết kiệm/năm khi thấp / trung bình / cao"]
+    for (factor, option), rows in frame.groupby(["factor", "option_id"], sort=False):
+        if option == "baseline":
+            continue
+        by_case = rows.set_index("case")
+        cells = " / ".join(
+            format_vnd(int(by_case.loc[c, "savings"])) for c in ("low", "central", "high")
+        )
+        rate = format_percent(by_case.loc["central", "cut_rate"])
+        lines.append(f"  {FACTOR_LABELS.get(factor, factor)} · {option}: {cells} ({rate})")
+    return "\n".join(lines)
+
+
 def _read_sheet(path: Path, *, params, db: str | None):
     """Read a sheet; one naming only its procedure's code is completed from the catalogue."""
     from analysis.errors import SheetError, SheetProblem
@@ -55,6 +88,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         db: DbOption = None,
+        sensitivity: Annotated[
+            int | None,
+            typer.Option(
+                "--sensitivity",
+                help="Also move hourly rate, population and hours by ± this many percent "
+                "(low / central / high).",
+                min=1,
+                max=99,
+            ),
+        ] = None,
     ) -> None:
         """Tính chi phí tuân thủ của một bảng tính CPTT: hiện trạng và các phương án.
 
@@ -71,14 +114,21 @@ def register(app: typer.Typer) -> None:
 
         try:
             params = load_parameters(parameters)
-            result = evaluate_sheet(_read_sheet(sheet, params=params, db=db))
+            parsed = _read_sheet(sheet, params=params, db=db)
+            result = evaluate_sheet(parsed)
         except SheetError as exc:
             typer.echo(f"Bảng tính không hợp lệ / invalid sheet:\n{exc}", err=True)
             raise typer.Exit(INVALID_SHEET) from exc
         except ParameterError as exc:
             typer.echo(f"Tham số không hợp lệ / invalid parameters: {exc}", err=True)
             raise typer.Exit(INVALID_SHEET) from exc
+        spread = None if sensitivity is None else _sensitivity(parsed, sensitivity)
         if as_json:
-            typer.echo(json.dumps(result_to_dict(result), ensure_ascii=False))
-        else:
-            typer.echo(render_table(result))
+            out = result_to_dict(result)
+            if spread is not None:
+                out["sensitivity"] = {"percent": sensitivity, "rows": spread.to_dict("records")}
+            typer.echo(json.dumps(out, ensure_ascii=False))
+            return
+        typer.echo(render_table(result))
+        if spread is not None:
+            typer.echo(_render_sensitivity(spread, sensitivity))

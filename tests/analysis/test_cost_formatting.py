@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from analysis.formatting import format_date, format_percent, format_ty, format_vnd
@@ -23,6 +24,8 @@ from analysis.formatting import format_date, format_percent, format_ty, format_v
         (lambda: format_percent(66.666), "66,67 %"),
         (lambda: format_percent(Decimal("100")), "100,00 %"),
         (lambda: format_percent(66.666, lang="en"), "66.67 %"),
+        (lambda: format_percent(np.float64(66.666)), "66,67 %"),  # pandas hands out numpy floats
+        (lambda: format_vnd(np.int64(1234567)), "1.234.567 đ"),
         (lambda: format_date(date(2026, 12, 31)), "31/12/2026"),
         (lambda: format_date(date(2026, 12, 31), lang="en"), "2026-12-31"),
     ],
