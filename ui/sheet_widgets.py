@@ -203,3 +203,38 @@ def evaluated(baseline: Any, changes: list[dict]) -> Any:
         st.error(t("compare.invalid"))
         st.markdown("\n".join(f"- `{p.path}`: {p.message}" for p in exc.problems))
         return None
+
+
+def sensitivity_panel(baseline: Any, changes: list[dict]) -> None:
+    """Savings of every option with each factor moved by ±X % (low / central / high)."""
+    with st.expander(t("compare.sensitivity.title")):
+        pct = st.slider(
+            t("compare.sensitivity.percent"), 5, 50, 20, step=5, format="%d %%",
+            key="compare_sensitivity",
+        )  # fmt: skip
+        frame = state.sensitivity(
+            baseline,
+            changes,
+            percent=pct,
+            reason=t("compare.amend_reason"),
+            abolish_reason=t("compare.abolish_reason"),
+        )
+        frame = frame[frame["option_id"] != "baseline"]
+        wide = frame.pivot_table(
+            index=["factor", "option_id"], columns="case", values="savings", aggfunc="first"
+        ).reset_index()
+        table = pd.DataFrame(
+            {
+                t("compare.sensitivity.factor"): [
+                    t(f"compare.sensitivity.{f}") for f in wide["factor"]
+                ],
+                t("compare.sensitivity.option"): [
+                    t(f"compare.option.{o}") for o in wide["option_id"]
+                ],
+                t("compare.sensitivity.low", pct=pct): [money(v) for v in wide["low"]],
+                t("compare.sensitivity.central"): [money(v) for v in wide["central"]],
+                t("compare.sensitivity.high", pct=pct): [money(v) for v in wide["high"]],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(t("compare.sensitivity.note"))

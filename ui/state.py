@@ -300,13 +300,31 @@ def evaluate(baseline: Any, changes: list[dict], *, reason: str, abolish_reason:
     Changes are plain change data (``{type, reason, legal_change, ...}``) read by the cost
     model; an invalid one raises :class:`analysis.errors.SheetError` and nothing is applied.
     """
+    from analysis.reference import evaluate_sheet
+
+    return evaluate_sheet(
+        with_options(baseline, changes, reason=reason, abolish_reason=abolish_reason)
+    )
+
+
+def sensitivity(
+    baseline: Any, changes: list[dict], *, percent: int, reason: str, abolish_reason: str
+) -> pd.DataFrame:
+    """Savings of keep / amend / abolish with hourly rate, population and hours at ±percent."""
+    from analysis.sensitivity import sensitivity as spread
+
+    sheet = with_options(baseline, changes, reason=reason, abolish_reason=abolish_reason)
+    return spread(sheet, percent=percent)
+
+
+def with_options(baseline: Any, changes: list[dict], *, reason: str, abolish_reason: str) -> Any:
+    """The baseline sheet with keep, abolish and (with changes) a custom amend option."""
     from dataclasses import replace
 
     from analysis.changes import check_option, parse_change
     from analysis.errors import SheetError
     from analysis.model import Option
     from analysis.reading import Reader
-    from analysis.reference import evaluate_sheet
 
     reader = Reader()
     parsed = [parse_change(raw, f"changes[{i}]", reader) for i, raw in enumerate(changes)]
@@ -319,7 +337,7 @@ def evaluate(baseline: Any, changes: list[dict], *, reason: str, abolish_reason:
     problems = [p for option in options for p in check_option(baseline, option)]
     if problems:
         raise SheetError(baseline.source_file, problems)
-    return evaluate_sheet(replace(baseline, options=tuple(options)))
+    return replace(baseline, options=tuple(options))
 
 
 def costing(procedure_id: int) -> Any:

@@ -29,6 +29,23 @@ def test_compare_reproduces_the_published_case(app, sheet_procedure_id):
     assert len(at.get("vega_lite_chart")) == 3
 
 
+def test_sensitivity_of_the_published_case(app, sheet_procedure_id):
+    at = sign_in(app.run(), "reviewer")
+    at = _compare_tax_sheet(at, sheet_procedure_id)
+    table = at.dataframe[-1].value
+    row = table[
+        (table["Yếu tố"] == "Số đối tượng/năm") & (table["Phương án"] == "Sửa đổi, bổ sung")
+    ].iloc[0]
+    # population ±20 %: the 650 tỷ saved becomes 520 / 780 tỷ
+    assert row["Tiết kiệm khi giảm 20 %"].startswith("520.000.000.000 đ")
+    assert row["Tiết kiệm (trung bình)"].startswith("650.000.000.000 đ")
+    assert row["Tiết kiệm khi tăng 20 %"].startswith("780.000.000.000 đ")
+    at.slider(key="compare_sensitivity").set_value(10).run()
+    no_exception(at)
+    table = at.dataframe[-1].value
+    assert "Tiết kiệm khi tăng 10 %" in table.columns
+
+
 def test_invalid_change_is_reported_not_raised(app, sheet_procedure_id):
     at = sign_in(app.run(), "reviewer")
     at.session_state["procedure_id"] = sheet_procedure_id

@@ -38,4 +38,5 @@ if custom["changes"]:
     sheet_widgets.option_metrics(result, "amend")
 sheet_widgets.comparison_table(result)
 sheet_widgets.comparison_charts(result)
+sheet_widgets.sensitivity_panel(baseline, custom["changes"])
 workflow_widgets.add_to_plan(rec, pid, result, custom["changes"])
