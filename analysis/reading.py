@@ -7,7 +7,7 @@ sheet reports all its problems at once.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from analysis.errors import SheetProblem
@@ -21,6 +21,13 @@ def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Without trailing zeros, never in exponent form (``110``, ``1.5``)."""
+    if value == value.to_integral_value():
+        return value.to_integral_value()
+    return value.normalize()
 
 
 class Reader:
@@ -61,8 +68,13 @@ class Reader:
             return None
         return text
 
-    def number(self, raw: Any, path: str, kind: str, *, required: bool = True) -> Decimal | None:
-        """A non-negative number with at most ``DECIMALS[kind]`` decimal places."""
+    def number(
+        self, raw: Any, path: str, kind: str, *, required: bool = True, exact: bool = True
+    ) -> Decimal | None:
+        """A non-negative number with at most ``DECIMALS[kind]`` decimal places.
+
+        ``exact=False`` accepts more places (a source's raw figure, rounded later).
+        """
         if raw is None:
             if required:
                 self.problem(path, "missing")
@@ -80,16 +92,23 @@ class Reader:
             self.problem(path, f"must not be negative, got {value}")
             return None
         places = DECIMALS[kind]
-        if value.normalize().as_tuple().exponent < -places:
+        if exact and value.normalize().as_tuple().exponent < -places:
             what = f"at most {places} decimal places" if places else "a whole number"
             self.problem(path, f"must have {what}, got {value}")
             return None
         return value
 
     def figure(self, raw: Any, path: str, kind: str, *, required: bool = True) -> Figure | None:
-        """A number, or ``{value, source, method}`` with the figure's provenance."""
+        """A number, or ``{value, source, method}`` with the figure's provenance.
+
+        ``{values: [...], sources: [...]}`` gives the figures of several sources that
+        disagree: the official low-average rule picks the value (rounded half-up to the
+        figure's precision) and the source says so.
+        """
+        if isinstance(raw, dict) and "values" in raw:
+            return self._low_average_figure(raw, path, kind)
         if isinstance(raw, dict):
-            self.mapping(raw, path, ("value", "source", "method"))
+            self.mapping(raw, path, ("value", "values", "source", "sources", "method"))
             value = self.number(raw.get("value"), join_path(path, "value"), kind)
             source = self.text(raw.get("source"), join_path(path, "source"), required=False)
             method = raw.get("method")
@@ -99,6 +118,38 @@ class Reader:
             return Figure(value, source, method) if value is not None else None
         value = self.number(raw, path, kind, required=required)
         return Figure(value) if value is not None else None
+
+    def _low_average_figure(self, raw: dict, path: str, kind: str) -> Figure | None:
+        from analysis.sensitivity import low_average  # late: sensitivity reads sheets
+
+        self.mapping(raw, path, ("values", "sources", "source", "method"))
+        items = raw.get("values")
+        if not isinstance(items, list) or not items:
+            self.problem(join_path(path, "values"), "must be a non-empty list of numbers")
+            return None
+        numbers = [
+            self.number(v, join_path(join_path(path, "values"), i), kind, exact=False)
+            for i, v in enumerate(items)
+        ]
+        sources = raw.get("sources") or []
+        if not isinstance(sources, list) or (sources and len(sources) != len(items)):
+            self.problem(join_path(path, "sources"), "must list one source per value")
+            sources = []
+        method = raw.get("method")
+        if method is not None and method not in METHODS:
+            self.problem(join_path(path, "method"), f"must be one of {', '.join(METHODS)}")
+            method = None
+        if any(n is None for n in numbers):
+            return None
+        quantum = Decimal(1).scaleb(-DECIMALS[kind])
+        value = _plain(low_average(numbers).quantize(quantum, rounding=ROUND_HALF_UP))
+        listed = "; ".join(
+            f"{_plain(n)} ({src})" if src else str(_plain(n))
+            for n, src in zip(numbers, sources or [None] * len(numbers), strict=True)
+        )
+        note = f"trung bình thấp (TT 02/2017/TT-VPCP) của {len(numbers)} nguồn: {listed}"
+        own = self.text(raw.get("source"), join_path(path, "source"), required=False)
+        return Figure(value, f"{own}; {note}" if own else note, method)
 
     def channel_list(self, raw: Any, path: str) -> tuple[str, ...] | None:
         """A list of channel codes; None (absent) means every channel."""
