@@ -202,11 +202,12 @@ def demo_catalogue_path() -> Path:
 def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
     """Load the demo catalogue and one demo user per role into an empty database.
 
-    Does nothing when the database already holds procedures.
+    Does nothing when the database already holds procedures, or when ``TTHC_DEMO=0``
+    (a real deployment starting from an empty database).
     """
     from catalogue.demo_users import ensure_demo_users
 
-    if procedure_count(engine):
+    if not load_settings().load_demo or procedure_count(engine):
         return None
     summary = import_files(engine, [demo_catalogue_path()], actor="demo")
     ensure_demo_users(engine)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 ENV_DATABASE_URL = "TTHC_DATABASE_URL"
 ENV_DATA_DIR = "TTHC_DATA_DIR"
+ENV_DEMO = "TTHC_DEMO"
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Settings:
     database_url: str
     data_dir: Path
     project_data: Path
+    load_demo: bool = True  # fill an empty database with the demo catalogue and users
 
 
 def default_data_dir() -> Path:
@@ -44,4 +46,10 @@ def load_settings(db: str | None = None) -> Settings:
         url = f"sqlite:///{data_dir / 'tthc.sqlite'}"
     elif "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
-    return Settings(database_url=url, data_dir=data_dir, project_data=project_data_dir())
+    load_demo = os.environ.get(ENV_DEMO, "1").strip().lower() not in ("0", "false", "no", "off")
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        project_data=project_data_dir(),
+        load_demo=load_demo,
+    )

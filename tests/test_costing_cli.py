@@ -114,3 +114,16 @@ def test_sensitivity_moves_savings_by_the_percentage():
     assert rows[("population", "high", "quarterly")]["cut_rate"] == 66.67
     text = run("cost", TAX_SHEET, "--sensitivity", "20").stdout
     assert "Độ nhạy (±20 %)" in text and "780.000.000.000 đ" in text
+
+
+def test_demo_is_not_loaded_when_disabled(tmp_path, monkeypatch):
+    from catalogue.service import procedure_count
+
+    db = f"sqlite:///{tmp_path / 'prod.sqlite'}"
+    monkeypatch.setenv("TTHC_DEMO", "0")
+    result = run("demo", "--db", db)
+    assert result.exit_code == 0 and "TTHC_DEMO=0" in result.stdout
+    assert procedure_count(open_catalogue(db)) == 0
+    monkeypatch.setenv("TTHC_DEMO", "1")
+    assert run("demo", "--db", db).exit_code == 0
+    assert procedure_count(open_catalogue(db)) >= 40

@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
 
         summary = load_demo_if_empty(open_catalogue(db))
         if summary is None:
-            typer.echo("The database already holds procedures; nothing loaded.")
+            typer.echo("Nothing loaded: the database already holds procedures, or TTHC_DEMO=0.")
         else:
             _print_summary(summary, False)
             typer.echo(
