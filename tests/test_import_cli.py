@@ -250,3 +250,23 @@ def test_every_command_takes_db_and_has_help_text():
         options = {o for p in cmd.params for o in getattr(p, "opts", [])}
         assert "--db" in options, " ".join(path)
         assert (cmd.help or "").strip(), " ".join(path)
+
+
+def test_import_as_a_user_is_checked_and_audited(db, tmp_path):
+    from sqlalchemy import select
+
+    from catalogue.models import AuditLog
+    from catalogue.service import load_demo_if_empty, open_catalogue
+
+    engine = open_catalogue(db)
+    load_demo_if_empty(engine)  # demo users: admin, reviewer, …
+    src = write_yaml(tmp_path / "c.yaml", [make_record("7.000001", "Thủ tục mới")])
+    refused = run("import", str(src), "--db", db, "--as", "reviewer")
+    assert refused.exit_code == 1 and "reviewer" in refused.stderr
+    ok = run("import", str(src), "--db", db, "--as", "admin", "--json")
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["created"] == 1
+    with engine.connect() as conn:
+        actors = [
+            a for (a,) in conn.execute(select(AuditLog.actor).where(AuditLog.action == "import"))
+        ]
+    assert actors[-1] == "admin"

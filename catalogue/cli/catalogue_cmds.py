@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from catalogue.cli.common import DbOption, fail, report_import_failure, stdout_write
+from catalogue.cli.common import AsOption, DbOption, fail, report_import_failure, stdout_write
 from catalogue.errors import ImportFailed
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
@@ -33,6 +33,21 @@ def _print_summary(summary, as_json: bool) -> None:
             typer.echo(f"  {kind}: {n}")
 
 
+def _check_importer(engine, actor: str | None) -> None:
+    """Refuse (exit 1) when the named acting user may not import catalogue data."""
+    if actor is None:
+        return
+    from catalogue.auth import require
+    from catalogue.db import session_scope
+    from catalogue.errors import ServiceError
+
+    try:
+        with session_scope(engine) as session:
+            require(session=session, actor=actor, action="catalogue.import")
+    except ServiceError as exc:
+        fail(f"Lỗi / error: {exc}", 1)
+
+
 def register(app: typer.Typer) -> None:
     """Add the catalogue commands to ``app``."""
     db_app = typer.Typer(help="Cơ sở dữ liệu / database schema.", no_args_is_help=True)
@@ -52,13 +67,18 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[Path], typer.Argument(help="procedures.jsonl[.gz] or .xlsx")],
         db: DbOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+        actor: AsOption = None,
     ) -> None:
-        """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx)."""
+        """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx).
+
+        With ``--as USER`` the user must be an admin and is recorded in the audit log.
+        """
         from catalogue.service import import_portal_files, open_catalogue
 
         engine = open_catalogue(db)
+        _check_importer(engine, actor)
         try:
-            summary = import_portal_files(engine, paths)
+            summary = import_portal_files(engine, paths, actor=actor)
         except ImportFailed as exc:
             report_import_failure(exc)
         _print_summary(summary, as_json)
@@ -68,13 +88,18 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[Path], typer.Argument(help="Catalogue files: yaml, json, csv, xlsx")],
         db: DbOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+        actor: AsOption = None,
     ) -> None:
-        """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook)."""
+        """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook).
+
+        With ``--as USER`` the user must be an admin and is recorded in the audit log.
+        """
         from catalogue.service import import_files, open_catalogue
 
         engine = open_catalogue(db)
+        _check_importer(engine, actor)
         try:
-            summary = import_files(engine, paths)
+            summary = import_files(engine, paths, actor=actor)
         except ImportFailed as exc:
             report_import_failure(exc)
         _print_summary(summary, as_json)
