@@ -14,6 +14,7 @@ SIGNED_IN = ("reviewer", "chair", "analyst", "admin")
 PAGES = [
     ("ui/pages/overview.py", "nav.overview", ":material/dashboard:", EVERYONE),
     ("ui/pages/catalogue.py", "nav.catalogue", ":material/search:", EVERYONE),
+    ("ui/pages/quality.py", "nav.quality", ":material/join_inner:", ("reviewer", "admin")),
     ("ui/pages/detail.py", "nav.detail", ":material/description:", EVERYONE),
     ("ui/pages/onestop.py", "nav.onestop", ":material/how_to_reg:", EVERYONE),
     ("ui/pages/priorities.py", "nav.priorities", ":material/low_priority:", SIGNED_IN),

@@ -653,3 +653,129 @@ def priorities(weights: dict[str, float]) -> pd.DataFrame:
 
     checked = parse_weights(weights)
     return _priorities(database_url(), version(), date.today(), tuple(sorted(checked.items())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _duplicates(url: str, data_version: int, threshold: float, same_code: bool) -> list[dict]:
+    from catalogue.duplicates import duplicate_report
+
+    groups = duplicate_report(
+        _engine(url),
+        threshold=threshold,
+        same_code=same_code,
+        index=_search_index(url, data_version),
+    )
+    return [group.as_dict() for group in groups]
+
+
+def duplicates(threshold: float, same_code: bool) -> list[dict]:
+    """Near-duplicate groups of the catalogue (``catalogue.duplicates.duplicate_report``),
+    highest score first, each as its ``as_dict()``: score, members (code, name, field,
+    agencies, levels) and the differences between them. Read-only."""
+    return _duplicates(database_url(), version(), float(threshold), bool(same_code))
+
+
+# A local list is read from a temporary copy of the upload; anything that makes it
+# unreadable comes back as MatchError naming the upload, never the temporary path.
+_UNREADABLE = (UnicodeDecodeError, ValueError, KeyError, OSError, IndexError)
+
+
+def _local_copy(name: str, payload: bytes, folder: str) -> Any:
+    from pathlib import Path
+
+    from catalogue.matching import EXCEL_SUFFIXES, MatchError
+
+    safe = Path(name).name or "upload.csv"
+    path = Path(folder) / safe
+    if path.suffix.lower() not in (".csv", *EXCEL_SUFFIXES):
+        raise MatchError(f"{safe}: not a CSV or Excel (.xlsx) file")
+    path.write_bytes(payload)
+    return path
+
+
+def _unreadable(name: str, exc: Exception, path: Any) -> Exception:
+    from pathlib import Path
+
+    from catalogue.matching import MatchError
+
+    safe = Path(name).name or "upload.csv"
+    message = str(exc).replace(str(path), safe)
+    if not isinstance(exc, MatchError):
+        message = f"{safe}: cannot be read as CSV or Excel ({type(exc).__name__}: {message})"
+    return MatchError(message)
+
+
+def upload_columns(name: str, payload: bytes) -> list[str]:
+    """The column names of an uploaded CSV or Excel list: the cells of the fullest row
+    among the first rows (a portal export puts a banner above its header).
+
+    Raises :class:`catalogue.matching.MatchError` when the file cannot be read.
+    """
+    import csv
+    import tempfile
+    import zipfile
+
+    from catalogue.matching import EXCEL_SUFFIXES, HEADER_SEARCH_ROWS, MatchError
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = _local_copy(name, payload, folder)
+        try:
+            if path.suffix.lower() in EXCEL_SUFFIXES:
+                from openpyxl import load_workbook
+
+                workbook = load_workbook(path, read_only=True, data_only=True)
+                sheet = workbook.worksheets[0]
+                rows = [
+                    list(r) for r in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+                ]
+                workbook.close()
+            else:
+                text = path.read_text(encoding="utf-8-sig")
+                try:
+                    dialect: Any = csv.Sniffer().sniff(text[:4096], ",;\t")
+                except csv.Error:
+                    dialect = csv.excel
+                rows = list(csv.reader(text.splitlines()[:HEADER_SEARCH_ROWS], dialect))
+        except (*_UNREADABLE, zipfile.BadZipFile, csv.Error) as exc:
+            raise _unreadable(name, exc, path) from None
+    header = max(rows, key=lambda r: sum(1 for v in r if v not in (None, "")), default=[])
+    columns = [str(v).strip() for v in header if v not in (None, "") and str(v).strip()]
+    if not columns:
+        raise MatchError(f"{name}: no column names in the first {HEADER_SEARCH_ROWS} rows")
+    return list(dict.fromkeys(columns))
+
+
+def match_upload(name: str, payload: bytes, column: str, *, top_k: int = 5) -> list:
+    """Match the names in ``column`` of an uploaded list to national codes
+    (``catalogue.matching.match_names`` against the cached search index); results are
+    labelled with sheet row numbers. Raises MatchError when the file cannot be read."""
+    import tempfile
+    import zipfile
+
+    from catalogue.matching import match_names, read_local_list
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = _local_copy(name, payload, folder)
+        try:
+            local = read_local_list(path, column)
+        except (*_UNREADABLE, zipfile.BadZipFile) as exc:
+            raise _unreadable(name, exc, path) from None
+    return match_names(local.names, search_index(), rows=local.rows, top_k=top_k)
+
+
+def matched_file(name: str, payload: bytes, column: str, codes: dict[int, str | None]) -> bytes:
+    """The uploaded list with the accepted codes in a new column ``ma_tthc_de_xuat``
+    (``catalogue.matching.write_back`` on a temporary copy), as bytes of the same kind."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from catalogue.matching import write_back
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = _local_copy(name, payload, folder)
+        target = Path(folder) / f"out{source.suffix}"
+        try:
+            return write_back(source, target, column, codes).read_bytes()
+        except (*_UNREADABLE, zipfile.BadZipFile) as exc:
+            raise _unreadable(name, exc, source) from None
