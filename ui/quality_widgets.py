@@ -12,6 +12,7 @@ from catalogue.matching import MatchError, MatchResult, ReviewDecision, auto_dec
 from catalogue.textnorm import fold
 from ui import state
 from ui.i18n import label, number, t
+from ui.widgets import pager
 
 # Aspects a duplicate group can differ in, in the order they are shown.
 ASPECTS = ("name", "field", "agency", "levels", "fees", "deadlines", "documents")
@@ -27,6 +28,13 @@ def _joined(values: Any) -> str:
     if isinstance(values, list | tuple):
         return ", ".join(str(v) for v in values) or "—"
     return "—" if values in (None, "") else str(values)
+
+
+def page_of(total: int, *, key: str, page_size: int = 20) -> tuple[int, int]:
+    """The (start, stop) slice to show: paging controls only when there is more than a page."""
+    if total <= page_size:
+        return 0, total
+    return pager(total, key=key, page_size=page_size)
 
 
 def duplicate_group(group: dict) -> None:

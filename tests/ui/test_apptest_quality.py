@@ -224,3 +224,30 @@ def test_an_unreadable_upload_gives_a_message(app, name, payload, mime):
     assert "Không đọc được tệp" in at.error[0].value
     assert name in at.error[0].value
     assert not at.get("download_button") and "quality_run" not in [b.key for b in at.button]
+
+
+def test_an_excel_list_with_a_banner_gets_its_codes_in_a_new_column(app, monkeypatch):
+    from openpyxl import Workbook, load_workbook
+
+    written: list[bytes] = []
+    real = state.matched_file
+    monkeypatch.setattr(
+        state, "matched_file", lambda *a, **k: written.append(real(*a, **k)) or written[-1]
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH MỤC TTHC CẤP HUYỆN TÂN PHƯỚC"])  # a banner above the header
+    sheet.append(["STT", "Tên thủ tục", "Ghi chú"])
+    sheet.append([1, "thu tuc dang ky ket hon", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    at = _upload(_signed_in(app, "admin"), "ds.xlsx", buffer.getvalue(), xlsx)
+    assert at.selectbox(key="quality_column").value == "Tên thủ tục"
+    at.button(key="quality_run").click().run()
+    no_exception(at)
+    rows = list(load_workbook(io.BytesIO(written[-1])).active.iter_rows(values_only=True))
+    code = _demo_codes()["Thủ tục đăng ký kết hôn"][0]
+    assert rows[1] == ("STT", "Tên thủ tục", "Ghi chú", "ma_tthc_de_xuat")
+    assert rows[2] == (1, "thu tuc dang ky ket hon", None, code)

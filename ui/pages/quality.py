@@ -38,7 +38,7 @@ widgets.metric_row(
 )
 if not groups:
     st.info(t("quality.dup.none"))
-start, stop = widgets.pager(len(groups), key="quality_dup_page", page_size=20)
+start, stop = qw.page_of(len(groups), key="quality_dup_page")
 for group in groups[start:stop]:
     qw.duplicate_group(group)
 
@@ -58,10 +58,10 @@ column = st.selectbox(
 )
 auto_score = st.number_input(
     t("quality.match.auto"),
-    min_value=0.0,
-    max_value=100.0,
-    value=90.0,
-    step=1.0,
+    min_value=0,
+    max_value=100,
+    value=90,
+    step=1,
     key="quality_auto",
     help=t("quality.match.auto_help"),
 )
@@ -103,7 +103,7 @@ scope = st.radio(
 shown = results if scope == "all" else [r for r in results if r.row not in automatic]
 if not shown:
     st.info(t("quality.match.nothing_to_review"))
-start, stop = widgets.pager(len(shown), key="quality_review_page", page_size=20)
+start, stop = qw.page_of(len(shown), key="quality_review_page")
 for result in shown[start:stop]:
     qw.review_row(result, automatic.get(result.row))
 
