@@ -70,7 +70,7 @@ def import_stream(
     actor: str | None = None,
     list_files: Sequence[Path] = (),
     progress: Progress | None = None,
-    batch_size: int = BATCH,
+    batch_size: int | None = None,
 ) -> ImportSummary:
     """Import files in one transaction: everything or nothing.
 
@@ -81,6 +81,7 @@ def import_stream(
     (matched to catalogued procedures by code), stored after the other files so that
     full records win. ``progress`` is called with the number of records read so far.
     """
+    batch_size = batch_size or BATCH
     lists = {str(p) for p in list_files}
     ordered = [p for p in paths if str(p) not in lists] + [p for p in paths if str(p) in lists]
     total = ImportSummary()

@@ -222,15 +222,25 @@ def test_problem_in_a_late_batch_rolls_back_earlier_batches(tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     import catalogue.service as service
 
+    stored_batches = []
+    real_store = service.store_records
+
+    def counting_store(conn, records, **kw):
+        stored_batches.append(len(records))
+        return real_store(conn, records, **kw)
+
     old = service.BATCH
     service.BATCH = 5
+    service.store_records = counting_store
     try:
         with pytest.raises(ImportFailed) as err:
             import_portal_files(engine, [path])
     finally:
         service.BATCH = old
+        service.store_records = real_store
+    assert stored_batches == [5, 5]  # two batches were written before the bad line
     assert [p.line for p in err.value.problems] == [13]
-    assert procedure_count(engine) == 0
+    assert procedure_count(engine) == 0  # … and rolled back with it
 
 
 def test_every_command_takes_db_and_has_help_text():
