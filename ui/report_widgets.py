@@ -339,6 +339,13 @@ def savings_downloads(
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="savings_download_xlsx",
     )
+    st.download_button(
+        t("savings.download_csv"),
+        lambda: state.csv_bytes(report[f"by_{dimension}"]),
+        file_name=f"tiet-kiem-{dimension}.csv",
+        mime="text/csv",
+        key="savings_download_csv",
+    )
     for name, chart in charts.items():
         spec = chart.to_dict()
         left, right = st.columns(2)

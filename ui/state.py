@@ -590,6 +590,15 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A CSV table (UTF-8 with BOM, so that Excel shows Vietnamese); formula-like text
+    cells (starting with = + - @) are neutralised."""
+    from catalogue.formats import neutralise
+
+    safe = frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
 def chart_image(spec: dict, fmt: str) -> bytes:
     """A Vega-Lite chart rendered to PNG or SVG with vl-convert (no browser needed)."""
     import vl_convert as vlc

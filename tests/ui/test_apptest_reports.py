@@ -62,7 +62,7 @@ def test_savings_report_without_decisions_still_shows_targets(app):
     assert set(programmes["Mã chương trình"]) == {"NQ68", "NQ66-2025", "NQ66-2026"}
     assert set(programmes["Cắt giảm chi phí"]) == {"0,00 %"}
     assert len(at.get("vega_lite_chart")) == 1
-    assert len(at.get("download_button")) == 3  # Excel, targets chart PNG/SVG
+    assert len(at.get("download_button")) == 4  # Excel, CSV, targets chart PNG/SVG
 
 
 def test_targets_chart_exports_as_png_and_svg(app_db):
@@ -80,6 +80,21 @@ def test_targets_chart_exports_as_png_and_svg(app_db):
     spec = chart.to_dict()
     assert state.chart_image(spec, "png").startswith(b"\x89PNG")
     assert b"<svg" in state.chart_image(spec, "svg")
+
+
+def test_csv_download_is_readable_and_neutralised():
+    import csv
+    import io
+
+    import pandas as pd
+
+    from ui import state
+
+    frame = pd.DataFrame({"Cơ quan": ["=SUM(A1)", "Sở Tư pháp"], "Tiết kiệm": [650, 0]})
+    data = state.csv_bytes(frame)
+    assert data.startswith("\ufeff".encode())  # Excel opens Vietnamese text correctly
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["Cơ quan", "Tiết kiệm"], ["'=SUM(A1)", "650"], ["Sở Tư pháp", "0"]]
 
 
 def test_report_pages_in_english(app):

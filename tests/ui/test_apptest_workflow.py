@@ -129,7 +129,7 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     at.radio(key="savings_by").set_value("agency").run()
     no_exception(at)
     assert "Ủy ban nhân dân cấp xã" in at.dataframe[1].value.iloc[:, 0].tolist()
-    assert len(at.get("download_button")) == 5  # Excel, 2 charts × PNG/SVG
+    assert len(at.get("download_button")) == 6  # Excel, CSV, 2 charts × PNG/SVG
 
 
 def test_reviewer_has_no_approval_queue(app):
