@@ -328,6 +328,29 @@ def _sheet_cell(ws, value: Any, number_format: str | None = None):
     return cell
 
 
+def _bold(ws, value: Any, number_format: str | None = None):
+    from openpyxl.styles import Font
+
+    cell = _sheet_cell(ws, value, number_format)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _titled_sheet(wb, name: str, *, widths, title: str, subtitle: str, headers):
+    """A write-only sheet: column widths, a bold title, a subtitle, a blank row, a bold
+    header (the official layouts' heading)."""
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(name)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append([_bold(ws, title)])
+    ws.append([_sheet_cell(ws, subtitle)])
+    ws.append([])
+    ws.append([_bold(ws, h) for h in headers])
+    return ws
+
+
 def _workbook_bytes(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
@@ -342,29 +365,20 @@ def decision_xlsx(*, session: Session, actor: str, decision_id: int) -> bytes:
     follow with STT from 1.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     data = decision_list(session=session, actor=actor, decision_id=decision_id)
     d = data.decision
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Danh mục TTHC")
-    for col, width in zip("ABCDEFG", (6, 14, 50, 18, 28, 40, 30), strict=True):
-        ws.column_dimensions[col].width = width
-    title = _sheet_cell(ws, "DANH MỤC THỦ TỤC HÀNH CHÍNH")
-    title.font = Font(bold=True)
-    ws.append([title])
-    ws.append([_sheet_cell(ws, f"(Kèm theo Quyết định số {d.number} ngày {vn_date(d.signed_on)})")])
-    ws.append([])
-    header = []
-    for h in DECISION_HEADERS:
-        cell = _sheet_cell(ws, h)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
+    ws = _titled_sheet(
+        wb,
+        "Danh mục TTHC",
+        widths=(6, 14, 50, 18, 28, 40, 30),
+        title="DANH MỤC THỦ TỤC HÀNH CHÍNH",
+        subtitle=f"(Kèm theo Quyết định số {d.number} ngày {vn_date(d.signed_on)})",
+        headers=DECISION_HEADERS,
+    )
     for key, title_text in SECTIONS.items():
-        section = _sheet_cell(ws, f"{SECTION_NUMBERS[key]} {title_text}")
-        section.font = Font(bold=True)
-        ws.append([section])
+        ws.append([_bold(ws, f"{SECTION_NUMBERS[key]} {title_text}")])
         for item in data.sections[key]:
             ws.append([_sheet_cell(ws, v) for v in decision_item_row(item)])
     return _workbook_bytes(wb)
@@ -373,35 +387,22 @@ def decision_xlsx(*, session: Session, actor: str, decision_id: int) -> bytes:
 def plan_xlsx(*, session: Session, actor: str, plan_id: int) -> bytes:
     """The simplification plan as one Excel sheet with a totals row."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     table = plan_table(session=session, actor=actor, plan_id=plan_id)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Phương án")
-    widths = (6, 14, 40, 24, 16, 40, 36, 36, 18, 18, 20, 12, 14)
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    title = _sheet_cell(ws, f"PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH: {table.plan.name}")
-    title.font = Font(bold=True)
-    ws.append([title])
-    ws.append([_sheet_cell(ws, f"Năm {table.plan.year}; {table.plan.agency_scope or ''}")])
-    ws.append([])
-    header = []
-    for h in PLAN_HEADERS:
-        cell = _sheet_cell(ws, h)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
+    ws = _titled_sheet(
+        wb,
+        "Phương án",
+        widths=(6, 14, 40, 24, 16, 40, 36, 36, 18, 18, 20, 12, 14),
+        title=f"PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH: {table.plan.name}",
+        subtitle=f"Năm {table.plan.year}; {table.plan.agency_scope or ''}",
+        headers=PLAN_HEADERS,
+    )
     formats = {8: "#,##0", 9: "#,##0", 10: "#,##0", 11: "0.00"}
     for row in table.rows:
         values = plan_row_values(row)
         ws.append([_sheet_cell(ws, v, formats.get(i)) for i, v in enumerate(values)])
-    total = []
-    for i, v in enumerate(plan_total_values(table)):
-        cell = _sheet_cell(ws, v, formats.get(i))
-        cell.font = Font(bold=True)
-        total.append(cell)
-    ws.append(total)
+    ws.append([_bold(ws, v, formats.get(i)) for i, v in enumerate(plan_total_values(table))])
     return _workbook_bytes(wb)
 
 
