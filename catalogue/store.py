@@ -262,14 +262,21 @@ def _merge_volumes(conn: Connection, pid_records: list[tuple[int, ProcedureRecor
             )
         ):
             existing[(pid, year)] = vid
-    new_rows = []
+    new_rows, changed = [], []
     for pid, vol in wanted:
         values = {k: vol.get(k) for k in VOLUME_KEYS}
         key = (pid, int(vol["year"]))
         if key in existing:
-            conn.execute(update(T_VOLUME).where(T_VOLUME.c.id == existing[key]).values(**values))
+            changed.append({"vid": existing[key], **{f"v_{k}": v for k, v in values.items()}})
         else:
             new_rows.append({"procedure_id": pid, "year": key[1], **values})
+    if changed:  # one executemany, not one statement per volume
+        conn.execute(
+            update(T_VOLUME)
+            .where(T_VOLUME.c.id == bindparam("vid"))
+            .values(**{k: bindparam(f"v_{k}") for k in VOLUME_KEYS}),
+            changed,
+        )
     _insert(conn, T_VOLUME, new_rows)
 
 

@@ -99,3 +99,15 @@ def test_bad_file_leaves_database_exactly_as_before(engine, tmp_path):
     assert all(p.file.endswith("bad.yaml") and p.line is not None for p in err.value.problems)
     after = count(engine, Procedure), count(engine, Revision), count(engine, AuditLog)
     assert after == before
+
+
+def test_changed_volume_of_a_known_year_is_updated(engine):
+    rec = make_record()
+    import_records(engine, [rec], source="t")
+    newer = copy.deepcopy(rec)
+    newer["volumes"][0]["received"] = 2000
+    newer["volumes"].append({**newer["volumes"][0], "year": 2025, "received": 3000})
+    import_records(engine, [newer], source="t")
+    with engine.connect() as conn:
+        rows = dict(conn.execute(select(Volume.year, Volume.received)).all())
+    assert rows == {2024: 2000, 2025: 3000}
