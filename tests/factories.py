@@ -86,3 +86,23 @@ def make_record(code: str = "1.000001", name: str = "Cấp bản sao trích lụ
     )
     rec.update(over)
     return rec
+
+
+def add_users(engine, roles: dict[str, str]) -> None:
+    """Active users name → role, with a placeholder hash (for services that only check roles)."""
+    from catalogue.models import User, utcnow
+
+    with engine.begin() as conn:
+        conn.execute(
+            User.__table__.insert(),
+            [
+                {
+                    "username": name,
+                    "role": role,
+                    "password_hash": "x",
+                    "active": True,
+                    "created_at": utcnow(),
+                }
+                for name, role in roles.items()
+            ],
+        )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from catalogue.costing import catalogue_costs
 from catalogue.errors import ImportFailed, PermissionDenied
-from catalogue.models import AuditLog, DossierStat, Procedure, User, Volume
+from catalogue.models import AuditLog, DossierStat, Procedure, Volume
 from catalogue.stats import (
     StatsError,
     costs_with_statistics,
@@ -22,7 +22,7 @@ from catalogue.stats import (
     write_stats_file,
 )
 from catalogue.store import import_records, load_records
-from tests.factories import make_record
+from tests.factories import add_users, make_record
 
 HEADER = [
     "ma_tthc",
@@ -56,26 +56,7 @@ def world(engine):
         ],
         source="test",
     )
-    with engine.begin() as conn:
-        conn.execute(
-            User.__table__.insert(),
-            [
-                {
-                    "username": "admin",
-                    "role": "admin",
-                    "password_hash": "x",
-                    "active": True,
-                    "created_at": pd.Timestamp.now(tz="UTC").to_pydatetime(),
-                },
-                {
-                    "username": "analyst",
-                    "role": "analyst",
-                    "password_hash": "x",
-                    "active": True,
-                    "created_at": pd.Timestamp.now(tz="UTC").to_pydatetime(),
-                },
-            ],
-        )
+    add_users(engine, {"admin": "admin", "analyst": "analyst"})
     return engine
 
 

@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.formatting import format_number
-from catalogue.models import User
 from catalogue.stats import import_stats
 from catalogue.stats_report import (
     dossier_frame,
@@ -27,7 +26,7 @@ from catalogue.stats_report import (
     totals,
 )
 from catalogue.store import import_records
-from tests.factories import make_record
+from tests.factories import add_users, make_record
 
 COUNTS = ["received", "resolved_early", "resolved_on_time", "resolved_late", "pending", "online"]
 
@@ -144,19 +143,7 @@ def test_report_from_the_database(engine, tmp_path):
         [make_record("1.000001", "Cấp bản sao"), make_record("1.000002", "Khai sinh")],
         source="test",
     )
-    with engine.begin() as conn:
-        conn.execute(
-            User.__table__.insert(),
-            [
-                {
-                    "username": "admin",
-                    "role": "admin",
-                    "password_hash": "x",
-                    "active": True,
-                    "created_at": pd.Timestamp.now(tz="UTC").to_pydatetime(),
-                }
-            ],
-        )
+    add_users(engine, {"admin": "admin"})
     path = tmp_path / "s.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
