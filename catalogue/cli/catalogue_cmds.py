@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from catalogue.cli.common import AsOption, DbOption, fail, report_import_failure, stdout_write
+from catalogue.cli.common import (
+    AsOption,
+    DbOption,
+    fail,
+    report_import_failure,
+    run_service,
+    stdout_write,
+)
 from catalogue.errors import ImportFailed
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
@@ -33,19 +40,15 @@ def _print_summary(summary, as_json: bool) -> None:
             typer.echo(f"  {kind}: {n}")
 
 
-def _check_importer(engine, actor: str | None) -> None:
+def _check_importer(db: str | None, actor: str | None) -> None:
     """Refuse (exit 1) when the named acting user may not import catalogue data."""
     if actor is None:
         return
     from catalogue.auth import require
-    from catalogue.db import session_scope
-    from catalogue.errors import ServiceError
 
-    try:
-        with session_scope(engine) as session:
-            require(session=session, actor=actor, action="catalogue.import")
-    except ServiceError as exc:
-        fail(f"Lỗi / error: {exc}", 1)
+    run_service(
+        db, lambda session: require(session=session, actor=actor, action="catalogue.import")
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -76,7 +79,7 @@ def register(app: typer.Typer) -> None:
         from catalogue.service import import_portal_files, open_catalogue
 
         engine = open_catalogue(db)
-        _check_importer(engine, actor)
+        _check_importer(db, actor)
         try:
             summary = import_portal_files(engine, paths, actor=actor)
         except ImportFailed as exc:
@@ -97,7 +100,7 @@ def register(app: typer.Typer) -> None:
         from catalogue.service import import_files, open_catalogue
 
         engine = open_catalogue(db)
-        _check_importer(engine, actor)
+        _check_importer(db, actor)
         try:
             summary = import_files(engine, paths, actor=actor)
         except ImportFailed as exc:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated
 
 import typer
 
-from catalogue.errors import ImportFailed, ServiceError
+from catalogue.errors import ConcurrentEdit, ImportFailed, ServiceError
 
 DbOption = Annotated[
     str | None,
@@ -46,3 +47,30 @@ def stdout_write(data: bytes) -> None:
     """Write bytes to stdout."""
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+def run_service(db: str | None, work):
+    """Run ``work(session)`` in one transaction; service refusals exit 1 with the message."""
+    from catalogue.db import session_scope
+    from catalogue.service import open_catalogue
+
+    engine = open_catalogue(db)
+    try:
+        with session_scope(engine) as session:
+            return work(session)
+    except ConcurrentEdit as exc:
+        typer.echo(f"Lỗi / error: {exc}", err=True)
+        typer.echo("Bản đã lưu (saved version):", err=True)
+        typer.echo(json.dumps(exc.theirs, ensure_ascii=False, indent=2), err=True)
+        typer.echo("Bản của bạn (your version):", err=True)
+        typer.echo(json.dumps(exc.yours, ensure_ascii=False, indent=2), err=True)
+        raise typer.Exit(1) from exc
+    except ServiceError as exc:
+        handle_service_error(exc)
+
+
+def require_actor(actor: str | None) -> str:
+    """The ``--as`` user, or exit 2 when it is missing."""
+    if not actor:
+        fail("Cần --as USER: người thực hiện (the acting user is required)", 2)
+    return actor

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from catalogue.cli.common import AsOption, DbOption, fail, handle_service_error
-from catalogue.errors import ServiceError
+from catalogue.cli.common import AsOption, DbOption, fail, require_actor, run_service
 
 GROUPINGS = ("field", "agency", "level", "status")
 
@@ -50,35 +49,31 @@ def register(app: typer.Typer) -> None:
         import yaml
 
         from analysis import SheetError
-        from catalogue.db import session_scope
-        from catalogue.service import open_catalogue
+        from catalogue.costing import save_sheet
 
-        if not actor:
-            fail("Cần --as USER (the acting user is required)", 2)
+        who = require_actor(actor)
         try:
             content = yaml.safe_load(sheet.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             fail(f"{sheet}: {exc}", 2)
         if not isinstance(content, dict):
             fail(f"{sheet}: a costing sheet must be a YAML mapping", 2)
-        engine = open_catalogue(db)
-        try:
-            with session_scope(engine) as session:
-                from catalogue.costing import save_sheet
 
-                pid = (
-                    procedure_id
-                    if procedure_id is not None
-                    else _procedure_id(
-                        session, code or str((content.get("procedure") or {}).get("code") or "")
-                    )
+        def save(session):
+            pid = (
+                procedure_id
+                if procedure_id is not None
+                else _procedure_id(
+                    session, code or str((content.get("procedure") or {}).get("code") or "")
                 )
-                stored = save_sheet(session=session, actor=actor, procedure_id=pid, content=content)
-                typer.echo(f"Đã lưu bảng tính cho thủ tục #{pid} (version {stored.version}).")
+            )
+            return pid, save_sheet(session=session, actor=who, procedure_id=pid, content=content)
+
+        try:
+            pid, stored = run_service(db, save)
         except SheetError as exc:
             fail(str(exc), 2)
-        except ServiceError as exc:
-            handle_service_error(exc)
+        typer.echo(f"Đã lưu bảng tính cho thủ tục #{pid} (version {stored.version}).")
 
     @app.command("burden")
     def burden(
@@ -128,19 +123,14 @@ def register(app: typer.Typer) -> None:
         """Savings of published decisions and progress against the national targets."""
         from analysis import format_percent, format_vnd
         from catalogue.costing import catalogue_costs
-        from catalogue.db import session_scope
         from catalogue.reports import savings_overview
         from catalogue.service import open_catalogue
 
-        if not actor:
-            fail("Cần --as USER (the acting user is required)", 2)
-        engine = open_catalogue(db)
-        costs = catalogue_costs(engine)
-        try:
-            with session_scope(engine) as session:
-                report = savings_overview(session=session, actor=actor, costs=costs)
-        except ServiceError as exc:
-            handle_service_error(exc)
+        who = require_actor(actor)
+        costs = catalogue_costs(open_catalogue(db))
+        report = run_service(
+            db, lambda session: savings_overview(session=session, actor=who, costs=costs)
+        )
         progress = report["programmes"]
         if as_json:
             out = {

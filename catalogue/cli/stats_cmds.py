@@ -14,6 +14,7 @@ from catalogue.cli.common import (
     fail,
     handle_service_error,
     report_import_failure,
+    require_actor,
 )
 from catalogue.errors import ImportFailed, ServiceError
 
@@ -61,11 +62,10 @@ def register(app: typer.Typer) -> None:
         from catalogue.service import open_catalogue
         from catalogue.stats import StatsError, import_stats
 
-        if not actor:
-            fail("Cần --as USER: người thực hiện (the acting user is required)", 2)
+        who = require_actor(actor)
         try:
             result = import_stats(
-                open_catalogue(db), file, actor=actor, accept_above=accept_above, sheet=sheet
+                open_catalogue(db), file, actor=who, accept_above=accept_above, sheet=sheet
             )
         except ImportFailed as exc:
             report_import_failure(exc)

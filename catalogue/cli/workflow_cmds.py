@@ -14,40 +14,21 @@ from typing import Annotated, Any
 
 import typer
 
-from catalogue.cli.common import AsOption, DbOption, fail, handle_service_error, stdout_write
-from catalogue.errors import ConcurrentEdit, ServiceError
+from catalogue.cli.common import (
+    AsOption,
+    DbOption,
+    fail,
+    require_actor,
+    run_service,
+    stdout_write,
+)
+from catalogue.errors import ServiceError
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="xlsx, docx or csv.")]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def _run(db: str | None, work):
-    """Run ``work(session)`` in one transaction; service refusals exit 1 with the message."""
-    from catalogue.db import session_scope
-    from catalogue.service import open_catalogue
-
-    engine = open_catalogue(db)
-    try:
-        with session_scope(engine) as session:
-            return work(session)
-    except ConcurrentEdit as exc:
-        typer.echo(f"Lỗi / error: {exc}", err=True)
-        typer.echo("Bản đã lưu (saved version):", err=True)
-        typer.echo(json.dumps(exc.theirs, ensure_ascii=False, indent=2), err=True)
-        typer.echo("Bản của bạn (your version):", err=True)
-        typer.echo(json.dumps(exc.yours, ensure_ascii=False, indent=2), err=True)
-        raise typer.Exit(1) from exc
-    except ServiceError as exc:
-        handle_service_error(exc)
-
-
-def _actor(actor: str | None) -> str:
-    if not actor:
-        fail("Cần --as USER: người thực hiện (the acting user is required)", 2)
-    return actor
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -175,7 +156,7 @@ def register(app: typer.Typer) -> None:
             )
             return user.username, user.role
 
-        username, user_role = _run(db, work)
+        username, user_role = run_service(db, work)
         typer.echo(f"Đã tạo người dùng {username} ({user_role}) (user created).")
 
     @plan_app.command("new")
@@ -193,8 +174,8 @@ def register(app: typer.Typer) -> None:
         """Create a draft plan (reviewer)."""
         from catalogue.workflow import create_plan
 
-        who = _actor(actor)
-        plan_id = _run(
+        who = require_actor(actor)
+        plan_id = run_service(
             db,
             lambda s: (
                 create_plan(
@@ -241,7 +222,7 @@ def register(app: typer.Typer) -> None:
         """Add a proposal for one procedure to a draft plan (reviewer)."""
         from catalogue.workflow import add_proposal
 
-        who = _actor(actor)
+        who = require_actor(actor)
         option = _load_mapping(option_file, "--option")
         sheet_data = _load_sheet(sheet)
         figures = _figures(
@@ -267,7 +248,7 @@ def register(app: typer.Typer) -> None:
                 sheet=sheet_data,
             ).id
 
-        proposal_id = _run(db, work)
+        proposal_id = run_service(db, work)
         _print(
             {"proposal_id": proposal_id},
             as_json,
@@ -290,7 +271,7 @@ def register(app: typer.Typer) -> None:
         """Edit a draft or returned proposal; refused if someone saved it after --version."""
         from catalogue.workflow import edit_proposal
 
-        who = _actor(actor)
+        who = require_actor(actor)
         updates = {
             k: v
             for k, v in {
@@ -303,7 +284,7 @@ def register(app: typer.Typer) -> None:
             }.items()
             if v is not None
         }
-        new_version = _run(
+        new_version = run_service(
             db,
             lambda s: (
                 edit_proposal(
@@ -326,8 +307,8 @@ def register(app: typer.Typer) -> None:
         """Withdraw a draft or returned proposal (reviewer)."""
         from catalogue.workflow import withdraw_proposal
 
-        who = _actor(actor)
-        _run(db, lambda s: withdraw_proposal(session=s, actor=who, proposal_id=proposal_id))
+        who = require_actor(actor)
+        run_service(db, lambda s: withdraw_proposal(session=s, actor=who, proposal_id=proposal_id))
         typer.echo(f"Đã rút đề xuất #{proposal_id} (withdrawn).")
 
     @plan_app.command("submit")
@@ -339,8 +320,8 @@ def register(app: typer.Typer) -> None:
         """Submit the plan's draft and returned proposals to the chair (reviewer)."""
         from catalogue.workflow import submit_plan
 
-        who = _actor(actor)
-        _run(db, lambda s: submit_plan(session=s, actor=who, plan_id=plan_id))
+        who = require_actor(actor)
+        run_service(db, lambda s: submit_plan(session=s, actor=who, plan_id=plan_id))
         typer.echo(f"Đã trình phương án #{plan_id} (submitted).")
 
     @plan_app.command("decide")
@@ -356,8 +337,8 @@ def register(app: typer.Typer) -> None:
         """Approve, reject or return one submitted proposal (chair)."""
         from catalogue.workflow import decide_proposal
 
-        who = _actor(actor)
-        status = _run(
+        who = require_actor(actor)
+        status = run_service(
             db,
             lambda s: (
                 decide_proposal(
@@ -376,8 +357,8 @@ def register(app: typer.Typer) -> None:
         """Approve a plan whose proposals are all decided (chair)."""
         from catalogue.workflow import approve_plan
 
-        who = _actor(actor)
-        _run(db, lambda s: approve_plan(session=s, actor=who, plan_id=plan_id))
+        who = require_actor(actor)
+        run_service(db, lambda s: approve_plan(session=s, actor=who, plan_id=plan_id))
         typer.echo(f"Đã phê duyệt phương án #{plan_id} (approved).")
 
     @plan_app.command("show")
@@ -391,9 +372,9 @@ def register(app: typer.Typer) -> None:
         from catalogue.audit import jsonable
         from catalogue.workflow import plans_frame, show_plan
 
-        who = _actor(actor)
+        who = require_actor(actor)
         if plan_id is None:
-            frame = _run(db, lambda s: plans_frame(session=s, actor=who))
+            frame = run_service(db, lambda s: plans_frame(session=s, actor=who))
             rows = jsonable(frame.to_dict("records"))
             text = "\n".join(
                 f"#{r['id']} {r['year']} [{r['status']}] {r['name']} — {r['proposals']} đề xuất"
@@ -401,7 +382,7 @@ def register(app: typer.Typer) -> None:
             )
             _print(rows, as_json, text or "Chưa có phương án (no plans).")
             return
-        data = _run(db, lambda s: show_plan(session=s, actor=who, plan_id=plan_id))
+        data = run_service(db, lambda s: show_plan(session=s, actor=who, plan_id=plan_id))
         lines = [f"#{data['id']} {data['year']} [{data['status']}] {data['name']}"]
         for p in data["proposals"]:
             lines.append(
@@ -422,8 +403,10 @@ def register(app: typer.Typer) -> None:
         """Export the simplification plan (xlsx, docx or csv)."""
         from catalogue.exports import export_plan
 
-        who = _actor(actor)
-        data = _run(db, lambda s: export_plan(session=s, actor=who, plan_id=plan_id, fmt=fmt))
+        who = require_actor(actor)
+        data = run_service(
+            db, lambda s: export_plan(session=s, actor=who, plan_id=plan_id, fmt=fmt)
+        )
         _write(data, output)
 
     @decision_app.command("publish")
@@ -446,7 +429,7 @@ def register(app: typer.Typer) -> None:
         """Publish the decision of an approved plan and update the catalogue (chair)."""
         from catalogue.workflow import find_decision, publish_decision
 
-        who = _actor(actor)
+        who = require_actor(actor)
         signed = _day(signed_on, "--signed-on")
         effective = _day(effective_on, "--effective-on") or signed
 
@@ -465,7 +448,7 @@ def register(app: typer.Typer) -> None:
             )
             return decision.id, decision.number
 
-        decision_id, decision_number = _run(db, work)
+        decision_id, decision_number = run_service(db, work)
         _print(
             {"decision_id": decision_id, "number": decision_number},
             as_json,
@@ -485,9 +468,9 @@ def register(app: typer.Typer) -> None:
         from catalogue.audit import jsonable
         from catalogue.workflow import SECTIONS, decisions_frame, find_decision, show_decision
 
-        who = _actor(actor)
+        who = require_actor(actor)
         if ref is None:
-            frame = _run(db, lambda s: decisions_frame(session=s, actor=who))
+            frame = run_service(db, lambda s: decisions_frame(session=s, actor=who))
             rows = jsonable(frame.to_dict("records"))
             text = "\n".join(
                 f"#{r['id']} {r['number']} ({r['signed_on']}) — {r['items']} TTHC" for r in rows
@@ -499,7 +482,7 @@ def register(app: typer.Typer) -> None:
             decision = find_decision(session=s, actor=who, ref=ref)
             return show_decision(session=s, actor=who, decision_id=decision.id)
 
-        data = _run(db, work)
+        data = run_service(db, work)
         lines = [f"Quyết định {data['number']} ngày {data['signed_on']}: {data['title']}"]
         for key, title in SECTIONS.items():
             items = [i for i in data["items"] if i["section"] == key]
@@ -520,10 +503,10 @@ def register(app: typer.Typer) -> None:
         from catalogue.exports import export_decision
         from catalogue.workflow import find_decision
 
-        who = _actor(actor)
+        who = require_actor(actor)
 
         def work(s):
             decision = find_decision(session=s, actor=who, ref=ref)
             return export_decision(session=s, actor=who, decision_id=decision.id, fmt=fmt)
 
-        _write(_run(db, work), output)
+        _write(run_service(db, work), output)
