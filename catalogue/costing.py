@@ -208,6 +208,15 @@ def _with_statistics_source(
 CHUNK = 5000
 
 
+def code_only_sheet(data: Any) -> str | None:
+    """The procedure code of a sheet that gives no baseline key of its own, else None."""
+    procedure = data.get("procedure") if isinstance(data, dict) else None
+    code = procedure.get("code") if isinstance(procedure, dict) else None
+    if not code or any(key in data for key in BASELINE_KEYS):
+        return None
+    return str(code)
+
+
 def complete_sheet_data(
     conn: Connection,
     data: dict[str, Any],
@@ -227,13 +236,11 @@ def complete_sheet_data(
     """
     from analysis import SheetError, SheetProblem, sheet_to_data
 
-    procedure = data.get("procedure") if isinstance(data, dict) else None
-    code = procedure.get("code") if isinstance(procedure, dict) else None
-    if not code or any(key in data for key in BASELINE_KEYS):
+    code = code_only_sheet(data)
+    if code is None:
         return data
-    found = conn.execute(
-        select(Procedure.id, Procedure.name).where(Procedure.code == str(code))
-    ).all()
+    procedure = data["procedure"]
+    found = conn.execute(select(Procedure.id, Procedure.name).where(Procedure.code == code)).all()
     if len(found) != 1:
         what = "is not in the catalogue" if not found else f"is shared by {len(found)} procedures"
         raise SheetError(file, [SheetProblem("procedure.code", f"code {code!r} {what}")])

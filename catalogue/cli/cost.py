@@ -49,9 +49,9 @@ def _render_sensitivity(frame, percent: int) -> str:
 def _read_sheet(path: Path, *, params, db: str | None):
     """Read a sheet; one naming only its procedure's code is completed from the catalogue."""
     from analysis.errors import SheetError, SheetProblem
-    from analysis.sheet import BASELINE_KEYS, load_sheet, parse_sheet
+    from analysis.sheet import parse_sheet
     from analysis.yamlio import YamlSyntaxError, load_yaml
-    from catalogue.costing import complete_sheet_data
+    from catalogue.costing import code_only_sheet, complete_sheet_data
 
     file = str(path)
     try:
@@ -60,13 +60,11 @@ def _read_sheet(path: Path, *, params, db: str | None):
         raise SheetError(file, [SheetProblem("", f"cannot read: {exc.strerror}")]) from exc
     except YamlSyntaxError as exc:
         raise SheetError(file, [SheetProblem(exc.where, exc.message)]) from exc
-    code = (data.get("procedure") or {}).get("code") if isinstance(data, dict) else None
-    if not code or any(key in data for key in BASELINE_KEYS):
-        return load_sheet(path, params=params)
-    from catalogue.service import open_catalogue
+    if code_only_sheet(data) is not None:  # only then is the catalogue needed
+        from catalogue.service import open_catalogue
 
-    with open_catalogue(db).connect() as conn:
-        data = complete_sheet_data(conn, data, params=params, file=file)
+        with open_catalogue(db).connect() as conn:
+            data = complete_sheet_data(conn, data, params=params, file=file)
     return parse_sheet(data, params=params, file=file)
 
 
