@@ -8,15 +8,23 @@ against the national targets.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 from sqlmodel import Session
 
 from analysis import load_programmes, savings_report
+from analysis.aggregate import cut_rate_column
+from analysis.reference import rate
 from catalogue.workflow import approved_savings_frame
 
 # Workflow actions as the cost model counts them: a replacement costs what the new
 # procedure costs (an amendment of the burden); a brand-new procedure has no baseline.
 COUNTED_ACTIONS = {"keep": "keep", "amend": "amend", "abolish": "abolish", "replace": "amend"}
+
+
+def _dec(days: float) -> Decimal:
+    return Decimal(repr(float(days)))  # numpy floats too; deadlines carry 2 decimals
 
 
 def evaluated_frame(costs: pd.DataFrame, adopted: pd.DataFrame) -> pd.DataFrame:
@@ -58,12 +66,12 @@ def evaluated_frame(costs: pd.DataFrame, adopted: pd.DataFrame) -> pd.DataFrame:
             "baseline_annual_cost": before,
             "baseline_deadline_days": dl_before,
             "savings": before - after,
-            "cut_rate": [
-                round((b - a) / b * 100, 2) if b else 0.0
-                for b, a in zip(before, after, strict=True)
-            ],
+            # the cost model's rates: half-up to 2 decimals, 0 when the baseline is 0
+            "cut_rate": cut_rate_column(before - after, before),
             "deadline_cut_rate": [
-                round((b - a) / b * 100, 2) if b == b and a == a and b else None
+                float(rate(_dec(b) - _dec(a), _dec(b)))
+                if pd.notna(b) and pd.notna(a) and b
+                else None
                 for b, a in zip(dl_before, dl_after, strict=True)
             ],
         }

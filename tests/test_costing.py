@@ -164,3 +164,22 @@ def test_baseline_costs_are_cached_and_recomputed_only_when_inputs_change(engine
         load_parameters(), on
     )
     assert costing.parameter_signature(edited, on) != costing.parameter_signature(params, on)
+
+
+def test_adopted_rates_round_half_up_like_the_cost_model():
+    import numpy as np
+    import pandas as pd
+
+    from catalogue.reports import evaluated_frame
+
+    costs = pd.DataFrame(
+        {"procedure_id": [1], "unit_cost": [10], "annual_cost": [800], "deadline_days": [8.0],
+         "documents": [1], "activities": [1], "estimated": [True]}
+    )  # fmt: skip
+    adopted = pd.DataFrame(
+        {"action": ["amend"], "cost_before": [800], "cost_after": [799], "procedure_id": [1],
+         "proposal_id": [7], "deadline_before": np.array([8.0]), "deadline_after": np.array([7.99])}
+    )  # fmt: skip
+    row = evaluated_frame(costs, adopted).iloc[1]
+    assert row["cut_rate"] == 0.13  # 0,125 % half-up (banker's rounding would give 0,12)
+    assert row["deadline_cut_rate"] == 0.13
