@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from analysis.reference import rate
 from catalogue.audit import jsonable
 from catalogue.errors import ConcurrentEdit, NotFound, ServiceError
 from catalogue.models import (
@@ -126,10 +127,7 @@ def cut_rate(savings: int, before: int) -> float:
     >>> cut_rate(650, 975)
     66.67
     """
-    if not before:
-        return 0.0
-    exact = Decimal(savings) * 100 / Decimal(before)
-    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(rate(savings, before))
 
 
 def evaluate_option(sheet: dict[str, Any], option: dict[str, Any]) -> CostFigures:
