@@ -110,7 +110,7 @@ def estimate_sheet(
 ) -> Sheet:
     """An estimated baseline sheet for a procedure record (see the module docstring).
 
-    ``record`` is the canonical dict of :mod:`catalogue.records`; ``on`` is the
+    ``record`` is the canonical dict of :mod:`catalogue.registry.records`; ``on`` is the
     parameter date (default today).
     """
     on = on or date.today()

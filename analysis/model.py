@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from catalogue.vocab import CHANNEL_CODES
+from catalogue.registry.vocab import CHANNEL_CODES
 
 __all__ = [
     "ACTIONS",

@@ -5,7 +5,7 @@ parameters, ``parse_sheet(sheet_to_data(sheet))`` equals ``sheet`` (pass
 ``file=sheet.source_file`` for the source file to match too). The data follows the format
 of :mod:`analysis.sheet`; numbers stay :class:`~decimal.Decimal` and the date a
 :class:`~datetime.date`, so the caller chooses how to serialise them
-(``catalogue.costing.to_json`` for JSON or YAML).
+(``catalogue.costing.burden.to_json`` for JSON or YAML).
 
 Written as it is in the sheet, so the data needs nothing else to be read back:
 

@@ -35,9 +35,9 @@ PROVINCES = 63
 
 def build_database(path: Path, n: int) -> None:
     """N procedures from the demo records: codes, agencies and provinces varied per copy."""
-    from catalogue.formats import read_catalogue_file
-    from catalogue.service import demo_catalogue_path, open_catalogue
-    from catalogue.store import store_records
+    from catalogue.registry.store import store_records
+    from catalogue.sources.formats import read_catalogue_file
+    from catalogue.sources.service import demo_catalogue_path, open_catalogue
 
     templates = [rec for _, rec in read_catalogue_file(demo_catalogue_path())]
     engine = open_catalogue(f"sqlite:///{path}")
@@ -51,7 +51,7 @@ def build_database(path: Path, n: int) -> None:
         records.append(rec)
     with engine.begin() as conn:
         store_records(conn, records, source="bench", actor="bench")
-    from catalogue.demo_users import ensure_demo_users
+    from catalogue.registry.demo_users import ensure_demo_users
 
     ensure_demo_users(engine)
     engine.dispose()

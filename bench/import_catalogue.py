@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from catalogue.db import make_engine, upgrade  # noqa: E402
-from catalogue.service import import_portal_files, procedure_count  # noqa: E402
+from catalogue.registry.db import make_engine, upgrade  # noqa: E402
+from catalogue.sources.service import import_portal_files, procedure_count  # noqa: E402
 
 PORTAL = ROOT.parent / "shared" / "data" / "portal" / "procedures.jsonl.gz"
 

@@ -25,10 +25,10 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from catalogue.duplicates import find_duplicates  # noqa: E402
-from catalogue.matching import PERTURBATIONS, match_names, perturb_name  # noqa: E402
-from catalogue.search import SearchIndex  # noqa: E402
-from catalogue.textnorm import normalise_name  # noqa: E402
+from catalogue.quality.duplicates import find_duplicates  # noqa: E402
+from catalogue.quality.matching import PERTURBATIONS, match_names, perturb_name  # noqa: E402
+from catalogue.quality.search import SearchIndex  # noqa: E402
+from catalogue.quality.textnorm import normalise_name  # noqa: E402
 
 PORTAL = ROOT.parent / "shared" / "data" / "portal" / "procedures.jsonl.gz"
 ACTIONS = ("Cấp lại", "Gia hạn", "Điều chỉnh", "Thu hồi", "Cấp đổi", "Hủy bỏ", "Tạm dừng")

@@ -39,8 +39,8 @@ def peak_mb() -> float:
 
 def catalogue_records(n: int) -> list[dict]:
     """N records from the demo catalogue's, codes and agencies varied per copy."""
-    from catalogue.formats import read_catalogue_file
-    from catalogue.service import demo_catalogue_path
+    from catalogue.sources.formats import read_catalogue_file
+    from catalogue.sources.service import demo_catalogue_path
 
     templates = [rec for _, rec in read_catalogue_file(demo_catalogue_path())]
     records = []
@@ -55,9 +55,9 @@ def catalogue_records(n: int) -> list[dict]:
 
 def build_catalogue(path: Path, records: list[dict]) -> None:
     """The cached catalogue database with the demo accounts."""
-    from catalogue.demo_users import ensure_demo_users
-    from catalogue.service import open_catalogue
-    from catalogue.store import store_records
+    from catalogue.registry.demo_users import ensure_demo_users
+    from catalogue.registry.store import store_records
+    from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(f"sqlite:///{path}")
     with engine.begin() as conn:
@@ -76,9 +76,9 @@ def main() -> None:
     import numpy as np
     import pandas as pd
 
-    from catalogue.priorities import rank_priorities
-    from catalogue.service import open_catalogue
-    from catalogue.stats import import_stats, synthetic_stats, write_stats_file
+    from catalogue.onestop.priorities import rank_priorities
+    from catalogue.onestop.stats import import_stats, synthetic_stats, write_stats_file
+    from catalogue.sources.service import open_catalogue
 
     n = args.procedures
     report: dict = {"procedures": n, "targets_s": TARGETS_S}
@@ -126,7 +126,7 @@ def main() -> None:
                 }
             )
         else:
-            from catalogue.priorities import priority_inputs
+            from catalogue.onestop.priorities import priority_inputs
 
             start = time.perf_counter()
             inputs = priority_inputs(engine)

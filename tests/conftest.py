@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from catalogue.db import make_engine, normalise_url, upgrade
+from catalogue.registry.db import make_engine, normalise_url, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

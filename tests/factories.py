@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalogue.records import empty_record
+from catalogue.registry.records import empty_record
 
 
 def make_record(code: str = "1.000001", name: str = "Cấp bản sao trích lục hộ tịch", **over: Any):
@@ -90,7 +90,7 @@ def make_record(code: str = "1.000001", name: str = "Cấp bản sao trích lụ
 
 def add_users(engine, roles: dict[str, str]) -> None:
     """Active users name → role, with a placeholder hash (for services that only check roles)."""
-    from catalogue.models import User, utcnow
+    from catalogue.registry.models import User, utcnow
 
     with engine.begin() as conn:
         conn.execute(

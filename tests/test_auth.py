@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from catalogue import auth
-from catalogue.db import session_scope
-from catalogue.demo_users import DEMO_USERS, ensure_demo_users
-from catalogue.errors import PermissionDenied, ServiceError
-from catalogue.models import AuditLog, User
+from catalogue.registry import auth
+from catalogue.registry.db import session_scope
+from catalogue.registry.demo_users import DEMO_USERS, ensure_demo_users
+from catalogue.registry.errors import PermissionDenied, ServiceError
+from catalogue.registry.models import AuditLog, User
 
 
 def test_hash_is_salted_scrypt_and_verifies():

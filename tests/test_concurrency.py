@@ -12,10 +12,10 @@ import time
 import pytest
 from sqlmodel import select
 
-from catalogue import workflow as wf
-from catalogue.db import make_engine, session_scope, upgrade
-from catalogue.errors import ConcurrentEdit
-from catalogue.models import AuditLog, Proposal
+from catalogue import cycle as wf
+from catalogue.registry.db import make_engine, session_scope, upgrade
+from catalogue.registry.errors import ConcurrentEdit
+from catalogue.registry.models import AuditLog, Proposal
 from tests.workflow_support import draft_plan, seed
 
 

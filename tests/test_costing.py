@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from analysis import SheetError, evaluate_sheet, load_parameters, parse_sheet
-from catalogue import costing
-from catalogue.db import session_scope
-from catalogue.errors import ConcurrentEdit, PermissionDenied
-from catalogue.models import AuditLog, CostingSheet
-from catalogue.reports import savings_overview
+from catalogue.costing import burden as costing
+from catalogue.costing.reports import savings_overview
+from catalogue.registry.db import session_scope
+from catalogue.registry.errors import ConcurrentEdit, PermissionDenied
+from catalogue.registry.models import AuditLog, CostingSheet
 from tests.workflow_support import published_plan, seed
 
 SHEET = {
@@ -131,7 +131,7 @@ def test_stored_sheet_survives_json_round_trip():
 
 
 def test_baseline_costs_are_cached_and_recomputed_only_when_inputs_change(engine):
-    from catalogue.models import BaselineCost, Volume
+    from catalogue.registry.models import BaselineCost, Volume
 
     world = seed(engine)
     first = costing.catalogue_costs(engine)
@@ -170,7 +170,7 @@ def test_adopted_rates_round_half_up_like_the_cost_model():
     import numpy as np
     import pandas as pd
 
-    from catalogue.reports import evaluated_frame
+    from catalogue.costing.reports import evaluated_frame
 
     costs = pd.DataFrame(
         {"procedure_id": [1], "unit_cost": [10], "annual_cost": [800], "deadline_days": [8.0],

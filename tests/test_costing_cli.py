@@ -9,7 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from catalogue.cli import build_app
-from catalogue.service import load_demo_if_empty, open_catalogue
+from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
 runner = CliRunner()
 
@@ -68,8 +68,8 @@ def test_sheet_naming_only_a_code_takes_the_catalogue_baseline(tmp_path):
     from sqlalchemy import select
 
     from analysis import evaluate_sheet, load_parameters
-    from catalogue import costing
-    from catalogue.models import Procedure
+    from catalogue.costing import burden as costing
+    from catalogue.registry.models import Procedure
 
     db = f"sqlite:///{tmp_path / 'c.sqlite'}"
     engine = open_catalogue(db)
@@ -117,7 +117,7 @@ def test_sensitivity_moves_savings_by_the_percentage():
 
 
 def test_demo_is_not_loaded_when_disabled(tmp_path, monkeypatch):
-    from catalogue.service import procedure_count
+    from catalogue.sources.service import procedure_count
 
     db = f"sqlite:///{tmp_path / 'prod.sqlite'}"
     monkeypatch.setenv("TTHC_DEMO", "0")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.formats import read_catalogue_file
-from catalogue.records import PROCEDURE_KEYS
-from catalogue.service import import_files
-from catalogue.vocab import LEVEL_CODES
+from catalogue.registry.records import PROCEDURE_KEYS
+from catalogue.registry.vocab import LEVEL_CODES
+from catalogue.sources.formats import read_catalogue_file
+from catalogue.sources.service import import_files
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo" / "catalogue.yaml"
 CODE_RE = re.compile(r"[12]\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.H\d{2}|\.H\d{2})?")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from catalogue.duplicates import (
+from catalogue.quality.duplicates import (
     describe_differences,
     duplicate_report,
     find_duplicates,
     unexplained_words,
 )
-from catalogue.search import SearchIndex
-from catalogue.service import import_files
+from catalogue.quality.search import SearchIndex
+from catalogue.sources.service import import_files
 from tests.match_support import SMALL, rec, write_catalogue_yaml
 
 

@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from catalogue import exports as ex
-from catalogue.db import session_scope
-from catalogue.formats import unneutralise
-from catalogue.models import DecisionItem, Proposal
-from catalogue.workflow import SECTIONS
+from catalogue.cycle import SECTIONS
+from catalogue.documents import exports as ex
+from catalogue.registry.db import session_scope
+from catalogue.registry.models import DecisionItem, Proposal
+from catalogue.sources.formats import unneutralise
 from tests.workflow_support import draft_plan, published_plan, seed
 
 
@@ -196,7 +196,7 @@ def test_plan_export_before_approval_lists_open_proposals(engine):
 
 
 def test_unknown_format_and_missing_records(engine, published):
-    from catalogue.errors import NotFound, ServiceError
+    from catalogue.registry.errors import NotFound, ServiceError
 
     with pytest.raises(ServiceError, match="format must be"):
         _export(engine, "pdf", decision_id=published["decision"])

@@ -8,10 +8,10 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue.db import make_engine, upgrade
-from catalogue.formats import neutralise, read_catalogue_file, write_csv
-from catalogue.service import export_catalogue, import_files
-from catalogue.vocab import CHANNEL_CODES, DEADLINE_UNIT_CODES, FEE_KIND_CODES, LEVEL_CODES
+from catalogue.registry.db import make_engine, upgrade
+from catalogue.registry.vocab import CHANNEL_CODES, DEADLINE_UNIT_CODES, FEE_KIND_CODES, LEVEL_CODES
+from catalogue.sources.formats import neutralise, read_catalogue_file, write_csv
+from catalogue.sources.service import export_catalogue, import_files
 from tests.factories import make_record
 
 ALPHABET = st.characters(

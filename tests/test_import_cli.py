@@ -211,16 +211,16 @@ def test_empty_portal_file_fails(db, tmp_path):
 
 
 def test_problem_in_a_late_batch_rolls_back_earlier_batches(tmp_path):
-    from catalogue.db import make_engine, upgrade
-    from catalogue.errors import ImportFailed
-    from catalogue.service import import_portal_files, procedure_count
+    from catalogue.registry.db import make_engine, upgrade
+    from catalogue.registry.errors import ImportFailed
+    from catalogue.sources.service import import_portal_files, procedure_count
 
     engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
     upgrade(engine)
     path = tmp_path / "many.jsonl"
     rows = [portal_line(f"3.{i:04d}") for i in range(12)] + ["{oops"]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    import catalogue.service as service
+    import catalogue.sources.service as service
 
     stored_batches = []
     real_store = service.store_records
@@ -265,8 +265,8 @@ def test_every_command_takes_db_and_has_help_text():
 def test_import_as_a_user_is_checked_and_audited(db, tmp_path):
     from sqlalchemy import select
 
-    from catalogue.models import AuditLog
-    from catalogue.service import load_demo_if_empty, open_catalogue
+    from catalogue.registry.models import AuditLog
+    from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
     engine = open_catalogue(db)
     load_demo_if_empty(engine)  # demo users: admin, reviewer, …

@@ -7,10 +7,10 @@ import json
 
 from sqlalchemy import func, select
 
-from catalogue.models import Channel, Document, Fee, Procedure, Revision
-from catalogue.records import identity_key
-from catalogue.service import all_records, import_portal_files
-from catalogue.store import store_records
+from catalogue.registry.models import Channel, Document, Fee, Procedure, Revision
+from catalogue.registry.records import identity_key
+from catalogue.registry.store import store_records
+from catalogue.sources.service import all_records, import_portal_files
 from tests.conftest import SHARED_DATA, require_file
 from tests.factories import make_record
 from tests.workflow_support import DEFAULT_SPECS, published_plan, seed
@@ -98,7 +98,7 @@ def test_reimport_skips_known_lines_but_still_reports_repeated_ones(sqlite_engin
     src.write_text((portal_line("5.1") + "\n") * 2, encoding="utf-8")
     import pytest
 
-    from catalogue.errors import ImportFailed
+    from catalogue.registry.errors import ImportFailed
 
     with pytest.raises(ImportFailed) as err:
         import_portal_files(sqlite_engine, [src])

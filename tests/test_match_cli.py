@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from catalogue.cli import build_app
-from catalogue.service import import_files, open_catalogue
+from catalogue.sources.service import import_files, open_catalogue
 from tests.match_support import write_catalogue_yaml
 
 runner = CliRunner()

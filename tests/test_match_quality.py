@@ -32,10 +32,10 @@ from collections import defaultdict
 
 import pytest
 
-from catalogue.duplicates import find_duplicates
-from catalogue.matching import PERTURBATIONS, match_names, perturb_name
-from catalogue.search import SearchIndex
-from catalogue.textnorm import normalise_name
+from catalogue.quality.duplicates import find_duplicates
+from catalogue.quality.matching import PERTURBATIONS, match_names, perturb_name
+from catalogue.quality.search import SearchIndex
+from catalogue.quality.textnorm import normalise_name
 from tests.match_support import read_real_records
 
 SEED = 20260

@@ -8,7 +8,7 @@ import random
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from catalogue.matching import (
+from catalogue.quality.matching import (
     MatchError,
     ReviewDecision,
     accepted_codes,
@@ -20,7 +20,7 @@ from catalogue.matching import (
     strip_accents,
     write_back,
 )
-from catalogue.search import SearchIndex
+from catalogue.quality.search import SearchIndex
 from tests.match_support import SMALL
 
 

@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from catalogue import models  # noqa: F401  (registers every table)
-from catalogue.db import alembic_config, current_revision
+from catalogue.registry import models  # noqa: F401  (registers every table)
+from catalogue.registry.db import alembic_config, current_revision
 
 
 def test_migrated_schema_matches_the_models(engine):

@@ -14,11 +14,13 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from catalogue import auth, costing, exports
-from catalogue import workflow as wf
-from catalogue.db import session_scope
-from catalogue.errors import PermissionDenied
-from catalogue.models import User
+from catalogue import cycle as wf
+from catalogue.costing import burden as costing
+from catalogue.documents import exports
+from catalogue.registry import auth
+from catalogue.registry.db import session_scope
+from catalogue.registry.errors import PermissionDenied
+from catalogue.registry.models import User
 from tests.workflow_support import USERS, seed
 
 SHEET = {  # a minimal valid costing sheet

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.portal import parse_portal_record
-from catalogue.portal_documents import parse_documents, parse_legal_bases, parse_steps
-from catalogue.portal_parse import (
+from catalogue.sources.portal import parse_portal_record
+from catalogue.sources.portal_documents import parse_documents, parse_legal_bases, parse_steps
+from catalogue.sources.portal_parse import (
     CHANNEL_HEADER,
     DOCUMENT_HEADER,
     LEGAL_HEADER,

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.errors import ImportFailed
-from catalogue.portal import (
+from catalogue.registry.errors import ImportFailed
+from catalogue.registry.vocab import CHANNEL_CODES, DEADLINE_UNITS
+from catalogue.sources.portal import (
     parse_portal_record,
     read_portal_excel,
     read_portal_file,
     read_portal_jsonl,
 )
-from catalogue.vocab import CHANNEL_CODES, DEADLINE_UNITS
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared/data/portal"
 JSONL = DATA / "procedures.jsonl.gz"

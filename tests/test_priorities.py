@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from catalogue.priorities import (
+from catalogue.onestop.priorities import (
     DEFAULT_WEIGHTS,
     explain,
     parse_weights,
@@ -14,7 +14,7 @@ from catalogue.priorities import (
     rank_priorities,
     review_priorities,
 )
-from catalogue.store import import_records
+from catalogue.registry.store import import_records
 from tests.factories import make_record
 
 

@@ -8,8 +8,8 @@ import time
 import pandas as pd
 import pytest
 
-from catalogue.search import SearchIndex, load_search_frame, search_catalogue
-from catalogue.service import import_files
+from catalogue.quality.search import SearchIndex, load_search_frame, search_catalogue
+from catalogue.sources.service import import_files
 from tests.match_support import SMALL, rec, write_catalogue_yaml
 
 

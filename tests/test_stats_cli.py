@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from catalogue.cli import build_app
-from catalogue.demo_users import ensure_demo_users
-from catalogue.service import load_demo_if_empty, open_catalogue
+from catalogue.registry.demo_users import ensure_demo_users
+from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
 runner = CliRunner()
 

@@ -9,10 +9,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from catalogue.costing import catalogue_costs
-from catalogue.errors import ImportFailed, PermissionDenied
-from catalogue.models import AuditLog, DossierStat, Procedure, Volume
-from catalogue.stats import (
+from catalogue.costing.burden import catalogue_costs
+from catalogue.onestop.stats import (
     StatsError,
     costs_with_statistics,
     import_stats,
@@ -21,7 +19,9 @@ from catalogue.stats import (
     synthetic_stats,
     write_stats_file,
 )
-from catalogue.store import import_records, load_records
+from catalogue.registry.errors import ImportFailed, PermissionDenied
+from catalogue.registry.models import AuditLog, DossierStat, Procedure, Volume
+from catalogue.registry.store import import_records, load_records
 from tests.factories import add_users, make_record
 
 HEADER = [
@@ -325,7 +325,7 @@ def test_generator_file_imports_cleanly(world, tmp_path):
 
 def test_the_estimate_names_the_statistics_file_behind_its_population(world, tmp_path):
     from analysis import load_parameters
-    from catalogue.costing import procedure_sheet
+    from catalogue.costing.burden import procedure_sheet
 
     procedure_id = pid(world, "1.000001")
     with world.connect() as conn:

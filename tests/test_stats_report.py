@@ -13,8 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.formatting import format_number
-from catalogue.stats import import_stats
-from catalogue.stats_report import (
+from catalogue.onestop.report import (
     dossier_frame,
     format_rate,
     most_late,
@@ -25,7 +24,8 @@ from catalogue.stats_report import (
     published_line,
     totals,
 )
-from catalogue.store import import_records
+from catalogue.onestop.stats import import_stats
+from catalogue.registry.store import import_records
 from tests.factories import add_users, make_record
 
 COUNTS = ["received", "resolved_early", "resolved_on_time", "resolved_late", "pending", "online"]

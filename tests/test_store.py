@@ -7,10 +7,10 @@ import copy
 import pytest
 from sqlalchemy import func, select
 
-from catalogue.errors import ImportFailed
-from catalogue.models import AuditLog, Procedure, Revision, Volume
-from catalogue.service import import_files
-from catalogue.store import import_records, load_records, revision_history
+from catalogue.registry.errors import ImportFailed
+from catalogue.registry.models import AuditLog, Procedure, Revision, Volume
+from catalogue.registry.store import import_records, load_records, revision_history
+from catalogue.sources.service import import_files
 from tests.factories import make_record
 
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from catalogue.textnorm import NormalisedName, expand_abbreviations, fold, normalise_name
+from catalogue.quality.textnorm import NormalisedName, expand_abbreviations, fold, normalise_name
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ from sqlalchemy import delete, func, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from catalogue import workflow as wf
-from catalogue.db import session_scope
-from catalogue.errors import PermissionDenied, ServiceError
-from catalogue.models import (
+from catalogue import cycle as wf
+from catalogue.registry.db import session_scope
+from catalogue.registry.errors import PermissionDenied, ServiceError
+from catalogue.registry.models import (
     AuditLog,
     Channel,
     Decision,
@@ -25,7 +25,7 @@ from catalogue.models import (
     Proposal,
     Revision,
 )
-from catalogue.store import revision_history
+from catalogue.registry.store import revision_history
 from tests.workflow_support import AMEND_OPTION, draft_plan, published_plan, seed
 
 ROOT = Path(__file__).resolve().parents[1]

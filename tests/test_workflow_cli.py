@@ -20,8 +20,8 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from catalogue.cli import build_app
-from catalogue.db import make_engine, session_scope
-from catalogue.models import AuditLog, Procedure
+from catalogue.registry.db import make_engine, session_scope
+from catalogue.registry.models import AuditLog, Procedure
 from tests.factories import make_record
 
 runner = CliRunner()

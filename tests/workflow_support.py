@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from catalogue import workflow as wf
-from catalogue.auth import hash_password
-from catalogue.db import session_scope
-from catalogue.models import Procedure, User
-from catalogue.store import store_records
+from catalogue import cycle as wf
+from catalogue.registry.auth import hash_password
+from catalogue.registry.db import session_scope
+from catalogue.registry.models import Procedure, User
+from catalogue.registry.store import store_records
 from tests.factories import make_record
 
 # One user per role; cheap scrypt cost so that tests stay fast (verify reads n from the hash).

@@ -1,7 +1,7 @@
 """One-stop performance and review-priority widgets.
 
-Counts, rates and published sentences come from :mod:`catalogue.stats_report`, ranks and
-explanations from :mod:`catalogue.priorities`; these widgets only lay them out in the
+Counts, rates and published sentences come from :mod:`catalogue.onestop.report`, ranks and
+explanations from :mod:`catalogue.onestop.priorities`; these widgets only lay them out in the
 user's language (rates with one decimal, as officials publish them).
 """
 
@@ -21,14 +21,14 @@ OUTCOME_COLOURS = ("#2ca02c", "#1f77b4", "#d62728")
 
 def rate(value: object) -> str:
     """A percentage with one decimal (``96,6 %``), as the reports publish it."""
-    from catalogue.stats_report import format_rate
+    from catalogue.onestop.report import format_rate
 
     return format_rate(value, lang=lang())
 
 
 def published(row: dict) -> str:
     """The published sentence of one row's counts, in the user's language."""
-    from catalogue.stats_report import published_line
+    from catalogue.onestop.report import published_line
 
     return published_line(
         int(row["received"] or 0),
@@ -174,7 +174,7 @@ def most_late(procedures: pd.DataFrame, agencies: pd.DataFrame) -> None:
 
 def factor_label(factor: str) -> str:
     """The factor's name as the priorities service writes it, in the user's language."""
-    from catalogue.priorities import FACTORS
+    from catalogue.onestop.priorities import FACTORS
 
     text = FACTORS[factor][0 if lang() == "vi" else 1]
     return text[:1].upper() + text[1:]
@@ -186,7 +186,7 @@ def weight_sliders(key: str) -> dict[str, float]:
     Whole percentages avoid a decimal separator, which the slider would write the English
     way.
     """
-    from catalogue.priorities import DEFAULT_WEIGHTS
+    from catalogue.onestop.priorities import DEFAULT_WEIGHTS
 
     def reset() -> None:
         for factor, weight in DEFAULT_WEIGHTS.items():
@@ -219,7 +219,7 @@ def contributions_chart(ranked: pd.DataFrame) -> None:
     """The top procedures' priority split into each factor's points (stacked bars)."""
     import altair as alt
 
-    from catalogue.priorities import FACTORS
+    from catalogue.onestop.priorities import FACTORS
 
     names = {f: factor_label(f) for f in FACTORS}
     rows = [
@@ -259,7 +259,7 @@ def contributions_chart(ranked: pd.DataFrame) -> None:
 
 def ranking_table(page: pd.DataFrame) -> None:
     """One page of the ranking: priority, explanation and the factor values."""
-    from catalogue.priorities import explain
+    from catalogue.onestop.priorities import explain
 
     rows = page.to_dict("records")
     yes, no = t("priorities.answer_yes"), t("priorities.answer_no")

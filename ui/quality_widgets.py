@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from catalogue.matching import MatchError, MatchResult, ReviewDecision, auto_decisions
-from catalogue.textnorm import fold
+from catalogue.quality.matching import MatchError, MatchResult, ReviewDecision, auto_decisions
+from catalogue.quality.textnorm import fold
 from ui import state
 from ui.i18n import label, number, t
 from ui.widgets import pager

@@ -4,7 +4,7 @@ The reviewer edits the sheet as YAML. The text starts from the stored sheet; a p
 that only has an estimate starts from the estimate written back as sheet data
 (:func:`analysis.sheet_to_data`), so the reviewer corrects its figures instead of typing
 a sheet from nothing. Only what the reviewer saves is stored, as the reviewer's sheet.
-Saving goes through ``catalogue.costing.save_sheet``: an invalid sheet lists every key
+Saving goes through ``catalogue.costing.burden.save_sheet``: an invalid sheet lists every key
 path at fault, and a concurrent save shows both versions; nothing is lost.
 """
 
@@ -82,7 +82,7 @@ def _save(procedure_id: int, rec: dict, text: str, expected_version: int) -> int
     """Parse and store the typed sheet; the new version, or None after a message."""
     from analysis.errors import SheetError
     from analysis.yamlio import YamlSyntaxError, parse_yaml
-    from catalogue.errors import ConcurrentEdit
+    from catalogue.registry.errors import ConcurrentEdit
 
     try:
         data = parse_yaml(text)

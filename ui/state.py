@@ -18,8 +18,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from catalogue import service as registry
-from catalogue.settings import load_settings
+from catalogue.registry.settings import load_settings
+from catalogue.sources import service as registry
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def database_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    from catalogue.demo_users import ensure_demo_users
+    from catalogue.registry.demo_users import ensure_demo_users
 
     engine = registry.open_catalogue(url)
     if registry.load_demo_if_empty(engine) is not None:
@@ -66,7 +66,7 @@ def data_changed() -> None:
 # pages must treat it as read-only.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _procedures(url: str, data_version: int) -> pd.DataFrame:
-    from catalogue.search import load_search_frame
+    from catalogue.quality.search import load_search_frame
 
     return load_search_frame(_engine(url)).reset_index(drop=True)
 
@@ -99,7 +99,7 @@ def _by_id(url: str, data_version: int) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _search_index(url: str, data_version: int) -> Any:
-    from catalogue.search import SearchIndex
+    from catalogue.quality.search import SearchIndex
 
     return SearchIndex.build(_procedures(url, data_version))
 
@@ -136,7 +136,7 @@ def filtered(filters: dict[str, list]) -> pd.DataFrame:
 
 
 def user() -> Any:
-    """The signed-in user (as returned by ``catalogue.auth``), or None."""
+    """The signed-in user (as returned by ``catalogue.registry.auth``), or None."""
     return st.session_state.get("user")
 
 
@@ -160,7 +160,7 @@ def username() -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _record(url: str, data_version: int, procedure_id: int) -> dict | None:
-    from catalogue.store import load_records
+    from catalogue.registry.store import load_records
 
     with _engine(url).connect() as conn:
         return load_records(conn, ids=[procedure_id], with_ids=True).get(procedure_id)
@@ -173,7 +173,7 @@ def record(procedure_id: int) -> dict | None:
 
 def history(procedure_id: int) -> list[dict]:
     """The revision history of one procedure, oldest first."""
-    from catalogue.store import revision_history
+    from catalogue.registry.store import revision_history
 
     with engine().connect() as conn:
         return revision_history(conn, int(procedure_id))
@@ -190,8 +190,8 @@ def selected_procedure() -> int | None:
 
 def sign_in(name: str, password: str) -> dict | None:
     """Check a username and password against the users table; the user as a dict or None."""
-    from catalogue.auth import authenticate
-    from catalogue.db import session_scope
+    from catalogue.registry.auth import authenticate
+    from catalogue.registry.db import session_scope
 
     with session_scope(engine()) as session:
         found = authenticate(session=session, username=name, password=password)
@@ -210,7 +210,7 @@ def parameters() -> Any:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _sheet(url: str, data_version: int, procedure_id: int, on: date, stored: int) -> Any:
-    from catalogue.costing import procedure_sheet
+    from catalogue.costing.burden import procedure_sheet
 
     with _engine(url).connect() as conn:
         return procedure_sheet(conn, procedure_id, params=parameters(), on=on)
@@ -220,7 +220,7 @@ def _stored_version(procedure_id: int) -> int:
     """Version of the procedure's stored sheet (0: none), read fresh on every call."""
     from sqlalchemy import select
 
-    from catalogue.models import CostingSheet
+    from catalogue.registry.models import CostingSheet
 
     table = CostingSheet.__table__
     with engine().connect() as conn:
@@ -233,7 +233,7 @@ def _stored_version(procedure_id: int) -> int:
 def sheet(procedure_id: int) -> Any:
     """The costing sheet of a procedure: the reviewer's stored one, else an estimate.
 
-    Served by :func:`catalogue.costing.procedure_sheet` (an estimate is flagged
+    Served by :func:`catalogue.costing.burden.procedure_sheet` (an estimate is flagged
     ``estimated``); None when the procedure does not exist. Raises
     :class:`analysis.errors.SheetError` when a stored sheet is invalid. Sheets are
     immutable, so one copy per data version, day and stored-sheet version is shared by
@@ -250,8 +250,8 @@ def stored_sheet(procedure_id: int) -> tuple[dict, int] | None:
     """
     from sqlalchemy import select
 
-    from catalogue.costing import from_json
-    from catalogue.models import CostingSheet
+    from catalogue.costing.burden import from_json
+    from catalogue.registry.models import CostingSheet
 
     table = CostingSheet.__table__
     with engine().connect() as conn:
@@ -267,7 +267,7 @@ def sheet_text(data: Any) -> str:
     """Sheet data as the YAML a reviewer edits (exact numbers, ISO dates, UTF-8 text)."""
     import yaml
 
-    from catalogue.costing import to_json
+    from catalogue.costing.burden import to_json
 
     return yaml.safe_dump(to_json(data), allow_unicode=True, sort_keys=False, width=100)
 
@@ -277,10 +277,10 @@ def save_sheet(procedure_id: int, content: Any, *, expected_version: int) -> int
 
     ``expected_version`` is the version the reviewer started from (0: there was no
     stored sheet). Raises :class:`analysis.errors.SheetError` when the sheet is
-    invalid and :class:`catalogue.errors.ConcurrentEdit` when someone saved first.
+    invalid and :class:`catalogue.registry.errors.ConcurrentEdit` when someone saved first.
     """
-    from catalogue.costing import save_sheet as service
-    from catalogue.db import session_scope
+    from catalogue.costing.burden import save_sheet as service
+    from catalogue.registry.db import session_scope
 
     with session_scope(engine()) as session:
         stored = service(
@@ -349,13 +349,13 @@ def costing(procedure_id: int) -> Any:
 
 
 def workflow(name: str, /, **kwargs: Any) -> Any:
-    """Call ``catalogue.workflow.<name>`` as the signed-in user, in one transaction.
+    """Call ``catalogue.cycle.<name>`` as the signed-in user, in one transaction.
 
     The service checks the role and raises ServiceError / PermissionDenied with a
     message for the user; reads return frames, actions the changed row.
     """
-    from catalogue import workflow as services
-    from catalogue.db import session_scope
+    from catalogue import cycle as services
+    from catalogue.registry.db import session_scope
 
     with session_scope(engine()) as session:
         return getattr(services, name)(session=session, actor=username(), **kwargs)
@@ -370,8 +370,8 @@ def programmes() -> list[str]:
 
 def decision_export(decision_id: int, fmt: str) -> bytes:
     """The decision's list as Excel (``xlsx``) or its Word draft (``docx``), as bytes."""
-    from catalogue.db import session_scope
-    from catalogue.exports import export_decision
+    from catalogue.documents.exports import export_decision
+    from catalogue.registry.db import session_scope
 
     with session_scope(engine()) as session:
         return export_decision(session=session, actor=username(), decision_id=decision_id, fmt=fmt)
@@ -414,9 +414,9 @@ def import_upload(
     import tempfile
     from pathlib import Path
 
-    from catalogue.auth import require
-    from catalogue.db import session_scope
-    from catalogue.errors import ImportFailed, Problem
+    from catalogue.registry.auth import require
+    from catalogue.registry.db import session_scope
+    from catalogue.registry.errors import ImportFailed, Problem
 
     with session_scope(engine()) as session:
         require(session=session, actor=username(), action="catalogue.import")
@@ -438,17 +438,17 @@ def import_upload(
 
 def import_stats_upload(name: str, payload: bytes, *, accept_above: float | None = None) -> Any:
     """Import an uploaded one-stop statistics file (CSV or Excel) as the signed-in user,
-    who must be allowed ``catalogue.import`` (admins): :func:`catalogue.stats.import_stats`.
+    who must be allowed ``catalogue.import`` (admins): :func:`catalogue.onestop.stats.import_stats`.
 
-    Returns its :class:`~catalogue.stats.StatsImport`. Problems are reported against the
+    Returns its :class:`~catalogue.onestop.stats.StatsImport`. Problems are reported against the
     upload's name, a file that cannot be read at all as one problem of the file; then
-    :class:`~catalogue.errors.ImportFailed` lists them and nothing is written.
+    :class:`~catalogue.registry.errors.ImportFailed` lists them and nothing is written.
     """
     import tempfile
     from pathlib import Path
 
-    from catalogue.errors import ImportFailed, Problem
-    from catalogue.stats import StatsError, import_stats
+    from catalogue.onestop.stats import StatsError, import_stats
+    from catalogue.registry.errors import ImportFailed, Problem
 
     safe = Path(name).name or "upload.csv"
     with tempfile.TemporaryDirectory() as folder:
@@ -470,7 +470,7 @@ def _sample_stats(url: str, data_version: int, year: int) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from catalogue.stats import generate_stats_file
+    from catalogue.onestop.stats import generate_stats_file
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sample.csv"
@@ -482,7 +482,7 @@ def sample_stats() -> tuple[str, Callable[[], bytes]]:
     """A sample statistics file for the current catalogue: its name and a function making it.
 
     Synthetic monthly counts of last year for every procedure in force
-    (:func:`catalogue.stats.generate_stats_file`), as CSV. The file is made only when
+    (:func:`catalogue.onestop.stats.generate_stats_file`), as CSV. The file is made only when
     asked for (a national catalogue gives a large file), once per data version.
     """
     import functools
@@ -496,7 +496,7 @@ def sample_stats() -> tuple[str, Callable[[], bytes]]:
 def _flags(url: str, data_version: int) -> pd.DataFrame:
     from sqlalchemy import select
 
-    from catalogue.models import Procedure
+    from catalogue.registry.models import Procedure
 
     proc = Procedure.__table__
     with _engine(url).connect() as conn:
@@ -519,13 +519,13 @@ def flags() -> pd.DataFrame:
 # shared, read-only, by every session.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _costs(url: str, data_version: int, on: date) -> pd.DataFrame:
-    from catalogue.costing import catalogue_costs as service
+    from catalogue.costing.burden import catalogue_costs as service
 
     return service(_engine(url), params=parameters(), on=on)
 
 
 def catalogue_costs() -> pd.DataFrame:
-    """Baseline compliance cost of every procedure (``catalogue.costing.catalogue_costs``):
+    """Baseline compliance cost of every procedure (``catalogue.costing.burden.catalogue_costs``):
     procedure_id, code, name, field, agency, level, status, unit_cost, annual_cost,
     deadline_days, documents, activities, estimated. Read-only."""
     return _costs(database_url(), version(), date.today())
@@ -533,7 +533,7 @@ def catalogue_costs() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _cost_totals(url: str, data_version: int, on: date, by: str) -> pd.DataFrame:
-    from catalogue.costing import cost_totals as service
+    from catalogue.costing.burden import cost_totals as service
 
     return service(_costs(url, data_version, on), by)
 
@@ -565,11 +565,11 @@ def burden() -> dict[str, int]:
 
 def savings_report() -> dict[str, pd.DataFrame]:
     """Savings of published decisions against the catalogue baseline and the targets
-    (``catalogue.reports.savings_overview``), for the signed-in user: frames ``adopted``,
+    (``catalogue.costing.reports.savings_overview``), for the signed-in user: frames ``adopted``,
     ``by_plan``, ``by_agency``, ``by_field``, ``by_level``, ``by_year``,
     ``by_programme``, ``programmes`` and ``catalogue``."""
-    from catalogue.db import session_scope
-    from catalogue.reports import savings_overview
+    from catalogue.costing.reports import savings_overview
+    from catalogue.registry.db import session_scope
 
     with session_scope(engine()) as session:
         return savings_overview(session=session, actor=username(), costs=catalogue_costs())
@@ -580,7 +580,7 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     (starting with = + - @) are neutralised."""
     import io
 
-    from catalogue.formats import neutralise
+    from catalogue.sources.formats import neutralise
 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -593,7 +593,7 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A CSV table (UTF-8 with BOM, so that Excel shows Vietnamese); formula-like text
     cells (starting with = + - @) are neutralised."""
-    from catalogue.formats import neutralise
+    from catalogue.sources.formats import neutralise
 
     safe = frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
     return safe.to_csv(index=False).encode("utf-8-sig")
@@ -612,7 +612,7 @@ def chart_image(spec: dict, fmt: str) -> bytes:
 def _stats_years(url: str, data_version: int) -> list[int]:
     from sqlalchemy import select, union
 
-    from catalogue.models import DossierStat, Volume
+    from catalogue.registry.models import DossierStat, Volume
 
     stat, vol = DossierStat.__table__, Volume.__table__
     query = union(select(stat.c.year), select(vol.c.year).where(vol.c.received.is_not(None)))
@@ -628,13 +628,13 @@ def stats_years() -> list[int]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _onestop(url: str, data_version: int, year: int) -> dict[str, Any]:
-    from catalogue.stats_report import overview
+    from catalogue.onestop.report import overview
 
     return overview(_engine(url), year=year)
 
 
 def onestop(year: int) -> dict[str, Any]:
-    """One-stop performance of one year (``catalogue.stats_report.overview``): ``totals``,
+    """One-stop performance of one year (``catalogue.onestop.report.overview``): ``totals``,
     ``by_period``, ``by_level``, ``late_procedures``, ``late_agencies``. Read-only."""
     return _onestop(database_url(), version(), int(year))
 
@@ -642,23 +642,23 @@ def onestop(year: int) -> dict[str, Any]:
 # The factors gather the whole catalogue's costs: once per data version and day.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _priority_inputs(url: str, data_version: int, on: date) -> pd.DataFrame:
-    from catalogue.priorities import priority_inputs
+    from catalogue.onestop.priorities import priority_inputs
 
     return priority_inputs(_engine(url), params=parameters(), on=on)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _priorities(url: str, data_version: int, on: date, weights: tuple) -> pd.DataFrame:
-    from catalogue.priorities import rank_priorities
+    from catalogue.onestop.priorities import rank_priorities
 
     return rank_priorities(_priority_inputs(url, data_version, on), dict(weights))
 
 
 def priorities(weights: dict[str, float]) -> pd.DataFrame:
     """Procedures in force ranked for review with these weights
-    (``catalogue.priorities.rank_priorities``), best first; read-only. Raises ValueError
+    (``catalogue.onestop.priorities.rank_priorities``), best first; read-only. Raises ValueError
     for weights the service refuses (negative, or none positive)."""
-    from catalogue.priorities import parse_weights
+    from catalogue.onestop.priorities import parse_weights
 
     checked = parse_weights(weights)
     return _priorities(database_url(), version(), date.today(), tuple(sorted(checked.items())))
@@ -666,7 +666,7 @@ def priorities(weights: dict[str, float]) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _duplicates(url: str, data_version: int, threshold: float, same_code: bool) -> list[dict]:
-    from catalogue.duplicates import duplicate_report
+    from catalogue.quality.duplicates import duplicate_report
 
     groups = duplicate_report(
         _engine(url),
@@ -678,7 +678,7 @@ def _duplicates(url: str, data_version: int, threshold: float, same_code: bool) 
 
 
 def duplicates(threshold: float, same_code: bool) -> list[dict]:
-    """Near-duplicate groups of the catalogue (``catalogue.duplicates.duplicate_report``),
+    """Near-duplicate groups of the catalogue (``catalogue.quality.duplicates.duplicate_report``),
     highest score first, each as its ``as_dict()``: score, members (code, name, field,
     agencies, levels) and the differences between them. Read-only."""
     return _duplicates(database_url(), version(), float(threshold), bool(same_code))
@@ -692,7 +692,7 @@ _UNREADABLE = (UnicodeDecodeError, ValueError, KeyError, OSError, IndexError)
 def _local_copy(name: str, payload: bytes, folder: str) -> Any:
     from pathlib import Path
 
-    from catalogue.matching import EXCEL_SUFFIXES, MatchError
+    from catalogue.quality.matching import EXCEL_SUFFIXES, MatchError
 
     safe = Path(name).name or "upload.csv"
     path = Path(folder) / safe
@@ -705,7 +705,7 @@ def _local_copy(name: str, payload: bytes, folder: str) -> Any:
 def _unreadable(name: str, exc: Exception, path: Any) -> Exception:
     from pathlib import Path
 
-    from catalogue.matching import MatchError
+    from catalogue.quality.matching import MatchError
 
     safe = Path(name).name or "upload.csv"
     message = str(exc).replace(str(path), safe)
@@ -718,13 +718,13 @@ def upload_columns(name: str, payload: bytes) -> list[str]:
     """The column names of an uploaded CSV or Excel list: the cells of the fullest row
     among the first rows (a portal export puts a banner above its header).
 
-    Raises :class:`catalogue.matching.MatchError` when the file cannot be read.
+    Raises :class:`catalogue.quality.matching.MatchError` when the file cannot be read.
     """
     import csv
     import tempfile
     import zipfile
 
-    from catalogue.matching import EXCEL_SUFFIXES, HEADER_SEARCH_ROWS, MatchError
+    from catalogue.quality.matching import EXCEL_SUFFIXES, HEADER_SEARCH_ROWS, MatchError
 
     with tempfile.TemporaryDirectory() as folder:
         path = _local_copy(name, payload, folder)
@@ -756,12 +756,12 @@ def upload_columns(name: str, payload: bytes) -> list[str]:
 
 def match_upload(name: str, payload: bytes, column: str, *, top_k: int = 5) -> list:
     """Match the names in ``column`` of an uploaded list to national codes
-    (``catalogue.matching.match_names`` against the cached search index); results are
+    (``catalogue.quality.matching.match_names`` against the cached search index); results are
     labelled with sheet row numbers. Raises MatchError when the file cannot be read."""
     import tempfile
     import zipfile
 
-    from catalogue.matching import match_names, read_local_list
+    from catalogue.quality.matching import match_names, read_local_list
 
     with tempfile.TemporaryDirectory() as folder:
         path = _local_copy(name, payload, folder)
@@ -774,12 +774,12 @@ def match_upload(name: str, payload: bytes, column: str, *, top_k: int = 5) -> l
 
 def matched_file(name: str, payload: bytes, column: str, codes: dict[int, str | None]) -> bytes:
     """The uploaded list with the accepted codes in a new column ``ma_tthc_de_xuat``
-    (``catalogue.matching.write_back`` on a temporary copy), as bytes of the same kind."""
+    (``catalogue.quality.matching.write_back`` on a temporary copy), as bytes of the same kind."""
     import tempfile
     import zipfile
     from pathlib import Path
 
-    from catalogue.matching import write_back
+    from catalogue.quality.matching import write_back
 
     with tempfile.TemporaryDirectory() as folder:
         source = _local_copy(name, payload, folder)

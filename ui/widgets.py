@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from catalogue.errors import ImportFailed, ServiceError
+from catalogue.registry.errors import ImportFailed, ServiceError
 from ui import state
 from ui.i18n import LANGUAGES, billions, label, lang, money, t
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from catalogue.workflow import SECTIONS
+from catalogue.cycle import SECTIONS
 from ui import state
 from ui.i18n import day, label, money, percent, t
 from ui.widgets import headline, metric_row, run_service
@@ -114,7 +114,7 @@ def proposals_table(proposals: pd.DataFrame) -> None:
 
 def proposal_totals(proposals: pd.DataFrame) -> None:
     """Total CPTT before / after and savings of a set of proposals, with the cut rate."""
-    from catalogue.workflow import cut_rate
+    from catalogue.cycle import cut_rate
 
     before = int(proposals["cost_before"].fillna(0).sum())
     after = int(proposals["cost_after"].fillna(0).sum())

@@ -16,7 +16,7 @@ from catalogue.cli.common import (
     run_service,
     stdout_write,
 )
-from catalogue.errors import ImportFailed
+from catalogue.registry.errors import ImportFailed
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
 
@@ -44,7 +44,7 @@ def _check_importer(db: str | None, actor: str | None) -> None:
     """Refuse (exit 1) when the named acting user may not import catalogue data."""
     if actor is None:
         return
-    from catalogue.auth import require
+    from catalogue.registry.auth import require
 
     run_service(
         db, lambda session: require(session=session, actor=actor, action="catalogue.import")
@@ -59,8 +59,8 @@ def register(app: typer.Typer) -> None:
     @db_app.command("upgrade")
     def db_upgrade(db: DbOption = None) -> None:
         """Apply schema migrations (Alembic) up to the newest revision."""
-        from catalogue.db import current_revision
-        from catalogue.service import open_catalogue
+        from catalogue.registry.db import current_revision
+        from catalogue.sources.service import open_catalogue
 
         engine = open_catalogue(db)
         typer.echo(f"Schema at revision {current_revision(engine)}.")
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
 
         With ``--as USER`` the user must be an admin and is recorded in the audit log.
         """
-        from catalogue.service import import_portal_files, open_catalogue
+        from catalogue.sources.service import import_portal_files, open_catalogue
 
         engine = open_catalogue(db)
         _check_importer(db, actor)
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
 
         With ``--as USER`` the user must be an admin and is recorded in the audit log.
         """
-        from catalogue.service import import_files, open_catalogue
+        from catalogue.sources.service import import_files, open_catalogue
 
         engine = open_catalogue(db)
         _check_importer(db, actor)
@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Export the whole catalogue in the project's own formats."""
-        from catalogue.service import export_catalogue, open_catalogue
+        from catalogue.sources.service import export_catalogue, open_catalogue
 
         if fmt not in EXPORT_FORMATS:
             fail(f"Unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.", 2)
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(db: DbOption = None) -> None:
         """Load the embedded demo catalogue and demo users when the database is empty."""
-        from catalogue.service import load_demo_if_empty, open_catalogue
+        from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
         summary = load_demo_if_empty(open_catalogue(db))
         if summary is None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from catalogue.errors import ConcurrentEdit, ImportFailed, ServiceError
+from catalogue.registry.errors import ConcurrentEdit, ImportFailed, ServiceError
 
 DbOption = Annotated[
     str | None,
@@ -51,8 +51,8 @@ def stdout_write(data: bytes) -> None:
 
 def run_service(db: str | None, work):
     """Run ``work(session)`` in one transaction; service refusals exit 1 with the message."""
-    from catalogue.db import session_scope
-    from catalogue.service import open_catalogue
+    from catalogue.registry.db import session_scope
+    from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(db)
     try:

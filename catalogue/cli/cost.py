@@ -51,7 +51,7 @@ def _read_sheet(path: Path, *, params, db: str | None):
     from analysis.errors import SheetError, SheetProblem
     from analysis.sheet import parse_sheet
     from analysis.yamlio import YamlSyntaxError, load_yaml
-    from catalogue.costing import code_only_sheet, complete_sheet_data
+    from catalogue.costing.burden import code_only_sheet, complete_sheet_data
 
     file = str(path)
     try:
@@ -61,7 +61,7 @@ def _read_sheet(path: Path, *, params, db: str | None):
     except YamlSyntaxError as exc:
         raise SheetError(file, [SheetProblem(exc.where, exc.message)]) from exc
     if code_only_sheet(data) is not None:  # only then is the catalogue needed
-        from catalogue.service import open_catalogue
+        from catalogue.sources.service import open_catalogue
 
         with open_catalogue(db).connect() as conn:
             data = complete_sheet_data(conn, data, params=params, file=file)

@@ -16,7 +16,7 @@ GROUPINGS = ("field", "agency", "level", "status")
 def _procedure_id(session, code: str) -> int:
     from sqlmodel import select
 
-    from catalogue.models import Procedure
+    from catalogue.registry.models import Procedure
 
     ids = session.exec(select(Procedure.id).where(Procedure.code == code)).all()
     if not ids:
@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
         import yaml
 
         from analysis import SheetError
-        from catalogue.costing import save_sheet
+        from catalogue.costing.burden import save_sheet
 
         who = require_actor(actor)
         try:
@@ -83,8 +83,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
         from analysis import format_vnd
-        from catalogue.costing import catalogue_costs, cost_totals
-        from catalogue.service import open_catalogue
+        from catalogue.costing.burden import catalogue_costs, cost_totals
+        from catalogue.sources.service import open_catalogue
 
         if by not in GROUPINGS:
             fail(f"--by must be one of {', '.join(GROUPINGS)}", 2)
@@ -122,9 +122,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Savings of published decisions and progress against the national targets."""
         from analysis import format_percent, format_vnd
-        from catalogue.costing import catalogue_costs
-        from catalogue.reports import savings_overview
-        from catalogue.service import open_catalogue
+        from catalogue.costing.burden import catalogue_costs
+        from catalogue.costing.reports import savings_overview
+        from catalogue.sources.service import open_catalogue
 
         who = require_actor(actor)
         costs = catalogue_costs(open_catalogue(db))

@@ -26,8 +26,8 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Tìm thủ tục / search procedures by name, ignoring accents, typos and word order."""
-        from catalogue.search import search_catalogue
-        from catalogue.service import open_catalogue
+        from catalogue.quality.search import search_catalogue
+        from catalogue.sources.service import open_catalogue
 
         hits = search_catalogue(open_catalogue(db), query, limit=limit)
         if as_json:
@@ -50,8 +50,8 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Thủ tục trùng lặp / groups of near-identical procedures across agencies and levels."""
-        from catalogue.duplicates import duplicate_report
-        from catalogue.service import open_catalogue
+        from catalogue.quality.duplicates import duplicate_report
+        from catalogue.sources.service import open_catalogue
 
         groups = duplicate_report(open_catalogue(db), threshold=threshold, same_code=same_code)
         if as_json:
@@ -87,15 +87,15 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Gắn mã TTHC / match a local list without codes to national codes, with scores."""
-        from catalogue.matching import (
+        from catalogue.quality.matching import (
             MatchError,
             accepted_codes,
             auto_decisions,
             match_file,
         )
-        from catalogue.matching import write_back as do_write_back
-        from catalogue.search import SearchIndex, load_search_frame
-        from catalogue.service import open_catalogue
+        from catalogue.quality.matching import write_back as do_write_back
+        from catalogue.quality.search import SearchIndex, load_search_frame
+        from catalogue.sources.service import open_catalogue
 
         index = SearchIndex.build(load_search_frame(open_catalogue(db)))
         try:

@@ -16,7 +16,7 @@ from catalogue.cli.common import (
     report_import_failure,
     require_actor,
 )
-from catalogue.errors import ImportFailed, ServiceError
+from catalogue.registry.errors import ImportFailed, ServiceError
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Output as JSON.")]
 BY_CHOICES = ("procedure", "agency", "field", "level", "period")
@@ -59,8 +59,8 @@ def register(app: typer.Typer) -> None:
         quarterly rows roll up into the yearly volumes used as the cost model's population.
         Needs an admin (--as).
         """
-        from catalogue.service import open_catalogue
-        from catalogue.stats import StatsError, import_stats
+        from catalogue.onestop.stats import StatsError, import_stats
+        from catalogue.sources.service import open_catalogue
 
         who = require_actor(actor)
         try:
@@ -119,8 +119,8 @@ def register(app: typer.Typer) -> None:
         by the chosen grouping, then the procedures and agencies with the most late
         dossiers (each owes the citizen a written apology).
         """
-        from catalogue.service import open_catalogue
-        from catalogue.stats_report import dossier_frame, most_late, performance, totals
+        from catalogue.onestop.report import dossier_frame, most_late, performance, totals
+        from catalogue.sources.service import open_catalogue
 
         if by not in BY_CHOICES:
             fail(f"--by phải là / must be one of: {', '.join(BY_CHOICES)}", 2)
@@ -172,8 +172,8 @@ def register(app: typer.Typer) -> None:
         (growth, seasonality around Tết, pending, late, early and online shares).
         Load the demo catalogue first (tthc demo).
         """
-        from catalogue.service import open_catalogue
-        from catalogue.stats import generate_stats_file
+        from catalogue.onestop.stats import generate_stats_file
+        from catalogue.sources.service import open_catalogue
 
         rows = generate_stats_file(
             open_catalogue(db), out, year=year, seed=seed, without_code=without_code
@@ -203,8 +203,8 @@ def register(app: typer.Typer) -> None:
         deadline and the lack of a full online channel; the top contributing factors are
         shown with their values.
         """
-        from catalogue.priorities import FACTORS, parse_weights, review_priorities
-        from catalogue.service import open_catalogue
+        from catalogue.onestop.priorities import FACTORS, parse_weights, review_priorities
+        from catalogue.sources.service import open_catalogue
 
         try:
             weights = parse_weights(weight)

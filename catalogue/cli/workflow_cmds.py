@@ -1,7 +1,7 @@
 """Workflow commands: users, plans and proposals, the chair's decisions, published decisions.
 
-Each command calls one service of :mod:`catalogue.workflow`, :mod:`catalogue.auth` or
-:mod:`catalogue.exports` as the user named by ``--as``. The CLI trusts ``--as`` (whoever
+Each command calls one service of :mod:`catalogue.cycle`, :mod:`catalogue.registry.auth` or
+:mod:`catalogue.documents.exports` as the user named by ``--as``. The CLI trusts ``--as`` (whoever
 runs it already holds the database); the dashboard signs users in with a password.
 """
 
@@ -22,7 +22,7 @@ from catalogue.cli.common import (
     run_service,
     stdout_write,
 )
-from catalogue.errors import ServiceError
+from catalogue.registry.errors import ServiceError
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="xlsx, docx or csv.")]
 OutputOption = Annotated[
@@ -74,8 +74,8 @@ def _procedure_id(session, ref: str) -> int:
     """A procedure by id (digits, or ``id:12``) or by its code (must be unambiguous)."""
     from sqlmodel import select
 
-    from catalogue.errors import NotFound
-    from catalogue.models import Procedure
+    from catalogue.registry.errors import NotFound
+    from catalogue.registry.models import Procedure
 
     if ref.startswith("id:"):
         ref = ref[3:]
@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Create a user (admins only; the very first user must be an admin, no --as needed)."""
-        from catalogue.auth import create_user
+        from catalogue.registry.auth import create_user
 
         if password is None:
             password = typer.prompt(
@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Create a draft plan (reviewer)."""
-        from catalogue.workflow import create_plan
+        from catalogue.cycle import create_plan
 
         who = require_actor(actor)
         plan_id = run_service(
@@ -220,7 +220,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Add a proposal for one procedure to a draft plan (reviewer)."""
-        from catalogue.workflow import add_proposal
+        from catalogue.cycle import add_proposal
 
         who = require_actor(actor)
         option = _load_mapping(option_file, "--option")
@@ -269,7 +269,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Edit a draft or returned proposal; refused if someone saved it after --version."""
-        from catalogue.workflow import edit_proposal
+        from catalogue.cycle import edit_proposal
 
         who = require_actor(actor)
         updates = {
@@ -305,7 +305,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Withdraw a draft or returned proposal (reviewer)."""
-        from catalogue.workflow import withdraw_proposal
+        from catalogue.cycle import withdraw_proposal
 
         who = require_actor(actor)
         run_service(db, lambda s: withdraw_proposal(session=s, actor=who, proposal_id=proposal_id))
@@ -318,7 +318,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Submit the plan's draft and returned proposals to the chair (reviewer)."""
-        from catalogue.workflow import submit_plan
+        from catalogue.cycle import submit_plan
 
         who = require_actor(actor)
         run_service(db, lambda s: submit_plan(session=s, actor=who, plan_id=plan_id))
@@ -335,7 +335,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Approve, reject or return one submitted proposal (chair)."""
-        from catalogue.workflow import decide_proposal
+        from catalogue.cycle import decide_proposal
 
         who = require_actor(actor)
         status = run_service(
@@ -355,7 +355,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Approve a plan whose proposals are all decided (chair)."""
-        from catalogue.workflow import approve_plan
+        from catalogue.cycle import approve_plan
 
         who = require_actor(actor)
         run_service(db, lambda s: approve_plan(session=s, actor=who, plan_id=plan_id))
@@ -369,8 +369,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Show one plan with its proposals, or list every plan."""
-        from catalogue.audit import jsonable
-        from catalogue.workflow import plans_frame, show_plan
+        from catalogue.cycle import plans_frame, show_plan
+        from catalogue.registry.audit import jsonable
 
         who = require_actor(actor)
         if plan_id is None:
@@ -401,7 +401,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Export the simplification plan (xlsx, docx or csv)."""
-        from catalogue.exports import export_plan
+        from catalogue.documents.exports import export_plan
 
         who = require_actor(actor)
         data = run_service(
@@ -427,7 +427,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Publish the decision of an approved plan and update the catalogue (chair)."""
-        from catalogue.workflow import find_decision, publish_decision
+        from catalogue.cycle import find_decision, publish_decision
 
         who = require_actor(actor)
         signed = _day(signed_on, "--signed-on")
@@ -465,8 +465,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Show one published decision with its list, or list every decision."""
-        from catalogue.audit import jsonable
-        from catalogue.workflow import SECTIONS, decisions_frame, find_decision, show_decision
+        from catalogue.cycle import SECTIONS, decisions_frame, find_decision, show_decision
+        from catalogue.registry.audit import jsonable
 
         who = require_actor(actor)
         if ref is None:
@@ -500,8 +500,8 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Export a decision's list (xlsx, csv) or a Word draft of the decision (docx)."""
-        from catalogue.exports import export_decision
-        from catalogue.workflow import find_decision
+        from catalogue.cycle import find_decision
+        from catalogue.documents.exports import export_decision
 
         who = require_actor(actor)
 

@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the engine handed over by ``catalogue.db.upgrade``."""
+"""Alembic environment: runs on the engine handed over by ``catalogue.registry.db.upgrade``."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-from catalogue import models  # noqa: F401  (registers the tables on the metadata)
+from catalogue.registry import models  # noqa: F401  (registers the tables on the metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -12,8 +12,8 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from catalogue.db import make_engine
-        from catalogue.settings import load_settings
+        from catalogue.registry.db import make_engine
+        from catalogue.registry.settings import load_settings
 
         engine = make_engine(load_settings().database_url)
     with engine.begin() as connection:

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from analysis.estimate import estimate_sheet
 from analysis.reference import evaluate_sheet
 from analysis.report import estimated_figures
-from catalogue.records import empty_record
+from catalogue.registry.records import empty_record
 
 ON = date(2026, 1, 1)
 

@@ -28,8 +28,8 @@ from analysis import (
 )
 from analysis.changes import apply_option
 from analysis.yamlio import load_yaml, parse_yaml
-from catalogue.costing import from_json, to_json
-from catalogue.formats import read_catalogue_file
+from catalogue.costing.burden import from_json, to_json
+from catalogue.sources.formats import read_catalogue_file
 from tests.factories import make_record
 
 ROOT = Path(__file__).resolve().parents[2]

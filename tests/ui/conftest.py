@@ -43,7 +43,7 @@ def _json_ready(value):
 def store_tax_sheet(engine) -> int:
     """Store the published tax-reporting sheet (without options) for a demo procedure."""
     from analysis.yamlio import load_yaml
-    from catalogue.models import CostingSheet, Procedure
+    from catalogue.registry.models import CostingSheet, Procedure
 
     content = load_yaml(SHEET)
     content.pop("options", None)
@@ -65,8 +65,8 @@ def store_tax_sheet(engine) -> int:
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory) -> Path:
     """A migrated demo database with demo users and one stored costing sheet."""
-    from catalogue.demo_users import ensure_demo_users
-    from catalogue.service import load_demo_if_empty, open_catalogue
+    from catalogue.registry.demo_users import ensure_demo_users
+    from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     engine = open_catalogue(f"sqlite:///{path}")
@@ -91,7 +91,7 @@ def app_db(demo_db_file, tmp_path, monkeypatch) -> str:
 @pytest.fixture
 def sheet_procedure_id(app_db) -> int:
     """Id of the demo procedure that has the stored tax-reporting sheet."""
-    from catalogue.service import open_catalogue
+    from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(app_db, migrate=False)
     try:

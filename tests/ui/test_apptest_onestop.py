@@ -18,8 +18,8 @@ PUBLISHED = "924/956 hồ sơ, đạt 96,6 %, trong đó trước hạn 70,3 %, 
 @pytest.fixture
 def stats_db(app_db, tmp_path) -> str:
     """The demo database with two months of 2026 statistics for one procedure."""
-    from catalogue.service import open_catalogue
-    from catalogue.stats import import_stats
+    from catalogue.onestop.stats import import_stats
+    from catalogue.sources.service import open_catalogue
 
     path = tmp_path / "thong-ke-2026.csv"
     path.write_text(STATS, encoding="utf-8")
@@ -64,8 +64,8 @@ def test_onestop_switches_year_and_language(app, stats_db):
 
 
 def test_priorities_are_ranked_and_explained(app, stats_db):
-    from catalogue.priorities import review_priorities
-    from catalogue.service import open_catalogue
+    from catalogue.onestop.priorities import review_priorities
+    from catalogue.sources.service import open_catalogue
 
     at = open_page(sign_in(app.run(), "reviewer"), "priorities")
     table = at.dataframe[0].value
@@ -121,9 +121,9 @@ def test_priority_opens_the_procedure(app):
 
 
 def test_statistics_become_the_estimated_population(app, stats_db, tmp_path):
-    from catalogue.service import open_catalogue
-    from catalogue.stats import import_stats
-    from catalogue.store import load_records
+    from catalogue.onestop.stats import import_stats
+    from catalogue.registry.store import load_records
+    from catalogue.sources.service import open_catalogue
 
     path = tmp_path / "dat-dai-2025.csv"
     path.write_text(

@@ -89,9 +89,9 @@ def _add_procedure(url: str, code: str, name: str) -> None:
     """Add one procedure to the test's database through the catalogue import service."""
     import tempfile
 
-    from catalogue.formats import export_text
-    from catalogue.records import empty_record
-    from catalogue.service import import_files, open_catalogue
+    from catalogue.registry.records import empty_record
+    from catalogue.sources.formats import export_text
+    from catalogue.sources.service import import_files, open_catalogue
 
     record = empty_record()
     record.update(code=code, name=name, field="Xây dựng", status="active", levels=["district"])
@@ -199,7 +199,7 @@ def test_a_file_without_the_chosen_column_gives_a_message(app, monkeypatch):
 
 
 def test_matching_errors_name_the_upload_not_a_temporary_file():
-    from catalogue.matching import MatchError
+    from catalogue.quality.matching import MatchError
 
     with pytest.raises(MatchError, match=r"^column 'ten' not found") as raised:
         state.match_upload("ds.csv", _local_csv(["dang ky khai sinh"]), "ten")

@@ -66,10 +66,10 @@ def test_savings_report_without_decisions_still_shows_targets(app):
 
 
 def test_targets_chart_exports_as_png_and_svg(app_db):
-    from catalogue.costing import catalogue_costs
-    from catalogue.db import session_scope
-    from catalogue.reports import savings_overview
-    from catalogue.service import open_catalogue
+    from catalogue.costing.burden import catalogue_costs
+    from catalogue.costing.reports import savings_overview
+    from catalogue.registry.db import session_scope
+    from catalogue.sources.service import open_catalogue
     from ui import report_widgets, state
 
     engine = open_catalogue(app_db, migrate=False)

@@ -58,9 +58,9 @@ def test_malformed_yaml_names_the_line(app, sheet_procedure_id):
 
 def test_concurrent_save_shows_both_versions_and_reloads(app, app_db, sheet_procedure_id):
     from analysis.yamlio import parse_yaml
-    from catalogue.costing import save_sheet
-    from catalogue.db import session_scope
-    from catalogue.service import open_catalogue
+    from catalogue.costing.burden import save_sheet
+    from catalogue.registry.db import session_scope
+    from catalogue.sources.service import open_catalogue
 
     at = _detail(sign_in(app.run(), "reviewer"), sheet_procedure_id)
     mine = at.text_area(key="detail_sheet_text").value.replace("value: 12\n", "value: 4\n", 1)
@@ -104,8 +104,8 @@ def test_analysts_and_chairs_see_the_sheet_read_only(app, sheet_procedure_id, ro
 def _estimate(url: str, procedure_id: int):
     """The procedure's estimated sheet, straight from the costing service."""
     from analysis import load_parameters
-    from catalogue.costing import procedure_sheet
-    from catalogue.service import open_catalogue
+    from catalogue.costing.burden import procedure_sheet
+    from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(url, migrate=False)
     try:

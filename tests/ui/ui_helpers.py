@@ -56,8 +56,8 @@ def texts(at) -> str:
 
 def catalogue_cost(url: str) -> int:
     """The whole catalogue's yearly compliance cost, straight from the costing service."""
-    from catalogue.costing import catalogue_costs
-    from catalogue.service import open_catalogue
+    from catalogue.costing.burden import catalogue_costs
+    from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(url, migrate=False)
     try:

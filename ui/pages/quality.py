@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from catalogue.matching import accepted_codes, auto_decisions
+from catalogue.quality.matching import accepted_codes, auto_decisions
 from ui import quality_widgets as qw
 from ui import state, widgets
 from ui.i18n import number, t

@@ -1,0 +1,382 @@
+"""Plans and proposals: create, add, edit, withdraw, submit, decide, approve."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from catalogue.cycle.common import (
+    EDITABLE_FIELDS,
+    OPEN_STATUSES,
+    VERDICTS,
+    CostFigures,
+    Immutable,
+    _check_proposal_fields,
+    _check_version,
+    _figures_for,
+    _get,
+    _plan_dict,
+    _plan_for_change,
+    _proposal_dict,
+    _status_vi,
+    _versioned_update,
+)
+from catalogue.registry.audit import jsonable, write_audit
+from catalogue.registry.auth import require
+from catalogue.registry.errors import ConcurrentEdit, ServiceError
+from catalogue.registry.models import (
+    Plan,
+    Procedure,
+    Proposal,
+    utcnow,
+)
+
+# --------------------------------------------------------------------------- plans
+
+
+def create_plan(
+    *,
+    session: Session,
+    actor: str,
+    name: str,
+    year: int,
+    agency_scope: str | None = None,
+    programme: str | None = None,
+) -> Plan:
+    """Create a draft plan (phương án đơn giản hóa / kế hoạch rà soát)."""
+    require(session=session, actor=actor, action="plan.create")
+    if not name or not name.strip():
+        raise ServiceError("Tên phương án không được để trống (plan name is required)")
+    if not 2000 <= int(year) <= 2100:
+        raise ServiceError(f"Năm không hợp lệ: {year} (invalid year)")
+    plan = Plan(
+        name=name.strip(),
+        year=int(year),
+        agency_scope=agency_scope,
+        programme=programme,
+        created_by=actor,
+    )
+    session.add(plan)
+    session.flush()
+    write_audit(
+        session=session,
+        actor=actor,
+        action="plan.create",
+        entity="plan",
+        entity_id=plan.id,
+        after=_plan_dict(plan),
+    )
+    return plan
+
+
+def add_proposal(
+    *,
+    session: Session,
+    actor: str,
+    plan_id: int,
+    procedure_id: int,
+    action: str,
+    option: dict[str, Any] | None = None,
+    content: str | None = None,
+    reason: str | None = None,
+    legal_change: str | None = None,
+    replacement_procedure_id: int | None = None,
+    figures: CostFigures | dict[str, Any] | None = None,
+    sheet: dict[str, Any] | None = None,
+) -> Proposal:
+    """Add one proposal (one per procedure per plan) to a draft plan.
+
+    ``option`` is the cost model's option dict (``id``, ``action``, ``changes`` each with
+    ``reason`` and ``legal_change``). Cost figures come from ``figures`` when given,
+    else from evaluating the option on ``sheet`` or on the procedure's stored costing
+    sheet (see :func:`evaluate_option`). A withdrawn proposal for the same procedure is
+    reopened with the new content.
+    """
+    require(session=session, actor=actor, action="proposal.add")
+    plan = _plan_for_change(session, plan_id, ("draft",))
+    procedure = _get(session, Procedure, procedure_id, "thủ tục")
+    option = dict(option or {})
+    option.setdefault("action", action if action in ("keep", "amend", "abolish") else "amend")
+    values = {
+        "action": action,
+        "option": option,
+        "content": content,
+        "reason": reason if reason is not None else option.get("reason"),
+        "legal_change": legal_change if legal_change is not None else option.get("legal_change"),
+        "replacement_procedure_id": replacement_procedure_id,
+    }
+    _check_proposal_fields(session, procedure, values)
+    values.update(asdict(_figures_for(session, procedure_id, option, figures, sheet)))
+    existing = session.exec(
+        select(Proposal).where(Proposal.plan_id == plan.id, Proposal.procedure_id == procedure_id)
+    ).first()
+    if existing is not None:
+        if existing.status != "withdrawn":
+            raise ServiceError(
+                f"Thủ tục {procedure.code or procedure.id} đã có đề xuất #{existing.id} trong "
+                "phương án này (the procedure already has a proposal in this plan)"
+            )
+        before = _proposal_dict(existing)
+        _versioned_update(
+            session,
+            existing,
+            {
+                **values,
+                "status": "draft",
+                "chair_comment": None,
+                "updated_by": actor,
+                "updated_at": utcnow(),
+            },
+            None,
+        )
+        write_audit(
+            session=session,
+            actor=actor,
+            action="proposal.reopen",
+            entity="proposal",
+            entity_id=existing.id,
+            before=before,
+            after=_proposal_dict(existing),
+        )
+        return existing
+    proposal = Proposal(
+        plan_id=plan.id, procedure_id=procedure_id, created_by=actor, updated_by=actor, **values
+    )
+    label = procedure.code or procedure.id
+    session.add(proposal)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # Someone added a proposal for the same procedure at the same moment.
+        raise ConcurrentEdit(
+            f"Người khác vừa thêm đề xuất cho thủ tục {label} vào "
+            "phương án này (someone else just added a proposal for this procedure)",
+            yours=jsonable(values),
+        ) from exc
+    write_audit(
+        session=session,
+        actor=actor,
+        action="proposal.add",
+        entity="proposal",
+        entity_id=proposal.id,
+        after=_proposal_dict(proposal),
+    )
+    return proposal
+
+
+def edit_proposal(
+    *,
+    session: Session,
+    actor: str,
+    proposal_id: int,
+    expected_version: int,
+    updates: dict[str, Any],
+    sheet: dict[str, Any] | None = None,
+) -> Proposal:
+    """Change a draft or returned proposal, if nobody saved it since ``expected_version``.
+
+    ``updates`` holds any of :data:`EDITABLE_FIELDS`. When the option changes and no
+    figures are given, they are evaluated again (see :func:`add_proposal`). A returned
+    proposal becomes a draft again, to be resubmitted. A stale ``expected_version``
+    raises :class:`ConcurrentEdit` carrying the saved row (``theirs``) and these updates
+    (``yours``); nothing is written.
+    """
+    require(session=session, actor=actor, action="proposal.edit")
+    proposal = _get(session, Proposal, proposal_id, "đề xuất")
+    unknown = set(updates) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceError(
+            f"Không thể sửa trường: {', '.join(sorted(unknown))} (fields not editable)"
+        )
+    _check_version(proposal, expected_version, {**updates, "expected_version": expected_version})
+    plan = _get(session, Plan, proposal.plan_id, "phương án")
+    editable = (plan.status == "draft" and proposal.status == "draft") or (
+        plan.status == "submitted" and proposal.status in ("returned", "draft")
+    )
+    if not editable:
+        if plan.status in ("approved", "published") or proposal.status in (
+            "approved",
+            "rejected",
+        ):
+            raise Immutable(
+                f"Đề xuất #{proposal.id} đã {_status_vi(proposal.status)}, không thể sửa "
+                f"(proposal is {proposal.status}; plan is {plan.status})"
+            )
+        raise ServiceError(
+            f"Đề xuất #{proposal.id} đang '{proposal.status}', chỉ sửa được khi là dự thảo hoặc "
+            f"bị trả lại (proposal is {proposal.status}; only drafts and returned ones change)"
+        )
+    values = {k: updates[k] for k in EDITABLE_FIELDS if k in updates}
+    merged = {**_proposal_dict(proposal), **values}
+    procedure = _get(session, Procedure, proposal.procedure_id, "thủ tục")
+    _check_proposal_fields(session, procedure, merged)
+    figure_keys = set(CostFigures.__dataclass_fields__)
+    given = {k: values.pop(k) for k in list(values) if k in figure_keys}
+    if given:
+        values.update(asdict(CostFigures.from_mapping(given)))
+    elif "option" in values or sheet is not None:
+        option = merged.get("option") or {}
+        values.update(asdict(_figures_for(session, proposal.procedure_id, option, None, sheet)))
+    before = _proposal_dict(proposal)
+    new_status = "draft" if proposal.status == "returned" else proposal.status
+    _versioned_update(
+        session,
+        proposal,
+        {**values, "status": new_status, "updated_by": actor, "updated_at": utcnow()},
+        expected_version,
+        yours={**updates, "expected_version": expected_version},
+    )
+    write_audit(
+        session=session,
+        actor=actor,
+        action="proposal.edit",
+        entity="proposal",
+        entity_id=proposal.id,
+        before=before,
+        after=_proposal_dict(proposal),
+    )
+    return proposal
+
+
+def withdraw_proposal(
+    *, session: Session, actor: str, proposal_id: int, expected_version: int | None = None
+) -> Proposal:
+    """Withdraw a proposal that is not decided yet (it stays in the plan, marked withdrawn)."""
+    require(session=session, actor=actor, action="proposal.withdraw")
+    proposal = _get(session, Proposal, proposal_id, "đề xuất")
+    _check_version(proposal, expected_version, {"status": "withdrawn"})
+    plan = _plan_for_change(session, proposal.plan_id, ("draft", "submitted"))
+    if proposal.status not in ("draft", "returned") or (
+        plan.status == "submitted" and proposal.status != "returned"
+    ):
+        raise ServiceError(
+            f"Không thể rút đề xuất #{proposal.id} đang '{proposal.status}' "
+            "(only draft proposals, or returned ones of a submitted plan, can be withdrawn)"
+        )
+    before = _proposal_dict(proposal)
+    _versioned_update(
+        session,
+        proposal,
+        {"status": "withdrawn", "updated_by": actor, "updated_at": utcnow()},
+        expected_version,
+    )
+    write_audit(
+        session=session,
+        actor=actor,
+        action="proposal.withdraw",
+        entity="proposal",
+        entity_id=proposal.id,
+        before=before,
+        after=_proposal_dict(proposal),
+    )
+    return proposal
+
+
+def _proposals(session: Session, plan_id: int) -> list[Proposal]:
+    return list(
+        session.exec(select(Proposal).where(Proposal.plan_id == plan_id).order_by(Proposal.id))
+    )
+
+
+def submit_plan(*, session: Session, actor: str, plan_id: int) -> Plan:
+    """Submit a plan to the chair: every draft or returned proposal becomes submitted."""
+    require(session=session, actor=actor, action="plan.submit")
+    plan = _plan_for_change(session, plan_id, ("draft", "submitted"))
+    pending = [p for p in _proposals(session, plan.id) if p.status in ("draft", "returned")]
+    if not pending:
+        raise ServiceError(
+            f"Phương án #{plan.id} không có đề xuất nào để trình (nothing to submit)"
+        )
+    before = _plan_dict(plan)
+    now = utcnow()
+    for proposal in pending:
+        _versioned_update(session, proposal, {"status": "submitted", "updated_at": now}, None)
+    _versioned_update(session, plan, {"status": "submitted", "submitted_at": now}, None)
+    write_audit(
+        session=session,
+        actor=actor,
+        action="plan.submit",
+        entity="plan",
+        entity_id=plan.id,
+        before=before,
+        after={**_plan_dict(plan), "proposals": [p.id for p in pending]},
+    )
+    return plan
+
+
+def decide_proposal(
+    *,
+    session: Session,
+    actor: str,
+    proposal_id: int,
+    verdict: str,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> Proposal:
+    """The chair approves, rejects or returns (with a comment) one submitted proposal."""
+    require(session=session, actor=actor, action="proposal.decide")
+    if verdict not in VERDICTS:
+        raise ServiceError(
+            f"Quyết định không hợp lệ '{verdict}' (verdict must be {', '.join(VERDICTS)})"
+        )
+    if verdict in ("reject", "return") and not (comment or "").strip():
+        raise ServiceError(
+            "Từ chối hoặc trả lại cần có ý kiến (a rejection or return needs a comment)"
+        )
+    proposal = _get(session, Proposal, proposal_id, "đề xuất")
+    _check_version(proposal, expected_version, {"verdict": verdict, "comment": comment})
+    _plan_for_change(session, proposal.plan_id, ("submitted",))
+    if proposal.status != "submitted":
+        raise ServiceError(
+            f"Đề xuất #{proposal.id} đang '{proposal.status}', chỉ quyết định được đề xuất đã "
+            f"trình (proposal is {proposal.status}; only submitted ones can be decided)"
+        )
+    before = _proposal_dict(proposal)
+    _versioned_update(
+        session,
+        proposal,
+        {"status": VERDICTS[verdict], "chair_comment": comment, "updated_at": utcnow()},
+        expected_version,
+    )
+    write_audit(
+        session=session,
+        actor=actor,
+        action=f"proposal.{verdict}",
+        entity="proposal",
+        entity_id=proposal.id,
+        before=before,
+        after=_proposal_dict(proposal),
+    )
+    return proposal
+
+
+def approve_plan(*, session: Session, actor: str, plan_id: int) -> Plan:
+    """Approve a submitted plan once every proposal is approved, rejected or withdrawn."""
+    require(session=session, actor=actor, action="plan.approve")
+    plan = _plan_for_change(session, plan_id, ("submitted",))
+    proposals = _proposals(session, plan.id)
+    undecided = [p.id for p in proposals if p.status in OPEN_STATUSES]
+    if undecided:
+        raise ServiceError(
+            f"Còn đề xuất chưa quyết định: {', '.join(f'#{i}' for i in undecided)} "
+            "(every proposal must be approved, rejected or withdrawn first)"
+        )
+    if not any(p.status == "approved" for p in proposals):
+        raise ServiceError("Phương án không có đề xuất nào được chấp thuận (nothing approved)")
+    before = _plan_dict(plan)
+    _versioned_update(
+        session, plan, {"status": "approved", "approved_at": utcnow(), "approved_by": actor}, None
+    )
+    write_audit(
+        session=session,
+        actor=actor,
+        action="plan.approve",
+        entity="plan",
+        entity_id=plan.id,
+        before=before,
+        after=_plan_dict(plan),
+    )
+    return plan

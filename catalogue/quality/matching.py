@@ -1,0 +1,406 @@
+"""Match a local list of procedure names (CSV / Excel, no codes) to national codes.
+
+For each row the best catalogue procedures come back with code, name and a score 0–100;
+a row whose two best codes score within ``margin`` of each other is marked *ambiguous*
+for a person to decide. The reviewer's choices are data (:class:`ReviewDecision`): accept
+a code for a row or reject the row; :func:`write_back` then writes the accepted codes into
+a new column of a *copy* of the input file (the input is never modified).
+
+Also here: the perturbations used to measure matching quality on real names
+(:func:`perturb_name`), shared by the tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import random
+import shutil
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+from catalogue.quality.search import SearchIndex, plain
+from catalogue.quality.textnorm import fold, normalise_name
+
+log = logging.getLogger(__name__)
+
+Status = Literal["matched", "ambiguous", "no_match"]
+DEFAULT_MARGIN = 3.0
+DEFAULT_MIN_SCORE = 60.0
+CODE_COLUMN = "ma_tthc_de_xuat"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+# A header row is looked for in the first rows (portal exports put a banner in row 1).
+HEADER_SEARCH_ROWS = 10
+
+
+class MatchError(ValueError):
+    """A local list cannot be read or written as asked (file, sheet, column)."""
+
+
+class Candidate(NamedTuple):
+    """A catalogue procedure proposed for a local row."""
+
+    code: str
+    name: str
+    score: float
+    id: Any
+
+
+@dataclass
+class MatchResult:
+    """The candidates proposed for one local row, best first, and what to do with them."""
+
+    row: int
+    query: str
+    candidates: list[Candidate] = field(default_factory=list)
+    status: Status = "no_match"
+
+    @property
+    def best(self) -> Candidate | None:
+        """The best candidate, if any."""
+        return self.candidates[0] if self.candidates else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "row": self.row,
+            "name": self.query,
+            "status": self.status,
+            "candidates": [c._asdict() for c in self.candidates],
+        }
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """A reviewer's decision on one row: accept ``code`` or reject the row."""
+
+    row: int
+    action: Literal["accept", "reject"]
+    code: str | None = None
+    reviewer: str | None = None
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.action not in ("accept", "reject"):
+            raise ValueError(f"row {self.row}: unknown action {self.action!r}")
+        if self.action == "accept" and not self.code:
+            raise ValueError(f"row {self.row}: accepting needs a code")
+
+
+def _status(candidates: list[Candidate], margin: float, min_score: float) -> Status:
+    if not candidates or candidates[0].score < min_score:
+        return "no_match"
+    if len(candidates) > 1 and candidates[0].score - candidates[1].score <= margin:
+        return "ambiguous"
+    return "matched"
+
+
+def match_names(
+    names: Sequence[str],
+    index: SearchIndex,
+    *,
+    rows: Sequence[int] | None = None,
+    top_k: int = 5,
+    margin: float = DEFAULT_MARGIN,
+    min_score: float = DEFAULT_MIN_SCORE,
+    prefilter: int = 40,
+) -> list[MatchResult]:
+    """For each local name, the ``top_k`` best national codes with scores 0–100.
+
+    Identical names are matched once. A catalogue name shared by several codes (the same
+    procedure published at several levels) yields one candidate per code. Procedures
+    without a code cannot be proposed. ``rows`` labels the results (default 0, 1, …).
+    """
+    rows = list(rows) if rows is not None else list(range(len(names)))
+    if len(rows) != len(names):
+        raise ValueError("rows and names differ in length")
+    distinct: dict[str, int] = {}
+    for name in names:
+        distinct.setdefault(name or "", len(distinct))
+    normalised = [normalise_name(n) for n in distinct]
+    nearest = index.nearest_units(normalised, k=top_k * 2, prefilter=prefilter)
+    codes = index.frame["code"].tolist()
+    ids = index.frame["id"].tolist()
+    frame_names = index.frame["name"].tolist()
+    per_name: list[list[Candidate]] = []
+    for norm, units in zip(normalised, nearest, strict=True):
+        seen: set[str] = set()
+        cands: list[Candidate] = []
+        if norm.core:
+            for unit, score in units:
+                for row in index.rows_of_unit(unit):
+                    code = codes[row]
+                    if not isinstance(code, str) or not code or code in seen:
+                        continue
+                    seen.add(code)
+                    cands.append(
+                        Candidate(code, frame_names[row], round(score, 1), plain(ids[row]))
+                    )
+                if len(cands) >= top_k:
+                    break
+        per_name.append(cands[:top_k])
+    results = []
+    for row, name in zip(rows, names, strict=True):
+        cands = per_name[distinct[name or ""]]
+        results.append(MatchResult(row, name, list(cands), _status(cands, margin, min_score)))
+    return results
+
+
+def auto_decisions(
+    results: Iterable[MatchResult], *, min_score: float = 90.0, reviewer: str = "auto"
+) -> list[ReviewDecision]:
+    """Accept the best code of every unambiguous row scoring at least ``min_score``."""
+    return [
+        ReviewDecision(r.row, "accept", r.best.code, reviewer)
+        for r in results
+        if r.status == "matched" and r.best is not None and r.best.score >= min_score
+    ]
+
+
+def accepted_codes(
+    results: Iterable[MatchResult], decisions: Iterable[ReviewDecision]
+) -> dict[int, str | None]:
+    """Row → accepted code (None when rejected); the last decision on a row wins.
+
+    A decision about a row that is not in ``results`` raises ``ValueError``: it was meant
+    for another file.
+    """
+    known = {r.row for r in results}
+    out: dict[int, str | None] = {}
+    for d in decisions:
+        if d.row not in known:
+            raise ValueError(f"decision for row {d.row}, which is not in the matched list")
+        out[d.row] = d.code if d.action == "accept" else None
+    return out
+
+
+# -- files -------------------------------------------------------------------------------
+
+
+@dataclass
+class LocalList:
+    """Names read from one column of a local list, with their spreadsheet row numbers."""
+
+    path: Path
+    column: str
+    header_row: int
+    column_index: int
+    rows: list[int]
+    names: list[str]
+
+
+def _is_excel(path: Path) -> bool:
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def _find_header(rows: Iterable[Sequence[Any]], column: str) -> tuple[int, int]:
+    wanted = fold(column)
+    for row_no, values in enumerate(rows, start=1):
+        if row_no > HEADER_SEARCH_ROWS:
+            break
+        for col_no, value in enumerate(values):
+            if value is not None and fold(str(value)) == wanted:
+                return row_no, col_no
+    raise MatchError(f"column {column!r} not found in the first {HEADER_SEARCH_ROWS} rows")
+
+
+def _read_csv_rows(path: Path) -> tuple[list[list[str]], csv.Dialect | type[csv.Dialect]]:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        dialect: csv.Dialect | type[csv.Dialect] = csv.Sniffer().sniff(text[:4096], ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(text.splitlines(), dialect)), dialect
+
+
+def read_local_list(path: Path, column: str, *, sheet: str | None = None) -> LocalList:
+    """Read the names in ``column`` of a CSV or Excel file (header within the first rows)."""
+    path = Path(path)
+    if not path.exists():
+        raise MatchError(f"{path}: file not found")
+    if _is_excel(path):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb[sheet] if sheet else wb.worksheets[0]
+        except KeyError:
+            raise MatchError(f"{path}: no sheet {sheet!r}") from None
+        values = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+    else:
+        values, _ = _read_csv_rows(path)
+    header_row, col = _find_header(values, column)
+    rows, names = [], []
+    for row_no, row in enumerate(values[header_row:], start=header_row + 1):
+        value = row[col] if col < len(row) else None
+        text = unicodedata.normalize("NFC", str(value)).strip() if value is not None else ""
+        if text:
+            rows.append(row_no)
+            names.append(text)
+    return LocalList(path, column, header_row, col, rows, names)
+
+
+def match_file(
+    path: Path,
+    column: str,
+    index: SearchIndex,
+    *,
+    sheet: str | None = None,
+    top_k: int = 5,
+    margin: float = DEFAULT_MARGIN,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[MatchResult]:
+    """Match every non-empty row of ``column`` in a CSV or Excel file; rows are sheet rows."""
+    local = read_local_list(path, column, sheet=sheet)
+    log.info("matching %d rows of %s", len(local.names), path)
+    return match_names(
+        local.names, index, rows=local.rows, top_k=top_k, margin=margin, min_score=min_score
+    )
+
+
+def _safe_cell(value: str | None) -> str | None:
+    """Neutralise text a spreadsheet would run as a formula."""
+    if value and value[0] in "=+-@":
+        return "'" + value
+    return value
+
+
+def write_back(
+    source: Path,
+    target: Path,
+    column: str,
+    codes: Mapping[int, str | None],
+    *,
+    new_column: str = CODE_COLUMN,
+    sheet: str | None = None,
+) -> Path:
+    """Copy ``source`` to ``target`` with the accepted codes in a new column.
+
+    ``codes`` maps sheet row numbers (as in :class:`MatchResult`) to the accepted code;
+    rows without an accepted code get an empty cell. The source file is never modified;
+    ``target`` must be another path with the same kind of file (CSV or Excel).
+    """
+    source, target = Path(source), Path(target)
+    if target.resolve() == source.resolve():
+        raise MatchError("write-back target must differ from the input file")
+    if _is_excel(source) != _is_excel(target):
+        raise MatchError("write-back target must be the same kind of file as the input")
+    local = read_local_list(source, column, sheet=sheet)
+    if _is_excel(source):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(source)
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        col = ws.max_column + 1
+        ws.cell(row=local.header_row, column=col, value=new_column)
+        for row in local.rows:
+            ws.cell(row=row, column=col, value=_safe_cell(codes.get(row)))
+        tmp = target.with_name(target.name + ".tmp")
+        wb.save(tmp)
+        wb.close()
+    else:
+        values, dialect = _read_csv_rows(source)
+        width = max(len(r) for r in values)
+        tmp = target.with_name(target.name + ".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, dialect)
+            for row_no, row in enumerate(values, start=1):
+                padded = row + [""] * (width - len(row))
+                if row_no == local.header_row:
+                    extra = new_column
+                elif row_no > local.header_row:
+                    extra = _safe_cell(codes.get(row_no)) or ""
+                else:
+                    extra = ""
+                writer.writerow(padded + [extra])
+    shutil.move(tmp, target)
+    return target
+
+
+# -- evaluation: how people mistype names ------------------------------------------------
+
+PERTURBATIONS = ("accents", "typo1", "typo2", "word_order", "level_note", "abbreviation")
+
+# Long forms (as written in names) and the abbreviation people type for them.
+_ABBREVIATE = (
+    ("giấy chứng nhận", "GCN"),
+    ("ủy ban nhân dân", "UBND"),
+    ("uỷ ban nhân dân", "UBND"),
+    ("quyền sử dụng đất", "QSDĐ"),
+    ("bảo hiểm xã hội", "BHXH"),
+    ("giấy phép", "GP"),
+    ("doanh nghiệp", "DN"),
+    ("thành phố", "TP"),
+)
+_LEVEL_NOTES = ("(cấp huyện)", "(thực hiện tại cấp xã)", "(cấp tỉnh)", "- cấp Trung ương")
+_KEYBOARD_NEIGHBOURS = "qwertyuiopasdfghjklzxcvbnm"
+
+
+def strip_accents(text: str) -> str:
+    """Text as typed without Vietnamese accents (case kept, đ → d)."""
+    out = []
+    for ch in unicodedata.normalize("NFD", unicodedata.normalize("NFC", text)):
+        if unicodedata.combining(ch):
+            continue
+        out.append({"đ": "d", "Đ": "D"}.get(ch, ch))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    letters = [i for i, ch in enumerate(text) if ch.isalpha()]
+    if not letters:
+        return text
+    i = rng.choice(letters)
+    kind = rng.choice(("substitute", "delete", "insert", "transpose"))
+    if kind == "substitute":
+        return text[:i] + rng.choice(_KEYBOARD_NEIGHBOURS) + text[i + 1 :]
+    if kind == "delete":
+        return text[:i] + text[i + 1 :]
+    if kind == "insert":
+        return text[:i] + rng.choice(_KEYBOARD_NEIGHBOURS) + text[i:]
+    if i + 1 < len(text) and text[i + 1].isalpha():
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return text[:i] + text[i + 1 :]
+
+
+def perturb_name(name: str, kind: str, rng: random.Random) -> str | None:
+    """``name`` as a person might type it, or None when ``kind`` does not apply to it.
+
+    Kinds: accents dropped; one or two typos; two adjacent words swapped; a level note
+    removed (if there is one) or added; a long form replaced by its abbreviation.
+    """
+    if kind == "accents":
+        return strip_accents(name)
+    if kind in ("typo1", "typo2"):
+        out = name
+        for _ in range(1 if kind == "typo1" else 2):
+            out = _typo(out, rng)
+        return out
+    if kind == "word_order":
+        words = name.split()
+        if len(words) < 3:
+            return None
+        i = rng.randrange(len(words) - 1)
+        words[i], words[i + 1] = words[i + 1], words[i]
+        return " ".join(words)
+    if kind == "level_note":
+        norm = normalise_name(name)
+        level_notes = [n for n in norm.notes if n != "Thủ tục"]
+        if level_notes:
+            out = name
+            for note in level_notes:
+                out = out.replace(note, " ")
+            return " ".join(out.split()).rstrip(" -–,")
+        return f"{name} {rng.choice(_LEVEL_NOTES)}"
+    if kind == "abbreviation":
+        lowered = unicodedata.normalize("NFC", name)
+        for long, short in _ABBREVIATE:
+            pos = lowered.lower().find(long)
+            if pos >= 0:
+                return lowered[:pos] + short + lowered[pos + len(long) :]
+        return None
+    raise ValueError(f"unknown perturbation {kind!r}; use one of {PERTURBATIONS}")

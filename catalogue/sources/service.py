@@ -1,0 +1,215 @@
+"""Catalogue services: the functions the CLI and the dashboard call.
+
+Each service takes the engine explicitly and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from catalogue.registry.db import make_engine, upgrade
+from catalogue.registry.errors import ImportFailed, Problem
+from catalogue.registry.models import Procedure
+from catalogue.registry.records import ProcedureRecord
+from catalogue.registry.settings import load_settings
+from catalogue.registry.store import (
+    ImportSummary,
+    existing_identities,
+    known_source_hashes,
+    load_records,
+    store_records,
+)
+from catalogue.registry.validate import check_duplicate, check_record
+from catalogue.sources.formats import export_text, read_catalogue_file, write_xlsx
+from catalogue.sources.portal import UNCHANGED
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[Path], list[tuple[int | None, ProcedureRecord]]]
+
+
+def open_catalogue(db: str | None = None, *, migrate: bool = True) -> Engine:
+    """Engine for ``db`` (or the configured default), with the schema brought up to date."""
+    engine = make_engine(load_settings(db).database_url)
+    if migrate:
+        upgrade(engine)
+    return engine
+
+
+Located = Iterator[tuple[int | None, ProcedureRecord | None, list[Problem]]]
+Progress = Callable[[int], None]
+BATCH = 5000
+
+
+def _stream_list_reader(reader: Reader) -> Callable[[Path], Located]:
+    """Adapt a whole-file reader to the streaming shape (line, record, problems)."""
+
+    def stream(path: Path) -> Located:
+        try:
+            located = reader(path)
+        except ImportFailed as exc:
+            yield None, None, list(exc.problems)
+            return
+        for line, rec in located:
+            yield line, rec, []
+
+    return stream
+
+
+def import_stream(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    stream: Callable[[Path], Located],
+    actor: str | None = None,
+    list_files: Sequence[Path] = (),
+    progress: Progress | None = None,
+    batch_size: int | None = None,
+) -> ImportSummary:
+    """Import files in one transaction: everything or nothing.
+
+    Records are read, checked and stored in batches, so memory stays bounded on a
+    national-scale file. The first problem stops the storing but not the reading: every
+    problem of every file is collected, then the transaction is rolled back and
+    :class:`ImportFailed` lists them all. ``list_files`` are list exports without levels
+    (matched to catalogued procedures by code), stored after the other files so that
+    full records win. ``progress`` is called with the number of records read so far.
+    """
+    batch_size = batch_size or BATCH
+    lists = {str(p) for p in list_files}
+    ordered = [p for p in paths if str(p) not in lists] + [p for p in paths if str(p) in lists]
+    total = ImportSummary()
+    problems: list[Problem] = []
+    read = 0
+    with engine.begin() as conn:
+        known = existing_identities(conn)
+        for path in ordered:
+            source = str(path)
+            seen: dict = {}
+            batch: list[ProcedureRecord] = []
+
+            def flush(batch: list[ProcedureRecord], source: str = source) -> None:
+                part = store_records(
+                    conn, batch, source=source, actor=actor,
+                    match_by_code=source in lists, known=known,
+                )  # fmt: skip
+                total.add(part)
+                batch.clear()
+
+            for line, rec, found in stream(Path(path)):
+                problems.extend(found)
+                if rec is None:
+                    continue
+                read += 1
+                if rec is UNCHANGED:  # a source line imported before: nothing to do
+                    total.read += 1
+                    total.unchanged += 1
+                    continue
+                problems.extend(check_record(rec, file=source, line=line))
+                problems.extend(check_duplicate(rec, seen, file=source, line=line))
+                if problems:
+                    batch.clear()  # keep reading to report everything; store nothing more
+                    continue
+                batch.append(rec)
+                if len(batch) >= batch_size:
+                    flush(batch)
+                if progress is not None and read % 500 == 0:
+                    progress(read)
+            if batch and not problems:
+                flush(batch)
+        if progress is not None:
+            progress(read)
+        if problems:
+            raise ImportFailed(list(dict.fromkeys(problems)))  # rolls the transaction back
+    return total
+
+
+def import_files(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    reader: Reader = read_catalogue_file,
+    actor: str | None = None,
+    list_files: Sequence[Path] = (),
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import the project's own formats (or any whole-file reader) in one transaction."""
+    return import_stream(
+        engine, paths, stream=_stream_list_reader(reader), actor=actor,
+        list_files=list_files, progress=progress,
+    )  # fmt: skip
+
+
+def import_portal_files(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import national-portal JSON lines (plain or gzip, streamed) or list workbooks."""
+    from catalogue.sources.portal import is_workbook, iter_portal_jsonl, read_portal_excel
+
+    excel = _stream_list_reader(read_portal_excel)
+    with engine.connect() as conn:
+        known = known_source_hashes(conn)
+
+    def stream(path: Path) -> Located:
+        if not path.is_file():
+            return iter([(None, None, [Problem(str(path), None, None, "file not found")])])
+        if is_workbook(path):
+            return excel(path)
+        return iter_portal_jsonl(path, known_sources=known)
+
+    lists = [p for p in paths if is_workbook(Path(p))]
+    return import_stream(
+        engine, paths, stream=stream, actor=actor, list_files=lists, progress=progress
+    )
+
+
+def all_records(engine: Engine) -> list[ProcedureRecord]:
+    """Every procedure as a canonical record, ordered by code."""
+    with engine.connect() as conn:
+        return load_records(conn)
+
+
+def export_catalogue(engine: Engine, fmt: str) -> bytes:
+    """The whole catalogue in ``fmt`` (json, yaml, csv, xlsx) as bytes."""
+    records = all_records(engine)
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        write_xlsx(records, buf)
+        return buf.getvalue()
+    return export_text(records, fmt).encode("utf-8")
+
+
+def procedure_count(engine: Engine) -> int:
+    """Number of procedures stored."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Procedure.__table__)).scalar_one()
+
+
+def demo_catalogue_path() -> Path:
+    """The embedded demo catalogue (the project's own YAML)."""
+    return load_settings().project_data / "demo" / "catalogue.yaml"
+
+
+def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
+    """Load the demo catalogue and one demo user per role into an empty database.
+
+    Does nothing when the database already holds procedures, or when ``TTHC_DEMO=0``
+    (a real deployment starting from an empty database).
+    """
+    from catalogue.registry.demo_users import ensure_demo_users
+
+    if not load_settings().load_demo or procedure_count(engine):
+        return None
+    summary = import_files(engine, [demo_catalogue_path()], actor="demo")
+    ensure_demo_users(engine)
+    return summary
