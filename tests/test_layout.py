@@ -55,8 +55,6 @@ FORBIDDEN_IMPORTS = {
     "analysis": {"catalogue", "streamlit"},
     "catalogue": {"streamlit"},
 }
-# (path, module) → reason; each must still import it (else remove its entry).
-ALLOWED_IMPORTS: dict[tuple[str, str], str] = {}
 DYNAMIC_IMPORTERS = {"import_module", "__import__"}
 
 
@@ -184,18 +182,8 @@ def test_forbidden_imports(package):
     offenders = [
         f"{path}:{line} imports {name}"
         for (path, name), line in _forbidden_imports(package).items()
-        if (path, name) not in ALLOWED_IMPORTS
     ]
     assert not offenders, "\n".join(offenders)
-
-
-@pytest.mark.parametrize("key", sorted(ALLOWED_IMPORTS))
-def test_forbidden_import_allowlist_shrinks(key):
-    path, name = key
-    package = path.split("/")[0]
-    assert key in _forbidden_imports(package), (
-        f"{path} no longer imports {name}: remove it from ALLOWED_IMPORTS"
-    )
 
 
 def test_sources_are_found():
