@@ -108,7 +108,7 @@ def burden_breakdown() -> None:
 
 def adopted_totals(adopted: pd.DataFrame) -> None:
     """CPTT before / after and savings of the adopted proposals, with their cut rate."""
-    from catalogue.cycle import cut_rate
+    from analysis.rates import cut_rate
 
     before = int(adopted["baseline_annual_cost"].fillna(0).sum())
     after = int(adopted["annual_cost"].fillna(0).sum())

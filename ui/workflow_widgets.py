@@ -114,7 +114,7 @@ def proposals_table(proposals: pd.DataFrame) -> None:
 
 def proposal_totals(proposals: pd.DataFrame) -> None:
     """Total CPTT before / after and savings of a set of proposals, with the cut rate."""
-    from catalogue.cycle import cut_rate
+    from analysis.rates import cut_rate
 
     before = int(proposals["cost_before"].fillna(0).sum())
     after = int(proposals["cost_after"].fillna(0).sum())
