@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from catalogue.documents.layout import GroupRow
+from catalogue.documents.parts import GroupRow
 from catalogue.sources.formats import neutralise
 
 MONEY = "#,##0"
