@@ -340,3 +340,39 @@ def sheet_from_tables(
     if r.problems:
         raise CostFormRefused(r.problems)
     return data
+
+
+def still_estimated(data: dict[str, Any]) -> list[str]:
+    """Which figures of the sheet are still estimates, as the form names them.
+
+    >>> still_estimated({"population": {"value": 10, "method": "estimate"}, "frequency": 1})
+    ['Số đối tượng/năm']
+    """
+    out = []
+    for label, key in _FIGURE_KEY.items():
+        raw = data.get(key)
+        if isinstance(raw, dict) and raw.get("method") in ("estimate", "default"):
+            out.append(label)
+    return out
+
+
+def save_cost_form(
+    *,
+    session: Any,
+    actor: str,
+    procedure_id: int,
+    tables: dict[str, pd.DataFrame],
+    base: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Any:
+    """Read the tables (refused whole, naming table, row, column) and store the sheet."""
+    from catalogue.costing.burden import save_sheet
+
+    data = sheet_from_tables(tables, base=base)
+    return save_sheet(
+        session=session,
+        actor=actor,
+        procedure_id=procedure_id,
+        content=data,
+        expected_version=expected_version,
+    )
