@@ -65,7 +65,8 @@ def check_decision_number(number: str | None) -> str:
 def default_route(procedure: Procedure) -> str:
     """``province`` when the procedure's kind says the law gives the locality the detail.
 
-    >>> default_route(Procedure(identity="x", name="x", kind="TTHC được giao luật quy định chi tiết"))
+    >>> default_route(Procedure(identity="x", name="x",
+    ...     kind="TTHC được giao luật quy định chi tiết"))
     'province'
     >>> default_route(Procedure(identity="x", name="x",
     ...     kind="TTHC không được luật giao cho địa phương quy định"))
@@ -110,9 +111,7 @@ def _route_of(proposal: Proposal, procedure: Procedure, given: dict[str, Any]) -
 def _adoptable(session: Session, plan_id: int) -> tuple[Plan, list[Proposal]]:
     plan = _get(session, Plan, plan_id, "phương án")
     if plan.status in ("adopted", "approved", "published"):
-        raise Immutable(
-            f"Phương án #{plan.id} đã được thông qua (plan is {plan.status} already)"
-        )
+        raise Immutable(f"Phương án #{plan.id} đã được thông qua (plan is {plan.status} already)")
     if plan.status != "submitted":
         raise ServiceError(
             f"Phương án #{plan.id} đang '{plan.status}', chỉ thông qua được phương án đã trình "
@@ -167,16 +166,24 @@ def adopt_plan(
         raise ServiceError(f"Số quyết định {number} đã dùng (decision number already used)")
     holder = f"Quyết định thông qua {number}"
     claims.check_free(session, [p.procedure_id for p in approved], "adoption")
+    priced = {p.id: current_figures(session, p) for p in approved}
+    before = sum(priced[p.id][0].cost_before or 0 for p in approved)
+    after = sum(priced[p.id][0].cost_after or 0 for p in approved)
     adoption = Adoption(
         plan_id=plan.id, number=number, signed_on=signed_on, signer=signer.strip(),
         adopted_by=actor,
+        totals={
+            "proposals": len(approved), "cost_before": before, "cost_after": after,
+            "savings": int(saving(before, after)),
+            "cut_rate": float(cut_rate(saving(before, after), before)) if before else None,
+        },
     )  # fmt: skip
     session.add(adoption)
     session.flush()
     claims.claim(session, [p.procedure_id for p in approved], "adoption", holder, adoption.id)
     rows = []
     for proposal in approved:
-        figures, source, sheet = current_figures(session, proposal)
+        figures, source, sheet = priced[proposal.id]
         row = Routing(
             adoption_id=adoption.id,
             proposal_id=proposal.id,
@@ -191,15 +198,6 @@ def adopt_plan(
         )
         session.add(row)
         rows.append(row)
-    before = sum(r.cost_before or 0 for r in rows)
-    after = sum(r.cost_after or 0 for r in rows)
-    adoption.totals = {
-        "proposals": len(rows),
-        "cost_before": before,
-        "cost_after": after,
-        "savings": int(saving(before, after)),
-        "cut_rate": float(cut_rate(saving(before, after), before)) if before else None,
-    }
     session.flush()
     old = _plan_dict(plan)
     _versioned_update(session, plan, {"status": "adopted", "approved_by": actor}, None)
@@ -215,7 +213,7 @@ def adopt_plan(
     return adoption
 
 
-def refuse_change(*, session: Session, actor: str, adoption_id: int) -> None:
+def update_adoption(*, session: Session, actor: str, adoption_id: int, **changes: Any) -> None:
     """Always refused: a signed adoption is immutable; a correction is a new decision."""
     adoption = _get(session, Adoption, adoption_id, "quyết định thông qua")
     raise Immutable(

@@ -37,7 +37,9 @@ def lock_procedures(session: Session, procedure_ids: Iterable[int]) -> None:
         return
     table = Procedure.__table__
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(table.c.id).where(table.c.id.in_(ids)).order_by(table.c.id).with_for_update())
+        session.execute(
+            select(table.c.id).where(table.c.id.in_(ids)).order_by(table.c.id).with_for_update()
+        )
     else:
         # A no-op write: on SQLite it is what takes the write lock for the transaction.
         session.execute(update(table).where(table.c.id.in_(ids)).values(version=table.c.version))
@@ -74,7 +76,9 @@ def claim(
     ids = sorted(set(procedure_ids))
     check_free(session, ids, stage)
     for pid in ids:
-        session.add(ProcedureClaim(procedure_id=pid, stage=stage, holder=holder, holder_id=holder_id))
+        session.add(
+            ProcedureClaim(procedure_id=pid, stage=stage, holder=holder, holder_id=holder_id)
+        )
     try:
         session.flush()
     except IntegrityError as exc:  # the backstop: a claim written since check_free

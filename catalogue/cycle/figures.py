@@ -53,7 +53,13 @@ def model_figures(
     sheet, label = model_sheet(session, procedure_id)
     if sheet is None or option.get("action") not in ("keep", "amend", "abolish"):
         return CostFigures(), f"{MODEL}: {label}", sheet
-    return evaluate_option(sheet, option), f"{MODEL}: {label}", sheet
+    try:
+        return evaluate_option(sheet, option), f"{MODEL}: {label}", sheet
+    except ServiceError as exc:
+        if label != "estimate":
+            raise  # a reviewer's sheet that cannot carry the option: they must know
+        # an estimate knows fewer documents and activities than the option may name
+        return CostFigures(), f"{MODEL}: {label}, option not priceable ({exc})", sheet
 
 
 def typed_figures(values: dict[str, Any], source: str | None) -> CostFigures:
@@ -69,8 +75,7 @@ trước − sau = 10 (savings must equal before − after)
     """
     if not (source or "").strip():
         raise ServiceError(
-            "Số liệu nhập tay cần nêu nguồn (hand-typed figures need a source: "
-            "figures_source)"
+            "Số liệu nhập tay cần nêu nguồn (hand-typed figures need a source: figures_source)"
         )
     given = {k: v for k, v in values.items() if v is not None}
     figures = CostFigures.from_mapping(given)

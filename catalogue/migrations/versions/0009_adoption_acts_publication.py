@@ -244,9 +244,18 @@ def _migrate_rows(bind) -> None:
             *(
                 sa.column(c)
                 for c in (
-                    "adoption_id", "proposal_id", "procedure_id", "action",
-                    "replacement_procedure_id", "route", "cost_before", "cost_after",
-                    "savings", "cut_rate", "deadline_before", "deadline_after",
+                    "adoption_id",
+                    "proposal_id",
+                    "procedure_id",
+                    "action",
+                    "replacement_procedure_id",
+                    "route",
+                    "cost_before",
+                    "cost_after",
+                    "savings",
+                    "cut_rate",
+                    "deadline_before",
+                    "deadline_after",
                     "figures_source",
                 )
             ),  # fmt: skip
