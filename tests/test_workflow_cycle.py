@@ -45,7 +45,7 @@ def world(engine):
     return seed(engine)
 
 
-def _adopted(engine, world):
+def _adopted(engine, world, year=2027):
     """Khai sinh amended (FULL_OPTION on its stored sheet) and procedure 1 abolished."""
     p = world["procedures"]
     with session_scope(engine) as s:
@@ -61,6 +61,7 @@ def _adopted(engine, world):
                 "figures_source": "Báo cáo rà soát của Sở Xây dựng",
             },
         },
+        year=year,
     )  # fmt: skip
     with session_scope(engine) as s:
         adoption = wf.adopt_plan(
@@ -252,3 +253,81 @@ def test_signed_rows_are_immutable_in_the_database(engine, world):
     with pytest.raises(wf.Immutable):
         with session_scope(engine) as s:
             wf.update_adoption(session=s, actor="chau", adoption_id=ids["adoption"])
+
+
+def _stage_totals(engine, today):
+    with session_scope(engine) as s:
+        frame = wf.savings_by_stage(session=s, actor="an", today=today)
+    totals = wf.stage_totals(frame).set_index("stage")
+    return frame, {k: (int(v.procedures), int(v.savings)) for k, v in totals.iterrows()}
+
+
+def test_savings_appear_at_their_stage_and_nowhere_earlier(engine, world):
+    p = world["procedures"]
+    with session_scope(engine) as s:  # a third plan, only proposed: 500.000 − 0
+        plan = wf.create_plan(session=s, actor="ruth", name="Nháp", year=2027)
+        wf.add_proposal(
+            session=s, actor="ruth", plan_id=plan.id, procedure_id=p[2], action="abolish",
+            reason="Thừa", figures={"cost_before": 500_000, "cost_after": 0},
+            figures_source="Báo cáo rà soát",
+        )  # fmt: skip
+    ids = _adopted(engine, world)
+    amend, abolish = BEFORE - AFTER, 2_000_000  # 158.700.000 and 2.000.000 đ/năm
+    _, totals = _stage_totals(engine, IN_FORCE)
+    assert totals == {
+        "proposed": (1, 500_000), "adopted": (2, amend + abolish), "enacted": (0, 0),
+        "in_force": (0, 0),
+    }  # fmt: skip
+    _enacted(engine, ids)
+    _published(engine, ids)
+    _, totals = _stage_totals(engine, IN_FORCE)  # published, not applied yet: still enacted
+    assert totals["enacted"] == (2, amend + abolish) and totals["in_force"] == (0, 0)
+    with session_scope(engine) as s:
+        wf.apply_due_changes(session=s, actor="chau", today=IN_FORCE)
+    frame, totals = _stage_totals(engine, IN_FORCE)
+    assert totals["in_force"] == (2, amend + abolish) and totals["adopted"] == (0, 0)
+    # The same procedure in a second phương án later: still one row, counted once.
+    again = submitted_plan(
+        engine, world,
+        {"x": {"procedure_id": p[0], "action": "amend", "option": {
+            "id": "lan-2", "action": "amend",
+            "changes": [{"type": "set_population", "value": 500, "reason": "Ít hơn"}]}}},
+        name="Phương án 2028", year=2028,
+    )  # fmt: skip
+    with session_scope(engine) as s:
+        wf.adopt_plan(
+            session=s, actor="chau", plan_id=again["plan"], number="300/QĐ-UBND",
+            signed_on=date(2028, 1, 5), signer="B",
+            routes={again["x"]: {"route": "recommendation", "addressee": "Bộ Tư pháp"}},
+        )  # fmt: skip
+    frame, totals = _stage_totals(engine, date(2028, 2, 1))
+    assert list(frame["procedure_id"]).count(p[0]) == 1
+    assert totals["in_force"] == (2, amend + abolish)
+
+
+def test_programme_progress_counts_in_force_against_its_baseline(engine, world):
+    from catalogue.costing.burden import catalogue_costs
+    from catalogue.costing.reports import current_costs, stage_report
+
+    p = world["procedures"]
+    with session_scope(engine) as s:  # only khai sinh is in scope, by a reviewer's correction
+        assert wf.set_business_scope(
+            session=s, actor="ruth", procedure_id=p[0], business_related=True,
+            reason="Áp dụng cả cho doanh nghiệp dịch vụ",
+        )  # fmt: skip
+    ids = _enacted(engine, _adopted(engine, world, year=2026))
+    _published(engine, ids)
+    with session_scope(engine) as s:
+        wf.apply_due_changes(session=s, actor="chau", today=IN_FORCE)
+    costs = catalogue_costs(engine)
+    with session_scope(engine) as s:
+        report = stage_report(session=s, actor="an", costs=costs, today=IN_FORCE)
+    row = report["programmes"].set_index("programme").loc["NQ66-2026"]
+    # baseline 31/12/2024: khai sinh as it stood before the change, 279.600.000 đ/năm
+    assert row["baseline_annual_cost"] == BEFORE
+    assert row["savings_in_force"] == BEFORE - AFTER  # the abolished one is out of scope
+    assert row["cut_rate_in_force"] == 56.76
+    assert (row["pipeline_adopted"], row["pipeline_enacted"]) == (0, 0)
+    assert p[1] not in set(current_costs(costs)["procedure_id"])  # abolished: out of totals
+    nq68 = report["programmes"].set_index("programme").loc["NQ68"]
+    assert nq68["savings_in_force"] == 0  # a 2026 plan is not in NQ 68's years

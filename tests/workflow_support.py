@@ -207,12 +207,12 @@ FULL_OPTION = {
 }  # fmt: skip
 
 
-def submitted_plan(engine, world, proposals, name="Phương án 2027"):
+def submitted_plan(engine, world, proposals, name="Phương án 2027", year=2027):
     """A submitted plan whose proposals ({key: add_proposal kwargs}) are all approved."""
     rev, chair = world["users"]["reviewer"], world["users"]["chair"]
     ids: dict[str, int] = {}
     with session_scope(engine) as s:
-        plan = wf.create_plan(session=s, actor=rev, name=name, year=2027, programme="NQ66-2026")
+        plan = wf.create_plan(session=s, actor=rev, name=name, year=year, programme="NQ66")
         ids["plan"] = plan.id
         for key, kwargs in proposals.items():
             ids[key] = wf.add_proposal(session=s, actor=rev, plan_id=plan.id, **kwargs).id

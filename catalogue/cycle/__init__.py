@@ -65,6 +65,7 @@ from catalogue.cycle.plans import (
 )
 from catalogue.cycle.publication import Publication, publish_list, working_days_between
 from catalogue.cycle.scope import business_related_map, derived_business_related, set_business_scope
+from catalogue.cycle.stages import STAGES, savings_by_stage, stage_totals
 from catalogue.cycle.views import (
     DECISION_COLUMNS,
     ITEM_COLUMNS,
@@ -100,6 +101,9 @@ __all__ = [
     "publish_list",
     "record_act",
     "working_days_between",
+    "STAGES",
+    "savings_by_stage",
+    "stage_totals",
     "business_related_map",
     "derived_business_related",
     "set_business_scope",
