@@ -259,9 +259,10 @@ class DecisionItem(SQLModel, table=True):
     # Quyết định công bố entries (migration 0009): the act that makes the change (None on
     # entries published before acts were recorded: "not recorded"), the adopted proposal
     # and, for a replacement, the replacing procedure.
-    act_id: int | None = Field(default=None, foreign_key="legal_act.id")
-    routing_id: int | None = Field(default=None, foreign_key="routing.id")
-    replacement_procedure_id: int | None = Field(default=None, foreign_key="procedure.id")
+    # Plain integers (no key: SQLite cannot add one to an existing table; services check).
+    act_id: int | None = None
+    routing_id: int | None = None
+    replacement_procedure_id: int | None = None
 
 
 # Dossier statistic: one-stop counts of one procedure × reporting unit × period.

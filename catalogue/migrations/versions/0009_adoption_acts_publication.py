@@ -25,6 +25,7 @@ Revises: 0006
 import json
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision = "0009"
@@ -44,9 +45,9 @@ def _create_tables() -> None:
         sa.Column("plan_id", sa.Integer(), sa.ForeignKey("plan.id"), nullable=False, unique=True),
         sa.Column("number", sa.Text(), nullable=True, unique=True),
         sa.Column("signed_on", sa.Date(), nullable=True),
-        sa.Column("signer", sa.String(), nullable=True),
-        sa.Column("adopted_by", sa.String(), nullable=True),
-        sa.Column("adopted_at", sa.DateTime(), nullable=False),
+        sa.Column("signer", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("adopted_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("adopted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("totals", sa.JSON(), nullable=False),
     )
     op.create_table(
@@ -57,12 +58,12 @@ def _create_tables() -> None:
             "proposal_id", sa.Integer(), sa.ForeignKey("proposal.id"), nullable=False, unique=True
         ),
         sa.Column("procedure_id", sa.Integer(), sa.ForeignKey("procedure.id"), nullable=False),
-        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("option", sa.JSON(), nullable=False),
         sa.Column(
             "replacement_procedure_id", sa.Integer(), sa.ForeignKey("procedure.id"), nullable=True
         ),
-        sa.Column("route", sa.String(), nullable=False),
+        sa.Column("route", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("department", sa.Text(), nullable=True),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("addressee", sa.Text(), nullable=True),
@@ -86,18 +87,18 @@ def _create_tables() -> None:
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("in_force_on", sa.Date(), nullable=False),
         sa.Column("ministry_decision", sa.Text(), nullable=True),
-        sa.Column("recorded_by", sa.String(), nullable=True),
-        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.Column("recorded_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("recorded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     )
     op.create_table(
         "act_link",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("act_id", sa.Integer(), sa.ForeignKey("legal_act.id"), nullable=False),
         sa.Column("routing_id", sa.Integer(), sa.ForeignKey("routing.id"), nullable=False),
-        sa.Column("extent", sa.String(), nullable=False),
+        sa.Column("extent", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("recorded_by", sa.String(), nullable=True),
-        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.Column("recorded_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("recorded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.UniqueConstraint("act_id", "routing_id"),
     )
     op.create_index("ix_act_link_act_id", "act_link", ["act_id"])
@@ -115,8 +116,8 @@ def _create_tables() -> None:
         sa.Column("procedure_id", sa.Integer(), sa.ForeignKey("procedure.id"), nullable=False),
         sa.Column("in_force_on", sa.Date(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=True),
-        sa.Column("applied_by", sa.String(), nullable=True),
-        sa.Column("applied_at", sa.DateTime(), nullable=False),
+        sa.Column("applied_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("applied_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("lines", sa.JSON(), nullable=False),
     )
     op.create_index("ix_enactment_procedure_id", "enactment", ["procedure_id"])
@@ -124,10 +125,10 @@ def _create_tables() -> None:
         "procedure_claim",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("procedure_id", sa.Integer(), sa.ForeignKey("procedure.id"), nullable=False),
-        sa.Column("stage", sa.String(), nullable=False),
+        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("holder", sa.Text(), nullable=False),
         sa.Column("holder_id", sa.Integer(), nullable=True),
-        sa.Column("claimed_at", sa.DateTime(), nullable=False),
+        sa.Column("claimed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.UniqueConstraint("procedure_id", "stage"),
     )
     op.create_table(
@@ -140,8 +141,8 @@ def _create_tables() -> None:
         ),
         sa.Column("business_related", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("set_by", sa.String(), nullable=True),
-        sa.Column("set_at", sa.DateTime(), nullable=False),
+        sa.Column("set_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("set_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     )
 
 
@@ -333,13 +334,10 @@ def upgrade() -> None:
     bind = op.get_bind()
     dialect = bind.dialect.name
     _create_tables()
-    # SQLite cannot ALTER a table to add a constraint (and a batch copy would drop the
-    # 0002 triggers): there the columns are plain integers; PostgreSQL gets the keys.
-    targets = {"act_id": "legal_act.id", "routing_id": "routing.id"}
-    targets["replacement_procedure_id"] = "procedure.id"
-    for column, target in targets.items():
-        keys = [] if dialect == "sqlite" else [sa.ForeignKey(target)]
-        op.add_column("decision_item", sa.Column(column, sa.Integer(), *keys, nullable=True))
+    # Plain integers, checked by the services: SQLite cannot ALTER a table to add a key
+    # (a batch copy would drop the 0002 triggers), and both engines keep one schema.
+    for column in ("act_id", "routing_id", "replacement_procedure_id"):
+        op.add_column("decision_item", sa.Column(column, sa.Integer(), nullable=True))
     op.add_column("proposal", sa.Column("figures_source", sa.Text(), nullable=True))
     _migrate_rows(bind)
     _decision_item_triggers(dialect, enable=False)
