@@ -52,6 +52,7 @@ from catalogue.cycle.common import (
     Immutable,
     evaluate_option,
 )
+from catalogue.cycle.cycle_views import acts_frame, find_act, routings_frame
 from catalogue.cycle.decisions import delete_decision, publish_decision, update_decision
 from catalogue.cycle.enactment import apply_due_changes, pending_changes
 from catalogue.cycle.plans import (
@@ -101,6 +102,9 @@ __all__ = [
     "publish_list",
     "record_act",
     "working_days_between",
+    "acts_frame",
+    "find_act",
+    "routings_frame",
     "STAGES",
     "savings_by_stage",
     "stage_totals",
