@@ -209,7 +209,8 @@ def edit_proposal(
     figures are given, they are evaluated again (see :func:`add_proposal`). A returned
     proposal becomes a draft again, to be resubmitted. A stale ``expected_version``
     raises :class:`ConcurrentEdit` carrying the saved row (``theirs``) and these updates
-    (``yours``); nothing is written.
+    (``yours``); nothing is written. Long because the typed and model figure rules
+    (issue 12 item 5) sit between the checks and the versioned write.
     """
     require(session=session, actor=actor, action="proposal.edit")
     proposal = _get(session, Proposal, proposal_id, "đề xuất")

@@ -39,6 +39,7 @@ DECISION_TRIGGERS_SQLITE = ("decision_item_no_update", "decision_item_no_delete"
 
 
 def _create_tables() -> None:
+    """The seven new tables. Long because it is one declaration per column, as in 0001."""
     op.create_table(
         "adoption",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -191,6 +192,9 @@ def _decision_item_triggers(dialect: str, enable: bool) -> None:
 
 
 def _migrate_rows(bind) -> None:
+    """Old approved and published plans as adopted ones, with a routing per approved
+    proposal. Long because the old rows are copied column by column, in raw SQL (the
+    models describe the new schema, not the one being migrated)."""
     plans = bind.execute(
         sa.text(
             "SELECT id, status, approved_by, approved_at FROM plan "
