@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -24,11 +25,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from catalogue.quality.textnorm import NormalisedName, fold, normalise_name
+from catalogue.quality.textnorm import NormalisedName, actions_of, fold, normalise_name
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,57 @@ def name_score(query_sorted: Sequence[str], choice_sorted: Sequence[str]) -> np.
     return process.cpdist(
         query_sorted, choice_sorted, scorer=fuzz.ratio, workers=-1, dtype=np.float32
     )
+
+
+def compact_score(query_compact: Sequence[str], choice_compact: Sequence[str]) -> np.ndarray:
+    """Similarity 0–100 of names typed with a missing or shifted space, else 0.
+
+    Both sides have every space removed (word order kept). Only pairs within
+    :data:`COMPACT_EDITS` letters of each other score (then by the Indel ratio): a dropped
+    or shifted space ("cấplại", "tạ icấp") with a typo or two, not two names that merely
+    share a long prefix ("Cấp giấy phép nuôi …" / "Cấp giấy phép môi trường").
+    """
+    if not len(query_compact):
+        return np.zeros(0, dtype=np.float32)
+    edits = process.cpdist(
+        query_compact, choice_compact, scorer=Levenshtein.distance, workers=-1, dtype=np.int32
+    )
+    ratio = name_score(query_compact, choice_compact)
+    return np.where(edits <= COMPACT_EDITS, ratio, 0.0).astype(np.float32)
+
+
+COMPACT_EDITS = 2
+
+
+def unexplained_words(a: str, b: str) -> int:
+    """Words of either name absent from the other even allowing one or two typos.
+
+    >>> unexplained_words("cap lai giay phep", "cap giay phpe")
+    1
+    >>> unexplained_words("dang ky ta icap tinh", "dang ky tai cap tinh")
+    0
+    """
+    ta, tb = Counter(a.split()), Counter(b.split())
+    count = 0
+    # Multisets: "cấp lại … lái xe" has one more "lai" than "cấp … lái xe".
+    only_a, only_b = ta - tb, tb - ta
+    # A mistyped word of one name stands for a word the other name has and it lacks.
+    for mine, theirs in ((only_a, list(only_b)), (only_b, list(only_a))):
+        for tok in mine.elements():
+            allowed = 1 if len(tok) < 6 else 2
+            near = process.extractOne(tok, theirs, scorer=OSA.distance, score_cutoff=allowed)
+            if near is None:
+                count += 1
+    # Words split or joined by a misplaced space ("tạ icấp", "cấplại") explain themselves:
+    # without spaces the names differ by at most two letters.
+    if count and OSA.distance(a.replace(" ", ""), b.replace(" ", ""), score_cutoff=2) <= 2:
+        return 0
+    return count
+
+
+# Points lost by a candidate whose leading action differs from the query's
+# ("Cấp giấy phép" typed, "Cấp lại giấy phép" proposed): the verb changes the procedure.
+ACTION_PENALTY = 15.0
 
 
 def _features(tokens: list[str]) -> list[str]:
@@ -138,6 +190,8 @@ class SearchIndex:
     postings: np.ndarray
     unit_norm: np.ndarray
     vocabulary: list[str]
+    unit_compact: list[str]
+    unit_actions: list[frozenset[str]]
 
     @classmethod
     def build(cls, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> SearchIndex:
@@ -193,6 +247,8 @@ class SearchIndex:
             postings=units[by_feat],
             unit_norm=np.maximum(unit_norm, 1e-9),
             vocabulary=sorted(f for f in feature_ids if "_" not in f),
+            unit_compact=[n.core.replace(" ", "") for n in unit_names],
+            unit_actions=[actions_of(n.core) for n in unit_names],
         )
 
     @property
@@ -230,6 +286,34 @@ class SearchIndex:
                     fid = self.feature_ids[alt]
                     found[fid] = max(found.get(fid, 0.0), 0.7 * self.feature_weight[fid])
         return list(found.items())
+
+    def coverage(self, query_core: str, unit: int) -> float:
+        """Share (0–1) of the query's words the unit's name explains, weighted by rarity.
+
+        A word counts when the name has it, or a word within one or two typos of it, or
+        when the two names differ only in spacing; a word the index has never seen weighs
+        like the rarest word. "Cấp giấy phép nuôi rồng" against "Cấp giấy phép môi
+        trường" covers only the common words, so the match is not proposed.
+        """
+        tokens = query_core.split()
+        if not tokens:
+            return 0.0
+        name = self.unit_names[unit].core
+        if OSA.distance(query_core.replace(" ", ""), name.replace(" ", ""), score_cutoff=2) <= 2:
+            return 1.0
+        theirs = name.split()
+        top = float(self.feature_weight.max()) if len(self.feature_weight) else 1.0
+        total = covered = 0.0
+        for tok in tokens:
+            fid = self.feature_ids.get(tok)
+            weight = float(self.feature_weight[fid]) if fid is not None else top
+            total += weight
+            allowed = 1 if len(tok) < 6 else 2
+            if tok in theirs or process.extractOne(
+                tok, theirs, scorer=OSA.distance, score_cutoff=allowed
+            ):
+                covered += weight
+        return covered / total if total else 0.0
 
     def _informative(
         self, feats: list[tuple[int, float]], max_share: float = 0.05, keep: int = 4
@@ -300,7 +384,8 @@ class SearchIndex:
         """For each normalised name, the ``k`` most similar units with scores 0–100.
 
         Scores compare cores with word order ignored; a level note that contradicts the
-        unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``.
+        unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``; a
+        leading action that differs ("Cấp" / "Cấp lại") costs :data:`ACTION_PENALTY`.
         """
         feats = [self._informative(self._query_features(n.core)) for n in names]
         cands = self.candidate_units(feats, prefilter)
@@ -308,6 +393,18 @@ class SearchIndex:
         flat = np.concatenate(cands) if cands else np.zeros(0, dtype=np.int64)
         q_sorted = [_sorted_tokens(n.core) for n in names]
         scores = name_score([q_sorted[i] for i in q_pos], [self.unit_sorted[u] for u in flat])
+        q_compact = [n.core.replace(" ", "") for n in names]
+        scores = np.maximum(
+            scores,
+            compact_score([q_compact[i] for i in q_pos], [self.unit_compact[u] for u in flat]),
+        )
+        q_actions = [actions_of(n.core) for n in names]
+        for j, (qi, unit) in enumerate(zip(q_pos, flat, strict=True)):
+            qa, ua = q_actions[qi], self.unit_actions[unit]
+            if qa and ua and not (qa & ua):
+                scores[j] = max(0.0, scores[j] - ACTION_PENALTY)
+        # a level note that agrees with the unit's orders equal scores (a second key)
+        agree = np.zeros(len(flat), dtype=np.int8)
         if level_penalty:
             q_levels = [n.note_levels for n in names]
             u_levels: dict[int, frozenset[str]] = {}
@@ -320,6 +417,7 @@ class SearchIndex:
                     ul = u_levels[unit] = self.unit_names[unit].note_levels
                 if ul and not (ql & ul):
                     scores[j] = max(0.0, scores[j] - level_penalty)
+                agree[j] = bool(ql & ul)
         # Equal scores are ordered by how close the whole names are, notes included.
         q_full = [_sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
         tiebreak = name_score([q_full[i] for i in q_pos], [self.unit_full_sorted[u] for u in flat])
@@ -327,7 +425,8 @@ class SearchIndex:
         pos = 0
         for cand in cands:
             s = scores[pos : pos + len(cand)]
-            order = np.lexsort((-tiebreak[pos : pos + len(cand)], -s))[:k]
+            part = slice(pos, pos + len(cand))
+            order = np.lexsort((-tiebreak[part], -agree[part], -s))[:k]
             results.append([(int(cand[i]), float(s[i])) for i in order])
             pos += len(cand)
         return results
