@@ -22,7 +22,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from catalogue.quality.search import SearchIndex, load_search_frame, unexplained_words
+from catalogue.quality.scoring import unexplained_words
+from catalogue.quality.search import SearchIndex, load_search_frame
 from catalogue.quality.textnorm import fold
 
 log = logging.getLogger(__name__)

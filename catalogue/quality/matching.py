@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from catalogue.quality.scoring import coverage
 from catalogue.quality.search import SearchIndex, plain
 from catalogue.quality.textnorm import fold, normalise_name
 
@@ -147,7 +148,7 @@ def match_names(
                     )
                 if len(cands) >= top_k:
                     break
-        poor.append(bool(units) and index.coverage(norm.core, units[0][0]) < MIN_COVERAGE)
+        poor.append(bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE)
         per_name.append(cands[:top_k])
     results = []
     for row, name in zip(rows, names, strict=True):

@@ -17,18 +17,24 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from catalogue.quality.scoring import (
+    ACTION_PENALTY,
+    compact_score,
+    name_score,
+    sorted_tokens,
+    typed_scores,
+)
 from catalogue.quality.textnorm import NormalisedName, actions_of, fold, normalise_name
 
 log = logging.getLogger(__name__)
@@ -47,73 +53,6 @@ class SearchHit(NamedTuple):
     score: float
     name: str
     code: str | None
-
-
-def _sorted_tokens(core: str) -> str:
-    return " ".join(sorted(core.split()))
-
-
-def name_score(query_sorted: Sequence[str], choice_sorted: Sequence[str]) -> np.ndarray:
-    """Similarity 0–100 of names pairwise, word order ignored (token-sorted Indel ratio).
-
-    Both sequences hold token-sorted cores (:func:`NormalisedName.core` with sorted tokens).
-    """
-    if not len(query_sorted):
-        return np.zeros(0, dtype=np.float32)
-    return process.cpdist(
-        query_sorted, choice_sorted, scorer=fuzz.ratio, workers=-1, dtype=np.float32
-    )
-
-
-def compact_score(query_compact: Sequence[str], choice_compact: Sequence[str]) -> np.ndarray:
-    """Similarity 0–100 of names typed with a missing or shifted space, else 0.
-
-    Both sides have every space removed (word order kept). Only pairs within
-    :data:`COMPACT_EDITS` letters of each other score (then by the Indel ratio): a dropped
-    or shifted space ("cấplại", "tạ icấp") with a typo or two, not two names that merely
-    share a long prefix ("Cấp giấy phép nuôi …" / "Cấp giấy phép môi trường").
-    """
-    if not len(query_compact):
-        return np.zeros(0, dtype=np.float32)
-    edits = process.cpdist(
-        query_compact, choice_compact, scorer=Levenshtein.distance, workers=-1, dtype=np.int32
-    )
-    ratio = name_score(query_compact, choice_compact)
-    return np.where(edits <= COMPACT_EDITS, ratio, 0.0).astype(np.float32)
-
-
-COMPACT_EDITS = 2
-
-
-def unexplained_words(a: str, b: str) -> int:
-    """Words of either name absent from the other even allowing one or two typos.
-
-    >>> unexplained_words("cap lai giay phep", "cap giay phpe")
-    1
-    >>> unexplained_words("dang ky ta icap tinh", "dang ky tai cap tinh")
-    0
-    """
-    ta, tb = Counter(a.split()), Counter(b.split())
-    count = 0
-    # Multisets: "cấp lại … lái xe" has one more "lai" than "cấp … lái xe".
-    only_a, only_b = ta - tb, tb - ta
-    # A mistyped word of one name stands for a word the other name has and it lacks.
-    for mine, theirs in ((only_a, list(only_b)), (only_b, list(only_a))):
-        for tok in mine.elements():
-            allowed = 1 if len(tok) < 6 else 2
-            near = process.extractOne(tok, theirs, scorer=OSA.distance, score_cutoff=allowed)
-            if near is None:
-                count += 1
-    # Words split or joined by a misplaced space ("tạ icấp", "cấplại") explain themselves:
-    # without spaces the names differ by at most two letters.
-    if count and OSA.distance(a.replace(" ", ""), b.replace(" ", ""), score_cutoff=2) <= 2:
-        return 0
-    return count
-
-
-# Points lost by a candidate whose leading action differs from the query's
-# ("Cấp giấy phép" typed, "Cấp lại giấy phép" proposed): the verb changes the procedure.
-ACTION_PENALTY = 15.0
 
 
 def _features(tokens: list[str]) -> list[str]:
@@ -235,9 +174,9 @@ class SearchIndex:
             frame=frame,
             unit_of_row=unit_of_row,
             unit_names=unit_names,
-            unit_sorted=[_sorted_tokens(n.core) for n in unit_names],
+            unit_sorted=[sorted_tokens(n.core) for n in unit_names],
             unit_full_sorted=[
-                _sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in unit_names
+                sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in unit_names
             ],
             unit_row_ptr=unit_row_ptr,
             unit_rows=order,
@@ -286,34 +225,6 @@ class SearchIndex:
                     fid = self.feature_ids[alt]
                     found[fid] = max(found.get(fid, 0.0), 0.7 * self.feature_weight[fid])
         return list(found.items())
-
-    def coverage(self, query_core: str, unit: int) -> float:
-        """Share (0–1) of the query's words the unit's name explains, weighted by rarity.
-
-        A word counts when the name has it, or a word within one or two typos of it, or
-        when the two names differ only in spacing; a word the index has never seen weighs
-        like the rarest word. "Cấp giấy phép nuôi rồng" against "Cấp giấy phép môi
-        trường" covers only the common words, so the match is not proposed.
-        """
-        tokens = query_core.split()
-        if not tokens:
-            return 0.0
-        name = self.unit_names[unit].core
-        if OSA.distance(query_core.replace(" ", ""), name.replace(" ", ""), score_cutoff=2) <= 2:
-            return 1.0
-        theirs = name.split()
-        top = float(self.feature_weight.max()) if len(self.feature_weight) else 1.0
-        total = covered = 0.0
-        for tok in tokens:
-            fid = self.feature_ids.get(tok)
-            weight = float(self.feature_weight[fid]) if fid is not None else top
-            total += weight
-            allowed = 1 if len(tok) < 6 else 2
-            if tok in theirs or process.extractOne(
-                tok, theirs, scorer=OSA.distance, score_cutoff=allowed
-            ):
-                covered += weight
-        return covered / total if total else 0.0
 
     def _informative(
         self, feats: list[tuple[int, float]], max_share: float = 0.05, keep: int = 4
@@ -391,7 +302,7 @@ class SearchIndex:
         cands = self.candidate_units(feats, prefilter)
         q_pos = np.repeat(np.arange(len(names)), [len(c) for c in cands])
         flat = np.concatenate(cands) if cands else np.zeros(0, dtype=np.int64)
-        q_sorted = [_sorted_tokens(n.core) for n in names]
+        q_sorted = [sorted_tokens(n.core) for n in names]
         scores = name_score([q_sorted[i] for i in q_pos], [self.unit_sorted[u] for u in flat])
         q_compact = [n.core.replace(" ", "") for n in names]
         scores = np.maximum(
@@ -419,7 +330,7 @@ class SearchIndex:
                     scores[j] = max(0.0, scores[j] - level_penalty)
                 agree[j] = bool(ql & ul)
         # Equal scores are ordered by how close the whole names are, notes included.
-        q_full = [_sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
+        q_full = [sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
         tiebreak = name_score([q_full[i] for i in q_pos], [self.unit_full_sorted[u] for u in flat])
         results: list[list[tuple[int, float]]] = []
         pos = 0
@@ -484,7 +395,7 @@ class SearchIndex:
         (cand,) = self.candidate_units([feats], candidates, allowed=allowed)
         if not len(cand):
             return []
-        scores = self._coverage_scores(core, cand)
+        scores = typed_scores(self, core, cand)
         if norm.note_levels:
             for i, unit in enumerate(cand):
                 levels = self.unit_names[unit].note_levels
@@ -510,50 +421,6 @@ class SearchIndex:
                 if len(hits) >= limit:
                     return hits
         return hits
-
-    def _coverage_scores(self, core: str, cand: np.ndarray) -> np.ndarray:
-        """Score 0–100 of candidate units for a typed query.
-
-        Mostly how much of the query the name covers (each query word found exactly, with
-        a typo, or as a prefix for the word being typed, weighted by rarity), a little how
-        close the whole name is, so that among names containing the query the shortest wins.
-        """
-        q_tokens = core.split()
-        weights = []
-        for tok in q_tokens:
-            fid = self.feature_ids.get(tok)
-            if fid is None:
-                # An unknown word weighs like the vocabulary word it most likely misspells.
-                near = process.extractOne(tok, self.vocabulary, scorer=fuzz.ratio, score_cutoff=70)
-                fid = self.feature_ids[near[0]] if near else None
-            weights.append(
-                self.feature_weight[fid] if fid is not None else self.feature_weight.max()
-            )
-        total = sum(weights) or 1.0
-        closeness = process.cdist(
-            [_sorted_tokens(core)],
-            [self.unit_sorted[u] for u in cand],
-            scorer=fuzz.ratio,
-            dtype=np.float32,
-        )[0]
-        scores = np.empty(len(cand), dtype=np.float32)
-        last = len(q_tokens) - 1
-        for i, unit in enumerate(cand):
-            name_tokens = self.unit_names[unit].core.split()
-            token_set = set(name_tokens)
-            covered = 0.0
-            for pos, (tok, w) in enumerate(zip(q_tokens, weights, strict=True)):
-                if tok in token_set:
-                    covered += w
-                    continue
-                if pos == last and any(t.startswith(tok) for t in name_tokens):
-                    covered += w
-                    continue
-                best = process.extractOne(tok, token_set, scorer=fuzz.ratio, score_cutoff=70)
-                if best is not None:
-                    covered += w * best[1] / 100.0
-            scores[i] = 100.0 * covered / total * (0.8 + 0.2 * closeness[i] / 100.0)
-        return scores
 
     def _search_code(self, query: str, limit: int, row_mask: np.ndarray | None) -> list[SearchHit]:
         codes = self.frame["code"].fillna("").astype(str)
