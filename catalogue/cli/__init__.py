@@ -15,6 +15,8 @@ attaches them. Where is command X?
 - ``decision_cmds``: ``decision publish|show|export``.
 - ``review_cmds``: ``review-plan draft|add|seed|approve|show``,
   ``review fill|show|check|propose|report|export``.
+- ``cycle_cmds``: ``cycle adopt|publish|apply|pending|stages|scope``,
+  ``act record|link|import|list``.
 
 A new command group goes in a new ``<area>_cmds.py`` with ``register(app)``, named in
 ``COMMAND_MODULES`` by one line.
@@ -37,6 +39,7 @@ COMMAND_MODULES = (
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
     "catalogue.cli.review_cmds",
+    "catalogue.cli.cycle_cmds",
 )
 
 

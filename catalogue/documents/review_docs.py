@@ -234,10 +234,30 @@ def _activity_rows(sheet) -> list[list[Any]]:
     return rows
 
 
-def cost_form_xlsx(*, session: Session, actor: str, code: str, year: int) -> bytes:
-    """Biểu tính chi phí tuân thủ: current, after simplification, comparison chart."""
+def _comparison_sheet(wb, procedure, result) -> None:
+    """The third sheet: before, after and savings, with a bar chart of the first two."""
     from openpyxl.chart import BarChart, Reference
 
+    ws = X.table_sheet(
+        wb,
+        "So sánh",
+        title=["SO SÁNH CHI PHÍ TUÂN THỦ", f"{procedure.name} (mã {procedure.code})"],
+        columns=[X.XlColumn("Chỉ tiêu", 40), X.XlColumn("Đồng/năm", 22, X.MONEY, "right")],
+        rows=[
+            ["Chi phí hiện tại", result.baseline.annual_cost],
+            ["Sau đơn giản hóa", result.options[0].annual_cost],
+            ["Chi phí tiết kiệm", result.options[0].savings or 0],
+        ],
+    )
+    chart = BarChart()
+    chart.title = "Chi phí tuân thủ (đồng/năm)"
+    chart.add_data(Reference(ws, min_col=2, min_row=4, max_row=6), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=6))
+    ws.add_chart(chart, "D4")
+
+
+def cost_form_xlsx(*, session: Session, actor: str, code: str, year: int) -> bytes:
+    """Biểu tính chi phí tuân thủ: current, after simplification, comparison chart."""
     from analysis.changes import apply_option
     from analysis.parameters import load_parameters
     from analysis.reference import evaluate_sheet
@@ -298,22 +318,7 @@ def cost_form_xlsx(*, session: Session, actor: str, code: str, year: int) -> byt
             rows=rows,
             totals=totals,
         )
-    ws = X.table_sheet(
-        wb,
-        "So sánh",
-        title=["SO SÁNH CHI PHÍ TUÂN THỦ", f"{procedure.name} (mã {procedure.code})"],
-        columns=[X.XlColumn("Chỉ tiêu", 40), X.XlColumn("Đồng/năm", 22, X.MONEY, "right")],
-        rows=[
-            ["Chi phí hiện tại", result.baseline.annual_cost],
-            ["Sau đơn giản hóa", result.options[0].annual_cost],
-            ["Chi phí tiết kiệm", result.options[0].savings or 0],
-        ],
-    )
-    chart = BarChart()
-    chart.title = "Chi phí tuân thủ (đồng/năm)"
-    chart.add_data(Reference(ws, min_col=2, min_row=4, max_row=6), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=6))
-    ws.add_chart(chart, "D4")
+    _comparison_sheet(wb, procedure, result)
     return X.workbook_bytes(wb)
 
 
