@@ -26,6 +26,8 @@ PAGES = [
         ":material/compare_arrows:",
         ("reviewer", "chair", "admin"),
     ),
+    ("ui/pages/review_plan.py", "review_cycle.nav_plan", ":material/event_note:", SIGNED_IN),
+    ("ui/pages/review.py", "review_cycle.nav_review", ":material/rule:", SIGNED_IN),
     ("ui/pages/plan.py", "nav.plan", ":material/folder_open:", ("reviewer", "admin")),
     ("ui/pages/queue.py", "nav.queue", ":material/task_alt:", ("chair",)),
     ("ui/pages/decisions.py", "nav.decisions", ":material/gavel:", SIGNED_IN),
