@@ -43,8 +43,9 @@ st.caption(
     t(f"review_cycle.review_status.{status or 'none'}")
     + (f" — v{review['version']}" if review else "")
 )
-for line in view["missing"]:
-    st.warning(line)
+if view["missing"]:
+    with st.expander(t("review_cycle.missing", n=len(view["missing"]))):
+        st.markdown("\n".join(f"- {line}" for line in view["missing"]))
 
 form = review_state.form()
 tab_form, tab_cost, tab_propose = st.tabs(
@@ -79,7 +80,9 @@ def _question(q, value):
             help=help_text,
             disabled=not editor,
         )
-    text = "" if value is None else str(value).replace(".", ",")
+    text = "" if value is None else str(value)
+    if q.kind == "number" and value is not None:
+        text = review_state.vn_number(value)
     return st.text_input(label, text, key=key, help=help_text, disabled=not editor) or None
 
 

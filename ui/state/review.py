@@ -131,3 +131,10 @@ def change_types() -> list[str]:
     from analysis.changes import CHANGE_TYPES
 
     return list(CHANGE_TYPES)
+
+
+def vn_number(value: Any) -> str:
+    """A number the Vietnamese way (``0,5``, ``1.234``) for a text box."""
+    from catalogue.costing.cost_form import format_vn_number
+
+    return format_vn_number(value)
