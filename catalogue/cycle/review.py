@@ -53,7 +53,8 @@ STATUSES = {"draft": "Đang rà soát", "reviewed": "Đã rà soát", "checked":
 _CHANNEL_VI = {"direct": "trực tiếp", "online": "trực tuyến", "postal": "bưu chính"}
 
 
-def _record(session: Session, procedure_id: int) -> dict[str, Any]:
+def procedure_record(session: Session, procedure_id: int) -> dict[str, Any]:
+    """The stored procedure as a canonical record (documents, channels, fees …)."""
     records = load_records(session.connection(), ids=[procedure_id], with_ids=True)
     if procedure_id not in records:
         raise NotFound(f"Không tìm thấy thủ tục #{procedure_id} (procedure not found)")
@@ -119,7 +120,7 @@ def prefill(form: ReviewForm, record: dict[str, Any]) -> dict[str, Any]:
 
 def registry_components(*, session: Session, procedure_id: int) -> list[dict[str, Any]]:
     """The components of the stored procedure (see :func:`components_of`)."""
-    return components_of(_record(session, procedure_id))
+    return components_of(procedure_record(session, procedure_id))
 
 
 def find_review(session: Session, procedure_id: int, year: int) -> Review | None:
@@ -152,7 +153,7 @@ def save_review(
     if procedure is None:
         raise NotFound(f"Không tìm thấy thủ tục #{procedure_id} (procedure not found)")
     item = rp.item_for(session, procedure=procedure, year=year)
-    record = _record(session, procedure_id)
+    record = procedure_record(session, procedure_id)
     parts = components_of(record)
     cleaned, problems = check_answers(form, answers)
     judged, component_problems = check_components(components, parts)
@@ -206,7 +207,7 @@ def missing_answers(
     *, session: Session, review: Review, form: ReviewForm | None = None
 ) -> list[str]:
     """The required answers the review still lacks, each naming its question."""
-    parts = components_of(_record(session, review.procedure_id))
+    parts = components_of(procedure_record(session, review.procedure_id))
     return missing_required(form or load_form(), review.answers, review.components, parts)
 
 
@@ -364,7 +365,7 @@ def show_review(*, session: Session, actor: str, procedure_id: int, year: int) -
     if procedure is None:
         raise NotFound(f"Không tìm thấy thủ tục #{procedure_id} (procedure not found)")
     review = find_review(session, procedure_id, year)
-    record = _record(session, procedure_id)
+    record = procedure_record(session, procedure_id)
     parts = components_of(record)
     form = load_form()
     judged = {c["key"]: c for c in (review.components if review else [])}

@@ -175,7 +175,7 @@ def review_form_docx(*, session: Session, actor: str, code: str, year: int) -> b
                     L.Column("Phương án sửa đổi", 2.2),
                 ]
                 rows = []
-                for c in rv.components_of(rv._record(session, procedure.id)):
+                for c in rv.components_of(rv.procedure_record(session, procedure.id)):
                     j = judged.get(c["key"], {})
                     rows.append(
                         [
