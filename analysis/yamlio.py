@@ -121,7 +121,7 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 
 def _int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    digits = sum(ch.isdigit() for ch in node.value)
+    digits = sum(ch.isalnum() for ch in node.value)  # hex and octal digits too
     if digits > MAX_YAML_INT_DIGITS:
         _refuse(node, f"integer of {digits} digits (at most {MAX_YAML_INT_DIGITS})")
     return yaml.SafeLoader.construct_yaml_int(loader, node)
@@ -142,7 +142,10 @@ def _decimal_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
         _refuse(node, f"non-finite number {text!r} not allowed")
     if len(text) > MAX_YAML_INT_DIGITS + 10:
         _refuse(node, f"number of {len(text)} characters is too long")
-    return Decimal(text)
+    value = Decimal(text)
+    if abs(value.adjusted()) > MAX_YAML_INT_DIGITS:  # 1e999999999 would become a huge int
+        _refuse(node, f"number {text!r} is out of range")
+    return value
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_float)

@@ -56,8 +56,10 @@ from analysis.yamlio import (
 from catalogue.registry.errors import ImportFailed, Problem
 
 __all__ = [
+    "BAD_CHARS",
     "INT32",
     "INT64",
+    "MAX_COUNT_DIGITS",
     "MAX_CSV_ROWS",
     "MAX_EXACT_FLOAT",
     "MAX_FIELD_CHARS",
@@ -103,12 +105,15 @@ MAX_WORKBOOK_UNZIPPED_BYTES = 512 * MiB
 MAX_WORKBOOK_ROWS = 300_000
 MAX_CSV_ROWS = 2_000_000
 MAX_RECORDS = 500_000
+MAX_COUNT_DIGITS = 15  # dossier counts: below 10¹⁵, exact in the float64 of pandas
 
 INT32 = (-(2**31), 2**31 - 1)  # PostgreSQL integer (SQLite holds more)
 INT64 = (-(2**63), 2**63 - 1)  # bigint on both
 MAX_EXACT_FLOAT = 2**53  # float columns: every whole number up to here is exact
 
 # NUL and the other C0 controls except tab, LF, CR; DEL; lone UTF-16 surrogates.
+# (BAD_CHARS is for UTF-8 text such as pandas' Arrow strings, which hold no surrogate.)
+BAD_CHARS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # A whole JSON string (unrolled, possibly unterminated) or one bracket.
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)
