@@ -413,7 +413,7 @@ DECISION_CSV_HEADERS = ("Phần", *DECISION_HEADERS)
 
 def _csv_text(rows: list[list[Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # CR or LF in a field: quoted
     for row in rows:
         writer.writerow(["" if v is None else neutralise(str(v)) for v in row])
     return out.getvalue()

@@ -7,7 +7,8 @@ round-trip losslessly. CSV is a flat, one-row-per-procedure template for bulk ed
 the main fields.
 
 Spreadsheet cells are always written as text (never formulas); the CSV neutralises cells
-beginning with ``=``, ``+``, ``-`` or ``@`` with a leading apostrophe, which the CSV reader
+beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with a leading
+apostrophe (:func:`neutralise`, the project's one definition), which the CSV reader
 removes again.
 """
 
@@ -40,7 +41,9 @@ from catalogue.sources.limits import (
 )
 
 FORMAT_TAG = "tthc-catalogue/1"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Leading characters that make a spreadsheet run a cell as a formula (tab and carriage
+# return too: some spreadsheets skip them and then read the "=" behind).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 SCALAR_KEYS = tuple(
     k
@@ -99,14 +102,28 @@ CSV_COLUMNS = (*SCALAR_KEYS, "levels", "subjects")
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula.
+    """Prefix text that a spreadsheet would run as a formula: the one definition, used by
+    every Excel and CSV writer of the project.
 
-    >>> neutralise("=1+1"), neutralise("-5 ngày"), neutralise(12)
-    ("'=1+1", "'-5 ngày", 12)
+    >>> neutralise("=1+1"), neutralise("-5 ngày"), neutralise("\\t=2"), neutralise(12)
+    ("'=1+1", "'-5 ngày", "'\\t=2", 12)
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def neutralise_frame(frame):
+    """A copy of a pandas frame with every text cell neutralised."""
+    return frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
+
+
+def safe_csv_writer(out: Any):
+    """A csv writer for exports: CRLF row ends, so that a field holding a carriage return
+    or a line feed is always quoted (with ``\\n`` alone, a lone ``\\r`` was written bare
+    and a spreadsheet started a new row there). Values still go through :func:`neutralise`.
+    """
+    return csv.writer(out, lineterminator="\r\n")
 
 
 def unneutralise(value: str) -> str:
@@ -196,7 +213,7 @@ def _text_cell(ws, value: Any) -> Any:
 
 def write_csv(records: Iterable[ProcedureRecord], out: io.TextIOBase) -> None:
     """Flat CSV, one row per procedure; formula-like cells neutralised."""
-    writer = csv.writer(out)
+    writer = safe_csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for rec in records:
         row = [rec.get(k) for k in SCALAR_KEYS]

@@ -298,12 +298,15 @@ def synthetic_stats(
 
 def write_stats_file(frame: pd.DataFrame, out: Path) -> Path:
     """Write a statistics table as CSV (UTF-8) or Excel, by the file's suffix."""
+    from catalogue.sources.formats import neutralise_frame  # formats imports this module's kin
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    frame = neutralise_frame(frame)  # names come from imported records
     if out.suffix.lower() in EXCEL_SUFFIXES:
         frame.to_excel(out, index=False, sheet_name="Thống kê hồ sơ")
     else:
-        frame.to_csv(out, index=False, encoding="utf-8")
+        frame.to_csv(out, index=False, encoding="utf-8", lineterminator="\r\n")
     return out
 
 
