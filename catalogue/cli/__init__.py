@@ -33,4 +33,10 @@ def build_app() -> typer.Typer:
 
 def main() -> None:
     """Entry point of the ``tthc`` console script."""
-    build_app()()
+    from catalogue.registry.db import DatabaseBusy
+
+    try:
+        build_app()()
+    except DatabaseBusy as exc:  # a message a person can act on, not a traceback
+        typer.echo(f"Lỗi / error: {exc}", err=True)
+        raise SystemExit(3) from None

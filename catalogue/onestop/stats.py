@@ -62,6 +62,7 @@ from sqlmodel import Session
 
 from catalogue.quality.textnorm import fold
 from catalogue.registry.auth import require
+from catalogue.registry.db import serialise_imports
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.models import Agency, AuditLog, DossierStat, Procedure, Volume, utcnow
 from catalogue.registry.vocab import LEVEL_CODES, UnknownSpelling, level_code
@@ -622,6 +623,7 @@ def import_stats(
     frame, headers = read_stats_file(path, sheet=sheet)
     result = StatsImport(source=source, rows=len(frame))
     with engine.begin() as conn:
+        serialise_imports(conn)  # one import at a time (issue 18)
         stats, to_confirm, accepted, problems = validate_stats(
             frame,
             conn=conn,

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from catalogue.registry.db import make_engine, upgrade
+from catalogue.registry.db import make_engine, serialise_imports, upgrade
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.models import Procedure
 from catalogue.registry.records import ProcedureRecord
@@ -88,6 +88,7 @@ def import_stream(
     problems: list[Problem] = []
     read = 0
     with engine.begin() as conn:
+        serialise_imports(conn)  # a concurrent import waits, then sees these rows
         known = existing_identities(conn)
         for path in ordered:
             source = str(path)
