@@ -272,7 +272,7 @@ def read_csv_table(
         message = str(exc)
         if "field larger than field limit" in message:
             message = f"a field is longer than {MAX_FIELD_CHARS} characters"
-        raise ImportFailed([Problem(file, reader.line_num or 1, None, message)]) from exc
+        raise ImportFailed([Problem(file, reader.reader.line_num or 1, None, message)]) from exc
     finally:
         csv.field_size_limit(old)
     return header, rows
