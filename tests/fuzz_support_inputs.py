@@ -138,7 +138,8 @@ WHOLE_YAML = [
     "procedures:\n- name: A\n  code: " + "9" * 5000 + "\n",
     "a: &a [x, x, x, x, x, x, x, x, x]\n"
     + "".join(
-        f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefg", "bcdefgh")
+        f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n"
+        for p, n in zip("abcdefg", "bcdefgh", strict=True)
     )
     + "procedures: [*h]\n",
     "procedures: [",
