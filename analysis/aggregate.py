@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.rates import cut_rates, saving
 from analysis.schema import EVALUATED_COLUMNS, PLAN_COLUMNS, FrameError, check_frame
 
-__all__ = ["COUNTED_STATUSES", "GROUPINGS", "adopted_options", "cut_rate_column", "totals_by"]
+__all__ = ["COUNTED_STATUSES", "GROUPINGS", "adopted_options", "totals_by"]
 
 COUNTED_STATUSES = ("approved", "published")
 GROUPINGS = {
@@ -24,18 +25,6 @@ GROUPINGS = {
     "year": "year",
     "programme": "programme",
 }
-
-
-def cut_rate_column(savings: pd.Series, baseline: pd.Series) -> pd.Series:
-    """``savings ÷ baseline × 100``, exactly rounded half-up to 2 decimals; 0 if baseline 0."""
-    out = []
-    for s, b in zip(savings.astype(object), baseline.astype(object), strict=True):
-        if b == 0:
-            out.append(0.0)
-            continue
-        magnitude = (abs(int(s)) * 20000 + int(b)) // (2 * int(b))
-        out.append((magnitude if s >= 0 else -magnitude) / 100)
-    return pd.Series(out, index=savings.index, dtype=float)
 
 
 def adopted_options(
@@ -70,7 +59,7 @@ def adopted_options(
         pairs = ", ".join(f"{r.procedure_id}/{r.option_id}" for r in missing.head(3).itertuples())
         raise FrameError(f"frame 'plans': option(s) not evaluated: {pairs}")
     joined = joined.drop(columns="_merge")
-    saved = joined["baseline_deadline_days"] - joined["deadline_days"]
+    saved = saving(joined["baseline_deadline_days"], joined["deadline_days"])
     joined["deadline_saved_days"] = saved.fillna(0.0)
     joined["baseline_deadline_days"] = joined["baseline_deadline_days"].fillna(0.0)
     if "estimated" not in joined.columns:
@@ -102,7 +91,7 @@ def totals_by(adopted: pd.DataFrame, by: str) -> pd.DataFrame:
     )
     totals.index.name = column
     totals = totals.reset_index()
-    totals["cut_rate"] = cut_rate_column(totals["savings"], totals["baseline_annual_cost"])
+    totals["cut_rate"] = cut_rates(totals["savings"], totals["baseline_annual_cost"])
     totals["estimated_procedures"] = totals["estimated_procedures"].astype(np.int64)
     order = [
         column,

@@ -17,8 +17,6 @@ from typing import Any
 
 from analysis.errors import SheetError, SheetProblem
 from analysis.model import (
-    CHANNEL_CODES,
-    CURRENCIES,
     Activity,
     Change,
     DataReuse,
@@ -26,6 +24,7 @@ from analysis.model import (
     Sheet,
 )
 from analysis.reading import Reader, join_path
+from analysis.vocab import CHANNEL_CODES, CURRENCIES
 
 __all__ = [
     "CHANGE_TYPES",

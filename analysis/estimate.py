@@ -33,13 +33,13 @@ from typing import Any
 
 from analysis.model import CHANNEL_CODES, Activity, Document, Fee, Figure, Sheet
 from analysis.parameters import ParameterSet
+from analysis.vocab import LEVEL_CODES
 
 __all__ = ["estimate_sheet"]
 
 log = logging.getLogger(__name__)
 
 _ENTERPRISE_WORDS = ("doanh nghiệp", "tổ chức", "hợp tác xã", "công ty", "enterprise")
-_LEVELS = ("ministry", "province", "district", "commune", "other")
 
 
 def _subject(record: dict[str, Any]) -> str:
@@ -121,7 +121,7 @@ def estimate_sheet(
         return Figure(found.value, f"{key}: {found.source}", method)
 
     subject = _subject(record)
-    levels = [lv for lv in record.get("levels") or [] if lv in _LEVELS]
+    levels = [lv for lv in record.get("levels") or [] if lv in LEVEL_CODES]
     level = levels[0] if levels else "province"
     channels = [c for c in record.get("channels") or [] if c.get("kind") in CHANNEL_CODES]
     kinds = list(dict.fromkeys(c["kind"] for c in channels))

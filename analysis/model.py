@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from catalogue.registry.vocab import CHANNEL_CODES
+from analysis.vocab import CHANNEL_CODES, METHODS
 
 __all__ = [
     "ACTIONS",
@@ -34,8 +34,6 @@ __all__ = [
 
 SUBJECTS = ("citizen", "enterprise")  # đối tượng: người dân, doanh nghiệp
 ACTIONS = ("keep", "amend", "abolish")  # giữ nguyên, sửa đổi, bãi bỏ
-METHODS = ("statistics", "survey", "estimate", "default")  # how an input figure was obtained
-CURRENCIES = ("VND", "USD")
 
 # Maximum decimal places of each kind of input; see the module docstring.
 DECIMALS = {"hours": 3, "share": 4, "frequency": 6, "money": 2, "days": 2, "count": 0}

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import ParameterError
+from analysis.vocab import METHODS
 from analysis.yamlio import YamlSyntaxError, load_yaml
 
 __all__ = [
@@ -45,8 +46,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_PARAMETERS = Path(__file__).resolve().parents[1] / "data" / "parameters" / "cost.yaml"
-
-METHODS = ("statistics", "survey", "estimate", "default", "legal")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from analysis.errors import SheetProblem
-from analysis.model import CHANNEL_CODES, DECIMALS, METHODS, Figure
+from analysis.model import DECIMALS, Figure
+from analysis.vocab import CHANNEL_CODES, METHODS
 
 __all__ = ["Reader", "join_path"]
 

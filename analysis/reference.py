@@ -18,7 +18,8 @@ costs (so that a table adds up); rates and deadlines are rounded half-up to 2 de
 >>> from decimal import Decimal as D
 >>> round_dong(D("0.5")), round_dong(D("2.4999"))
 (1, 2)
->>> rate(650, 975)
+>>> from analysis.rates import cut_rate
+>>> cut_rate(650, 975)
 Decimal('66.67')
 """
 
@@ -29,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from analysis.changes import apply_option
 from analysis.model import DataReuse, Sheet
+from analysis.rates import cut_rate, saving
 from analysis.sheet import BASELINE_ID
 
 __all__ = [
@@ -37,7 +39,6 @@ __all__ = [
     "evaluate_sheet",
     "evaluate_variant",
     "exact_unit_cost",
-    "rate",
     "round_dong",
 ]
 
@@ -47,15 +48,6 @@ _CENT = Decimal("0.01")
 def round_dong(value: Decimal) -> int:
     """Round half-up to whole đồng."""
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def rate(part: Decimal | int, whole: Decimal | int) -> Decimal:
-    """``part ÷ whole × 100`` rounded half-up to 2 decimals; 0 when ``whole`` is 0."""
-    if whole == 0:
-        return Decimal("0.00")
-    with localcontext() as ctx:
-        ctx.prec = 60
-        return (Decimal(part) * 100 / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def exact_unit_cost(sheet: Sheet) -> Decimal:
@@ -148,10 +140,12 @@ def evaluate_sheet(sheet: Sheet) -> SheetResult:
     for option in sheet.options:
         variant = apply_option(sheet, option)
         out = evaluate_variant(variant, option_id=option.id, action=option.action)
-        savings = baseline.annual_cost - out.annual_cost
+        savings = saving(baseline.annual_cost, out.annual_cost)
         deadline_cut = None
         if baseline.deadline_days and out.deadline_days is not None:
-            deadline_cut = rate(baseline.deadline_days - out.deadline_days, baseline.deadline_days)
+            deadline_cut = cut_rate(
+                saving(baseline.deadline_days, out.deadline_days), baseline.deadline_days
+            )
         reasons = [option.reason] if option.reason else [c.reason for c in option.changes]
         cost = option.implementation_cost
         outcomes.append(
@@ -159,7 +153,7 @@ def evaluate_sheet(sheet: Sheet) -> SheetResult:
                 **{
                     **out.__dict__,
                     "savings": savings,
-                    "cut_rate": rate(savings, baseline.annual_cost),
+                    "cut_rate": cut_rate(savings, baseline.annual_cost),
                     "deadline_cut_rate": deadline_cut,
                     "reason": "; ".join(reasons) or None,
                     "implementation_cost": round_dong(cost.value) if cost else None,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.model import ACTIONS, CHANNEL_CODES
+from analysis.vocab import PLAN_STATUSES
 
 __all__ = [
     "ACTIVITY_COLUMNS",
@@ -29,7 +30,6 @@ __all__ = [
     "describe",
 ]
 
-PLAN_STATUSES = ("draft", "submitted", "approved", "published", "rejected")
 VARIANT_ACTIONS = ("baseline", *ACTIONS)
 
 

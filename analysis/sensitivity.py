@@ -22,7 +22,8 @@ import pandas as pd
 
 from analysis.changes import apply_option
 from analysis.model import Figure, Sheet
-from analysis.reference import evaluate_variant, rate, round_dong
+from analysis.rates import cut_rate, saving
+from analysis.reference import evaluate_variant, round_dong
 from analysis.sheet import BASELINE_ID
 
 __all__ = ["FACTORS", "low_average", "npv", "scale_sheet", "sensitivity"]
@@ -107,7 +108,7 @@ def sensitivity(
             base = evaluate_variant(scale_sheet(sheet, name, multiplier))
             for option_id, variant in variants:
                 out = evaluate_variant(scale_sheet(variant, name, multiplier))
-                savings = base.annual_cost - out.annual_cost
+                savings = saving(base.annual_cost, out.annual_cost)
                 rows.append(
                     {
                         "factor": name,
@@ -116,7 +117,7 @@ def sensitivity(
                         "option_id": option_id,
                         "annual_cost": out.annual_cost,
                         "savings": savings,
-                        "cut_rate": float(rate(savings, base.annual_cost)),
+                        "cut_rate": float(cut_rate(savings, base.annual_cost)),
                     }
                 )
     return pd.DataFrame(rows)

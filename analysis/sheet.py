@@ -37,7 +37,6 @@ from analysis.changes import check_option, parse_change
 from analysis.errors import ParameterError, SheetError, SheetProblem
 from analysis.model import (
     ACTIONS,
-    CURRENCIES,
     SUBJECTS,
     Activity,
     Document,
@@ -48,6 +47,7 @@ from analysis.model import (
 )
 from analysis.parameters import ParameterSet
 from analysis.reading import Reader, join_path
+from analysis.vocab import CURRENCIES
 from analysis.yamlio import YamlSyntaxError, load_yaml
 
 __all__ = ["BASELINE_ID", "BASELINE_KEYS", "load_sheet", "parse_sheet"]

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate import cut_rate_column
 from analysis.errors import ParameterError
+from analysis.rates import cut_rate, cut_rates
 from analysis.yamlio import YamlSyntaxError, load_yaml
 
 __all__ = ["DEFAULT_PROGRAMMES", "Programme", "load_programmes", "programme_progress"]
@@ -117,7 +117,7 @@ def programme_progress(
             "procedure_id", keep="last"
         )
         savings = int(chosen["savings"].sum())
-        saved_days = float(chosen["deadline_saved_days"].sum())
+        saved_e2 = _hundredths(chosen["deadline_saved_days"].sum())
         rows.append(
             {
                 "programme": programme.code,
@@ -128,15 +128,15 @@ def programme_progress(
                 "savings": savings,
                 "target_cut_rate": programme.cost_cut_rate,
                 "baseline_deadline_days": float(days_base),
-                "deadline_saved_days": round(saved_days, 2),
-                "time_cut_rate": round(saved_days / days_base * 100, 2) if days_base else 0.0,
+                "deadline_saved_days": saved_e2 / 100,
+                "time_cut_rate": float(cut_rate(saved_e2, _hundredths(days_base))),
                 "target_time_cut_rate": programme.time_cut_rate,
             }
         )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame["cut_rate"] = cut_rate_column(frame["savings"], frame["baseline_annual_cost"])
+    frame["cut_rate"] = cut_rates(frame["savings"], frame["baseline_annual_cost"])
     for kind, achieved, target in (
         ("cost", "cut_rate", "target_cut_rate"),
         ("time", "time_cut_rate", "target_time_cut_rate"),
@@ -163,3 +163,8 @@ def programme_progress(
         "time_met",
     ]
     return frame[order]
+
+
+def _hundredths(days: float) -> int:
+    """Days (held to 2 decimals by the evaluators) as exact hundredths of a day."""
+    return int(np.rint(float(days) * 100))

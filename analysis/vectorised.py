@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.changes import apply_option
 from analysis.model import CHANNEL_CODES, Sheet
+from analysis.rates import cut_rates, round_div, saving
 from analysis.reference import round_dong
 from analysis.schema import (
     ACTIVITY_COLUMNS,
@@ -168,26 +169,6 @@ def _sum_by(positions: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _round_div(numerator: np.ndarray, denominator: int | np.ndarray) -> np.ndarray:
-    """``numerator ÷ denominator`` rounded half away from zero (Decimal ROUND_HALF_UP).
-
-    ``denominator`` is positive. Stays in int64 when ``2|n| + d`` cannot overflow.
-    """
-    d_bound = int(np.max(denominator)) if isinstance(denominator, np.ndarray) else denominator
-    num = numerator
-    small = num.dtype != object and _bound(num) * 2 + d_bound <= _INT64_LIMIT
-    if not small:
-        num = num.astype(object)
-        if isinstance(denominator, np.ndarray):
-            denominator = denominator.astype(object)
-    elif isinstance(denominator, np.ndarray) and denominator.dtype == object:
-        denominator = denominator.astype(np.int64)
-    if len(num) and (num >= 0).all():
-        return (num * 2 + denominator) // (denominator * 2)
-    magnitude = (abs(num) * 2 + denominator) // (denominator * 2)
-    return np.where(num < 0, -magnitude, magnitude)
-
-
 def _positions(variant_ids: np.ndarray, keys: pd.Index, frame: str) -> np.ndarray:
     positions = keys.get_indexer(variant_ids)
     if (positions < 0).any():
@@ -248,13 +229,13 @@ def evaluate_frames(
     activity_count = np.bincount(a_pos, minlength=n)
     activity_count[abolished] = 0
 
-    unit_cost = _round_div(unit_e9, 10**9).astype(np.int64)
+    unit_cost = round_div(unit_e9, 10**9).astype(np.int64)
     annual_e15 = (
         unit_e9.astype(object)
         * variants["frequency_e6"].to_numpy(np.int64).astype(object)
         * variants["population"].to_numpy(np.int64).astype(object)
     )
-    annual_cost = _round_div(annual_e15, 10**15)
+    annual_cost = round_div(annual_e15, 10**15)
     if len(annual_cost) and max(annual_cost) > _INT64_LIMIT:
         worst = variants["procedure_id"].iloc[int(np.argmax(annual_cost))]
         raise ValueError(
@@ -272,20 +253,17 @@ def evaluate_frames(
         num += np.where(present, shares[:, i] * d, 0)
         den += np.where(present, shares[:, i], 0)
     has_deadline = den > 0
-    deadline_e2 = np.where(has_deadline, _round_div(num, np.where(has_deadline, den, 1)), 0)
+    deadline_e2 = np.where(has_deadline, round_div(num, np.where(has_deadline, den, 1)), 0)
     deadline_e2 = np.where(abolished, 0, deadline_e2).astype(np.int64)
     has_deadline = has_deadline | abolished
 
     base = _positions(variants["baseline_variant_id"].to_numpy(np.int64), keys, "variants")
     base_annual = annual_cost[base]
-    savings = base_annual - annual_cost
-    safe_base = np.where(base_annual == 0, 1, base_annual)
-    cut_e2 = _round_div(_mul(savings, np.full(n, 10000)), safe_base)
-    cut_e2 = np.where(base_annual == 0, 0, cut_e2).astype(np.int64)
+    savings = saving(base_annual, annual_cost)
     base_deadline = deadline_e2[base]
     base_has = has_deadline[base] & (base_deadline > 0)
-    d_cut_e2 = _round_div(
-        (base_deadline - deadline_e2) * 10000, np.where(base_has, base_deadline, 1)
+    deadline_cut = cut_rates(
+        saving(base_deadline, deadline_e2), np.where(base_has, base_deadline, 0)
     )
 
     deadline_days = np.where(has_deadline, deadline_e2 / 100, np.nan)
@@ -303,8 +281,8 @@ def evaluate_frames(
             "baseline_annual_cost": base_annual,
             "baseline_deadline_days": deadline_days[base],
             "savings": savings,
-            "cut_rate": cut_e2 / 100,
-            "deadline_cut_rate": np.where(base_has & has_deadline, d_cut_e2 / 100, np.nan),
+            "cut_rate": cut_rates(savings, base_annual),
+            "deadline_cut_rate": np.where(base_has & has_deadline, deadline_cut, np.nan),
         }
     )
     for extra in ("estimated", "implementation_cost"):

@@ -32,6 +32,7 @@ __all__ = [
     "MAX_YAML_INT_DIGITS",
     "YamlSyntaxError",
     "compose_yaml",
+    "load_plain_yaml",
     "load_yaml",
     "parse_plain_yaml",
     "parse_yaml",
@@ -195,9 +196,18 @@ def compose_yaml(text: str) -> yaml.Node | None:
         raise YamlSyntaxError(_where(exc), f"malformed YAML: {problem}") from exc
 
 
-def load_yaml(path: str | Path) -> Any:
-    """Read and parse a YAML file with exact decimals (a too large file is not read)."""
+def _read(path: str | Path) -> str:
     path = Path(path)
     if path.stat().st_size > 4 * MAX_YAML_BYTES:  # UTF-8: at most 4 bytes a character
         raise YamlSyntaxError("(document)", f"longer than {MAX_YAML_BYTES} characters")
-    return parse_yaml(path.read_text(encoding="utf-8"))
+    return path.read_text(encoding="utf-8")
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read and parse a YAML file with exact decimals (a too large file is not read)."""
+    return parse_yaml(_read(path))
+
+
+def load_plain_yaml(path: str | Path) -> Any:
+    """Read and parse a YAML file with :func:`parse_plain_yaml`'s bounds and floats."""
+    return parse_plain_yaml(_read(path))

@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 
 import streamlit as st
-import yaml
 
 from analysis.formatting import format_date, format_number, format_percent, format_ty, format_vnd
 
@@ -36,8 +35,9 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """The flattened catalogue of one language (dotted key → text)."""
-    with open(LOCALES_DIR / f"{lang}.yaml", encoding="utf-8") as fh:
-        return _flatten(yaml.safe_load(fh) or {})
+    from analysis.yamlio import load_plain_yaml  # the project's one bounded YAML loader
+
+    return _flatten(load_plain_yaml(LOCALES_DIR / f"{lang}.yaml") or {})
 
 
 def lang() -> str:
@@ -77,7 +77,7 @@ def money(amount: object) -> str:
     """Money in đồng (``1.234.567 đ``), with ``tỷ đồng`` added for large sums."""
     if missing(amount):
         return "—"
-    text = format_vnd(round(amount), lang=lang())
+    text = format_vnd(amount, lang=lang())  # rounded half-up there
     if abs(amount) >= TY_THRESHOLD:
         text += f" ({format_ty(amount, lang=lang())})"
     return text

@@ -14,8 +14,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from analysis import load_programmes, savings_report
-from analysis.aggregate import cut_rate_column
-from analysis.reference import rate
+from analysis.rates import cut_rate, cut_rates, saving
 from catalogue.cycle import approved_savings_frame
 
 # Workflow actions as the cost model counts them: a replacement costs what the new
@@ -65,11 +64,11 @@ def evaluated_frame(costs: pd.DataFrame, adopted: pd.DataFrame) -> pd.DataFrame:
             "estimated": False,
             "baseline_annual_cost": before,
             "baseline_deadline_days": dl_before,
-            "savings": before - after,
+            "savings": saving(before, after),
             # the cost model's rates: half-up to 2 decimals, 0 when the baseline is 0
-            "cut_rate": cut_rate_column(before - after, before),
+            "cut_rate": cut_rates(saving(before, after), before),
             "deadline_cut_rate": [
-                float(rate(_dec(b) - _dec(a), _dec(b)))
+                float(cut_rate(saving(_dec(b), _dec(a)), _dec(b)))
                 if pd.notna(b) and pd.notna(a) and b
                 else None
                 for b, a in zip(dl_before, dl_after, strict=True)

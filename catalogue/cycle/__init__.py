@@ -23,17 +23,15 @@ Modules: :mod:`~catalogue.cycle.plans` (plans and proposals),
 (read-only frames), :mod:`~catalogue.cycle.common` (constants, cost figures).
 """
 
+from analysis.vocab import PLAN_STATUSES, PROPOSAL_STATUSES
 from catalogue.cycle.common import (
-    PLAN_STATUSES,
     PROPOSAL_ACTIONS,
-    PROPOSAL_STATUSES,
     SECTION_OF_ACTION,
     SECTIONS,
     STATUS_AFTER,
     VERDICTS,
     CostFigures,
     Immutable,
-    cut_rate,
     evaluate_option,
 )
 from catalogue.cycle.decisions import delete_decision, publish_decision, update_decision
@@ -90,7 +88,6 @@ __all__ = [
     "approved_savings_frame",
     "audit_frame",
     "create_plan",
-    "cut_rate",
     "decide_proposal",
     "decision_items_frame",
     "decisions_frame",

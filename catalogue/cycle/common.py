@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from analysis.reference import rate
+from analysis.rates import cut_rate
 from catalogue.registry.audit import jsonable
 from catalogue.registry.errors import ConcurrentEdit, NotFound, ServiceError
 from catalogue.registry.models import (
@@ -26,8 +26,6 @@ log = logging.getLogger(__name__)
 # Proposal actions: the cost model's keep / amend / abolish, plus the legal outcomes
 # "replace" (by another procedure) and "new" (a draft procedure issued by the decision).
 PROPOSAL_ACTIONS = ("keep", "amend", "abolish", "replace", "new")
-PLAN_STATUSES = ("draft", "submitted", "approved", "published")
-PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected", "returned", "withdrawn")
 VERDICTS = {"approve": "approved", "reject": "rejected", "return": "returned"}
 OPEN_STATUSES = ("draft", "submitted", "returned")  # not yet decided for good
 EDITABLE_FIELDS = (
@@ -40,7 +38,6 @@ EDITABLE_FIELDS = (
     "cost_before",
     "cost_after",
     "savings",
-    "cut_rate",
     "deadline_before",
     "deadline_after",
 )
@@ -105,7 +102,7 @@ deadline_before=None, deadline_after=None)
         if values.get("savings") is None and before is not None and after is not None:
             values["savings"] = before - after
         if values.get("cut_rate") is None and before and values.get("savings") is not None:
-            values["cut_rate"] = cut_rate(values["savings"], before)
+            values["cut_rate"] = float(cut_rate(values["savings"], before))
         for key in ("cut_rate", "deadline_before", "deadline_after"):
             if values.get(key) is not None:
                 values[key] = float(values[key])
@@ -119,15 +116,6 @@ def _whole_dong(value: Any, key: str) -> int:
     if number != number.to_integral_value() or number < 0:
         raise ServiceError(f"{key}: phải là số đồng nguyên, không âm (must be whole đồng, ≥ 0)")
     return int(number)
-
-
-def cut_rate(savings: int, before: int) -> float:
-    """``savings ÷ before × 100`` rounded half-up to 2 decimals (0 when before is 0).
-
-    >>> cut_rate(650, 975)
-    66.67
-    """
-    return float(rate(savings, before))
 
 
 def evaluate_option(sheet: dict[str, Any], option: dict[str, Any]) -> CostFigures:

@@ -21,12 +21,12 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlmodel import Session, select
 
 from analysis.formatting import format_date, format_number
+from analysis.rates import cut_rate
 from catalogue.cycle import SECTIONS
 from catalogue.registry.auth import require
 from catalogue.registry.errors import NotFound, ServiceError
@@ -261,11 +261,7 @@ def plan_table(*, session: Session, actor: str, plan_id: int) -> PlanTable:
     before = sum(r.cost_before or 0 for r in rows)
     after = sum(r.cost_after or 0 for r in rows)
     savings = sum(r.savings or 0 for r in rows)
-    rate = 0.0
-    if before:
-        exact = Decimal(savings) * 100 / Decimal(before)
-        rate = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    return PlanTable(plan, rows, before, after, savings, rate)
+    return PlanTable(plan, rows, before, after, savings, float(cut_rate(savings, before)))
 
 
 def plan_row_values(row: PlanRow) -> list[Any]:

@@ -21,7 +21,7 @@ any, the yearly volumes of the catalogue (period = the year).
 from __future__ import annotations
 
 import logging
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from analysis.formatting import format_number
+from analysis.rates import percent as rate_percent
+from analysis.rates import percents as rate_percents
 from catalogue.registry.models import Agency, DossierStat, Procedure, Volume
 from catalogue.registry.vocab import LEVEL_CODES
 
@@ -61,22 +63,18 @@ def percent(part: int, whole: int) -> Decimal | None:
     """
     if not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return rate_percent(part, whole, decimals=1)
 
 
 def percent_tenths(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """Vectorised :func:`percent`: tenths of a percent as float (NaN when ``whole`` is 0).
-
-    Exact: ``(2000·part + whole) // (2·whole)`` is ``1000·part/whole`` rounded half-up.
 
     >>> percent_tenths(np.array([893, 924]), np.array([924, 956])).tolist()
     [96.6, 96.7]
     """
     part = np.asarray(part, dtype="int64")
     whole = np.asarray(whole, dtype="int64")
-    safe = np.where(whole > 0, whole, 1)
-    tenths = (2000 * part + safe) // (2 * safe)
-    return np.where(whole > 0, tenths / 10, np.nan)
+    return np.where(whole > 0, rate_percents(part, whole, decimals=1), np.nan)
 
 
 def format_rate(rate: object, *, lang: str = "vi") -> str:

@@ -1,76 +1,45 @@
-"""Controlled vocabularies: known spellings map to codes; unseen spellings raise.
+"""The registry's controlled vocabularies: the one definition in :mod:`analysis.vocab`.
 
-Each vocabulary maps a normalised spelling (lower case, NFC, single spaces) to a code.
+Re-exported here so that registry code reads ``catalogue.registry.vocab``; nothing is
+defined in this module.
 """
 
-from __future__ import annotations
+from analysis.vocab import (
+    CHANNEL_CODES,
+    CHANNELS,
+    CURRENCIES,
+    DEADLINE_UNIT_CODES,
+    DEADLINE_UNITS,
+    FEE_KIND_CODES,
+    FEE_KINDS,
+    LEVEL_CODES,
+    LEVELS,
+    METHODS,
+    PLAN_STATUSES,
+    PROPOSAL_STATUSES,
+    STATUSES,
+    UnknownSpelling,
+    channel_code,
+    level_code,
+    to_code,
+)
 
-import unicodedata
-
-LEVELS = {
-    "cấp bộ": "ministry",
-    "cấp trung ương": "ministry",
-    "cấp tỉnh": "province",
-    "cấp huyện": "district",
-    "cấp xã": "commune",
-    "cơ quan khác": "other",
-}
-LEVEL_CODES = ("ministry", "province", "district", "commune", "other")
-
-CHANNELS = {
-    "trực tiếp": "direct",
-    "trực tuyến": "online",
-    "dịch vụ bưu chính": "postal",
-    "bưu chính": "postal",
-    "bưu chính công ích": "postal",
-}
-CHANNEL_CODES = ("direct", "online", "postal")
-
-DEADLINE_UNITS = {
-    "ngày làm việc": "working_days",
-    "ngày": "days",
-    "giờ": "hours",
-    "tháng": "months",
-}
-DEADLINE_UNIT_CODES = ("working_days", "days", "hours", "months", "unspecified")
-
-FEE_KINDS = {"phí": "phi", "lệ phí": "le_phi"}
-FEE_KIND_CODES = ("phi", "le_phi", "unspecified")
-
-CURRENCIES = ("VND", "USD")
-
-STATUSES = ("active", "amended", "replaced", "abolished", "draft")
-
-
-class UnknownSpelling(ValueError):
-    """A value is not in its controlled vocabulary."""
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).lower().split())
-
-
-def to_code(vocabulary: dict[str, str], codes: tuple[str, ...], text: str, what: str) -> str:
-    """Map a spelling or an already-coded value to its code, or raise UnknownSpelling.
-
-    >>> to_code(LEVELS, LEVEL_CODES, "Cấp  Tỉnh", "level")
-    'province'
-    >>> to_code(LEVELS, LEVEL_CODES, "commune", "level")
-    'commune'
-    """
-    key = _norm(text)
-    if key in codes:
-        return key
-    if key in vocabulary:
-        return vocabulary[key]
-    raise UnknownSpelling(f"unknown {what}: {text!r} (known: {', '.join(codes)})")
-
-
-def level_code(text: str) -> str:
-    """Code of a level spelling such as 'Cấp tỉnh'."""
-    return to_code(LEVELS, LEVEL_CODES, text, "level")
-
-
-def channel_code(text: str) -> str:
-    """Code of a channel spelling such as 'Trực tuyến'."""
-    return to_code(CHANNELS, CHANNEL_CODES, text, "channel")
+__all__ = [
+    "CHANNELS",
+    "CHANNEL_CODES",
+    "CURRENCIES",
+    "DEADLINE_UNITS",
+    "DEADLINE_UNIT_CODES",
+    "FEE_KINDS",
+    "FEE_KIND_CODES",
+    "LEVELS",
+    "LEVEL_CODES",
+    "METHODS",
+    "PLAN_STATUSES",
+    "PROPOSAL_STATUSES",
+    "STATUSES",
+    "UnknownSpelling",
+    "channel_code",
+    "level_code",
+    "to_code",
+]

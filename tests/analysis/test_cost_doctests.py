@@ -8,6 +8,8 @@ import importlib
 import pytest
 
 MODULES = [
+    "analysis.rates",
+    "analysis.vocab",
     "analysis.formatting",
     "analysis.reference",
     "analysis.reading",

@@ -3,7 +3,7 @@
 import pytest
 from ui_helpers import catalogue_cost, no_exception, open_page, sign_in, texts
 
-from catalogue.cycle import cut_rate
+from analysis.rates import cut_rate
 from ui.i18n import percent
 
 
