@@ -44,7 +44,6 @@ ALLOWED_LONG_FUNCTIONS: dict[str, str] = {
     "catalogue/onestop/stats.py::validate_stats": "issue 10: stats.py is being split",
     "catalogue/registry/store.py::store_records": "issue 10: store.py is being split",
     "catalogue/registry/store.py::load_records": "issue 10: store.py is being split",
-    "catalogue/sources/formats.py::read_xlsx": "issue 10: to split per sheet",
     "analysis/estimate.py::estimate_sheet": "issue 10: to split per estimated factor",
     "analysis/sheet.py::parse_sheet": "issue 10: to split (baseline, options)",
     "analysis/vectorised.py::evaluate_frames": "issue 10: to split (baseline, options)",

@@ -14,7 +14,6 @@ removes again.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -33,17 +32,21 @@ from catalogue.sources.limits import (
     YamlSyntaxError,
     check_workbook,
     compose_yaml,
+    entity_sheets,
     loads_json,
     parse_plain_yaml,
     read_csv_table,
     read_text_file,
-    worksheet_rows,
+)
+from catalogue.sources.spreadsheet import (  # noqa: F401 - re-exported: the one neutraliser
+    FORMULA_PREFIXES,
+    neutralise,
+    neutralise_frame,
+    safe_csv_writer,
+    unneutralise,
 )
 
 FORMAT_TAG = "tthc-catalogue/1"
-# Leading characters that make a spreadsheet run a cell as a formula (tab and carriage
-# return too: some spreadsheets skip them and then read the "=" behind).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 SCALAR_KEYS = tuple(
     k
@@ -99,38 +102,6 @@ SHEETS: dict[str, tuple[str, ...]] = {
 }
 
 CSV_COLUMNS = (*SCALAR_KEYS, "levels", "subjects")
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula: the one definition, used by
-    every Excel and CSV writer of the project.
-
-    >>> neutralise("=1+1"), neutralise("-5 ngày"), neutralise("\\t=2"), neutralise(12)
-    ("'=1+1", "'-5 ngày", "'\\t=2", 12)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame):
-    """A copy of a pandas frame with every text cell neutralised."""
-    return frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
-
-
-def safe_csv_writer(out: Any):
-    """A csv writer for exports: CRLF row ends, so that a field holding a carriage return
-    or a line feed is always quoted (with ``\\n`` alone, a lone ``\\r`` was written bare
-    and a spreadsheet started a new row there). Values still go through :func:`neutralise`.
-    """
-    return csv.writer(out, lineterminator="\r\n")
-
-
-def unneutralise(value: str) -> str:
-    """Undo :func:`neutralise` on text read back from CSV."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
 
 
 # --------------------------------------------------------------------------- export
@@ -262,15 +233,10 @@ def _normalise(rec: dict[str, Any]) -> ProcedureRecord:
     return out
 
 
-def _read_text(path: Path, encoding: str) -> str:
-    """The file's text (bounded); ImportFailed naming the line of bad bytes, or an empty file."""
-    return read_text_file(path, encoding)
-
-
 def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read a JSON or YAML catalogue file; raise ImportFailed with every problem."""
     name = str(path)
-    text = _read_text(path, "utf-8")
+    text = read_text_file(path, "utf-8")
     try:
         doc = loads_json(text) if path.suffix.lower() == ".json" else parse_plain_yaml(text)
     except json.JSONDecodeError as exc:
@@ -284,7 +250,7 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     if len(doc["procedures"]) > MAX_RECORDS:
         message = f"{len(doc['procedures'])} procedures (at most {MAX_RECORDS} in one file)"
         raise ImportFailed([Problem(name, None, "procedures", message)])
-    if not isinstance(doc.get("format"), str | None) or doc.get("format") not in (None, FORMAT_TAG):
+    if doc.get("format") not in (None, FORMAT_TAG):
         raise ImportFailed([Problem(name, 1, "format", f"unknown format {doc.get('format')!r}")])
     lines = _yaml_item_lines(text) if path.suffix.lower() != ".json" else []
     located: list[tuple[int | None, ProcedureRecord]] = []
@@ -306,12 +272,6 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     return located
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value == "":
-        return None
-    return value
-
-
 def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read the one-sheet-per-entity workbook written by :func:`write_xlsx`."""
     from openpyxl import load_workbook
@@ -325,7 +285,7 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ImportFailed([Problem(name, None, None, f"not a readable workbook: {exc}")]) from exc
     try:
-        tables, problems = _workbook_tables(wb, name)
+        tables, problems = entity_sheets(wb, name, SHEETS)
     except ImportFailed:
         raise
     except Exception as exc:  # a broken sheet inside a readable zip
@@ -337,37 +297,14 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     return _records_from_tables(tables, name)
 
 
-def _workbook_tables(wb, name: str) -> tuple[dict[str, list[tuple[int, dict[str, Any]]]], list]:
-    """Rows of every entity sheet, keyed by column name, each with its row number."""
-    problems: list[Problem] = []
-    if "procedures" not in wb.sheetnames:
-        raise ImportFailed([Problem(name, None, "procedures", "sheet 'procedures' is missing")])
-    tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for sheet, cols in SHEETS.items():
-        if sheet not in wb.sheetnames:
-            tables[sheet] = []
-            continue
-        rows = worksheet_rows(wb[sheet], f"{name}#{sheet}")
-        header = [str(h) if h is not None else "" for h in next(rows, ())]
-        missing = [c for c in cols if c not in header]
-        if missing:
-            problems.append(Problem(f"{name}#{sheet}", 1, ",".join(missing), "missing column(s)"))
-            tables[sheet] = []
-            continue
-        idx = {c: header.index(c) for c in cols}
-        tables[sheet] = [
-            (rno, {c: _cell(row[idx[c]]) if idx[c] < len(row) else None for c in cols})
-            for rno, row in enumerate(rows, start=2)
-            if any(v not in (None, "") for v in row)
-        ]
-    return tables, problems
-
-
 def _records_from_tables(
     tables: dict[str, list[tuple[int, dict[str, Any]]]], name: str
 ) -> list[tuple[int | None, ProcedureRecord]]:
-    """Procedure records from the entity sheets' rows (function of the workbook reader:
-    one closure per kind of cell keeps every problem with its sheet, row and column)."""
+    """Procedure records from the entity sheets' rows, every problem with sheet, row, column.
+
+    Long because one closure per kind of cell (whole number, number, owner row) shares
+    the problem list, and each entity sheet is a few lines of its own.
+    """
     problems: list[Problem] = []
 
     def int_or_problem(sheet: str, rno: int, col: str, value: Any) -> Any:
@@ -504,7 +441,7 @@ def _records_from_tables(
 def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read the flat CSV template (one row per procedure, main fields only)."""
     name = str(path)
-    text = _read_text(path, "utf-8-sig")
+    text = read_text_file(path, "utf-8-sig")
     fieldnames, rows = read_csv_table(text, name, max_rows=MAX_RECORDS)
     missing = [c for c in ("name",) if c not in fieldnames]
     if missing:

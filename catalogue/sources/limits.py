@@ -82,6 +82,7 @@ __all__ = [
     "check_file_size",
     "check_workbook",
     "compose_yaml",
+    "entity_sheets",
     "read_csv_table",
     "int_problem",
     "loads_json",
@@ -333,3 +334,36 @@ def worksheet_rows(
                 message = f"cell of {len(cell)} characters (at most {MAX_FIELD_CHARS})"
                 raise ImportFailed([Problem(file, number, f"column {col}", message)])
         yield row
+
+
+def _blank_none(row: tuple, index: int) -> Any:
+    value = row[index] if index < len(row) else None
+    return None if value == "" else value
+
+
+def entity_sheets(
+    wb, name: str, sheets: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, list[tuple[int, dict[str, Any]]]], list[Problem]]:
+    """Rows of every entity sheet of a workbook (bounded), keyed by column name, each with
+    its row number; blank cells are None. A sheet without its columns is a problem."""
+    problems: list[Problem] = []
+    if "procedures" not in wb.sheetnames:
+        raise ImportFailed([Problem(name, None, "procedures", "sheet 'procedures' is missing")])
+    tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for sheet, cols in sheets.items():
+        tables[sheet] = []
+        if sheet not in wb.sheetnames:
+            continue
+        rows = worksheet_rows(wb[sheet], f"{name}#{sheet}")
+        header = [str(h) if h is not None else "" for h in next(rows, ())]
+        missing = [c for c in cols if c not in header]
+        if missing:
+            problems.append(Problem(f"{name}#{sheet}", 1, ",".join(missing), "missing column(s)"))
+            continue
+        idx = {c: header.index(c) for c in cols}
+        tables[sheet] = [
+            (rno, {c: _blank_none(row, idx[c]) for c in cols})
+            for rno, row in enumerate(rows, start=2)
+            if any(v not in (None, "") for v in row)
+        ]
+    return tables, problems
