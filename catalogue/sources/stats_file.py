@@ -306,7 +306,7 @@ def write_stats_file(frame: pd.DataFrame, out: Path) -> Path:
     if out.suffix.lower() in EXCEL_SUFFIXES:
         frame.to_excel(out, index=False, sheet_name="Thống kê hồ sơ")
     else:
-        frame.to_csv(out, index=False, encoding="utf-8", lineterminator="\r\n")
+        frame.to_csv(out, index=False, encoding="utf-8")
     return out
 
 
