@@ -262,12 +262,7 @@ def _keys(frame: pd.DataFrame, file: str, titles: dict) -> list[Problem]:
         "trùng đơn vị, kỳ và dòng với một dòng trước (duplicate unit, period and row)",
     )
     field_keys = set(
-        zip(
-            frame["unit"],
-            frame["period"],
-            "f:" + frame["field"].map(fold) + "|" + level,
-            strict=True,
-        )
+        zip(frame["unit"], frame["period"], frame["row_key"].where(~is_proc), strict=True)
     )
     columns = zip(is_proc, frame["unit"], frame["period"], frame["field"], level, strict=True)
     overlap = [
@@ -360,6 +355,7 @@ def bieu06_volumes(conn: Connection, procedure_ids: list[int], years: list[int])
             make_period(int(year), 1, 12),
             keys=["procedure_id", "unit", "row_key"],
             counts=counts,
+            latest_stock=True,
         )
         if composed.empty:
             continue

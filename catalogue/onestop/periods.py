@@ -205,14 +205,21 @@ def period_columns(labels: pd.Series) -> pd.DataFrame:
 
 
 def compose(
-    frame: pd.DataFrame, target: Period, *, keys: list[str], counts: list[str]
+    frame: pd.DataFrame,
+    target: Period,
+    *,
+    keys: list[str],
+    counts: list[str],
+    latest_stock: bool = False,
 ) -> pd.DataFrame:
     """The figure of ``target`` for every key of ``frame`` (see the module docstring).
 
     ``frame`` has a ``period`` label column, ``keys`` and ``counts``; other columns are
     taken from each key's first row. The result has one row per key with at least one
     usable period, ``period`` = the target's label, ``months`` (covered) and
-    ``periods`` (the labels used, joined by ``+``).
+    ``periods`` (the labels used, joined by ``+``). A pending stock is unknown when the
+    chain stops before the target's end, unless ``latest_stock`` (the yearly volume of a
+    year still running takes the latest pending count held).
     """
     if frame.empty:
         return frame.assign(months=pd.Series(dtype="int64"), periods=pd.Series(dtype=object))
@@ -236,7 +243,7 @@ def compose(
         for c in starts & set(counts):
             row[c] = head[c] if head["_first"] == target.first else pd.NA
         for c in ends & set(counts):
-            row[c] = tail[c] if tail["_last"] == target.last else pd.NA
+            row[c] = tail[c] if latest_stock or tail["_last"] == target.last else pd.NA
         row["months"] = int((used["_last"] - used["_first"] + 1).sum())
         row["periods"] = "+".join(used["period"].astype(str))
         row["period"] = target.label
