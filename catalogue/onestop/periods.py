@@ -194,14 +194,17 @@ def period_from_dates(start: date, end: date) -> Period:
 
 def period_columns(labels: pd.Series) -> pd.DataFrame:
     """``year``, ``first``, ``last`` (months) of period labels; NaN where unknown."""
-    out = []
-    for label in labels.astype(str):
+    unique = {}
+    for label in pd.unique(labels.astype(str)):
         try:
             p = parse_period(label)
-            out.append((p.year, p.first, p.last))
+            unique[label] = (p.year, p.first, p.last)
         except PeriodError:
-            out.append((np.nan, np.nan, np.nan))
-    return pd.DataFrame(out, columns=["year", "first", "last"], index=labels.index)
+            unique[label] = (np.nan, np.nan, np.nan)
+    table = pd.DataFrame.from_dict(unique, orient="index", columns=["year", "first", "last"])
+    out = table.reindex(labels.astype(str).to_numpy())
+    out.index = labels.index
+    return out
 
 
 def compose(
@@ -215,62 +218,70 @@ def compose(
     """The figure of ``target`` for every key of ``frame`` (see the module docstring).
 
     ``frame`` has a ``period`` label column, ``keys`` and ``counts``; other columns are
-    taken from each key's first row. The result has one row per key with at least one
-    usable period, ``period`` = the target's label, ``months`` (covered) and
+    taken from each key's first period used. The result has one row per key with at least
+    one usable period, ``period`` = the target's label, ``months`` (covered) and
     ``periods`` (the labels used, joined by ``+``). A pending stock is unknown when the
     chain stops before the target's end, unless ``latest_stock`` (the yearly volume of a
     year still running takes the latest pending count held).
+
+    Vectorised: the chain is walked for all keys at once, one step per month at most.
     """
+    empty = frame.iloc[0:0].assign(months=pd.Series(dtype="int64"), periods=pd.Series(dtype=object))
     if frame.empty:
-        return frame.assign(months=pd.Series(dtype="int64"), periods=pd.Series(dtype=object))
+        return empty
     spans = period_columns(frame["period"])
-    rows = frame.assign(_first=spans["first"], _last=spans["last"], _year=spans["year"])
-    rows = rows[(rows["_year"] == target.year) & rows["_first"].ge(target.first)]
-    rows = rows[rows["_last"].le(target.last)]
-    starts = set(STOCK_START)
-    ends = set(STOCK_END)
+    inside = (
+        (spans["year"] == target.year)
+        & (spans["first"] >= target.first)
+        & (spans["last"] <= target.last)
+    ).to_numpy()
+    if not inside.any():
+        return empty
+    rows = frame.loc[inside].reset_index(drop=True)
+    first = spans.loc[inside, "first"].to_numpy(dtype="int64")
+    last = spans.loc[inside, "last"].to_numpy(dtype="int64")
+    kid = rows.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    n_keys = int(kid.max()) + 1
+    # table[key, month]: the row starting that month that reaches furthest (-1: none);
+    # rows are written shortest first so that the longest one stays.
+    order = np.lexsort((last, first, kid))
+    table = np.full((n_keys, 14), -1, dtype="int64")
+    table[kid[order], first[order]] = order
+    chosen = np.zeros(len(rows), dtype=bool)
+    cursor = np.full(n_keys, target.first, dtype="int64")
+    keys_at = np.arange(n_keys)
+    for _ in range(target.months):
+        active = cursor <= target.last
+        if not active.any():
+            break
+        pos = np.where(active, table[keys_at, np.minimum(cursor, 13)], -1)
+        found = pos >= 0
+        chosen[pos[found]] = True
+        cursor = np.where(found, last[np.maximum(pos, 0)] + 1, cursor + 1)
+    used = rows.loc[chosen].assign(_kid=kid[chosen], _first=first[chosen], _last=last[chosen])
+    used = used.sort_values(["_kid", "_first"], kind="stable")
+    grouped = used.groupby("_kid", sort=True)
+    head = grouped.head(1).set_index("_kid")
+    tail = grouped.tail(1).set_index("_kid")
+    out = head.copy()
+    starts, ends = set(STOCK_START), set(STOCK_END)
     flows = [c for c in counts if c not in starts | ends]
-    out = []
-    for _, group in rows.groupby(keys, dropna=False, sort=False):
-        chain = _chain(group, target)
-        if not chain:
-            continue
-        used = group.loc[chain]
-        row = used.iloc[0].copy()
+    if flows:
+        sums = grouped[flows].sum(min_count=1)
         for c in flows:
-            row[c] = used[c].sum(min_count=1)
-        head, tail = used.iloc[0], used.iloc[-1]
-        for c in starts & set(counts):
-            row[c] = head[c] if head["_first"] == target.first else pd.NA
-        for c in ends & set(counts):
-            row[c] = tail[c] if latest_stock or tail["_last"] == target.last else pd.NA
-        row["months"] = int((used["_last"] - used["_first"] + 1).sum())
-        row["periods"] = "+".join(used["period"].astype(str))
-        row["period"] = target.label
-        out.append(row)
-    if not out:
-        return frame.iloc[0:0].assign(months=pd.Series(dtype="int64"), periods="")
-    result = pd.DataFrame(out).drop(columns=["_first", "_last", "_year"]).reset_index(drop=True)
+            out[c] = sums[c]
+    for c in starts & set(counts):
+        out[c] = head[c].where(head["_first"] == target.first)
+    for c in ends & set(counts):
+        out[c] = tail[c] if latest_stock else tail[c].where(tail["_last"] == target.last)
+    months = grouped["_last"].sum() - grouped["_first"].sum() + grouped.size()
+    out["months"] = months.astype("int64")
+    out["periods"] = grouped["period"].agg(lambda p: "+".join(p.astype(str)))
+    out["period"] = target.label
+    out = out.drop(columns=["_first", "_last"]).reset_index(drop=True)
     for c in counts:
-        result[c] = pd.array(result[c].tolist(), dtype="Int64")
-    return result
-
-
-def _chain(group: pd.DataFrame, target: Period) -> list:
-    """Row labels of non-overlapping periods covering ``target``, longest first at each month."""
-    by_start: dict[int, list[tuple[int, object]]] = {}
-    for idx, first, last in zip(group.index, group["_first"], group["_last"], strict=True):
-        by_start.setdefault(int(first), []).append((int(last), idx))
-    chain, month = [], target.first
-    while month <= target.last:
-        options = by_start.get(month)
-        if not options:
-            month += 1  # a gap: this month is not covered
-            continue
-        last, idx = max(options, key=lambda item: item[0])
-        chain.append(idx)
-        month = last + 1
-    return chain
+        out[c] = pd.array(out[c].tolist(), dtype="Int64")
+    return out
 
 
 def periods_held(labels: pd.Series) -> list[Period]:
