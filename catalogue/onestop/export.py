@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from catalogue.onestop.frames import ALL_COUNTS, period_frame
 from catalogue.onestop.periods import Period
+from catalogue.quality.textnorm import fold
 from catalogue.sources.bieu06_file import GROUP_TITLES, LEFT_TITLES, TITLES
 from catalogue.sources.formats import neutralise
 
@@ -84,7 +85,8 @@ def form_rows(frame: pd.DataFrame) -> list[tuple[str, str, dict[str, Any]]]:
         counts["resolved"] = None if None in (early, on_time, late) else early + on_time + late
         out.append((level, field_name, counts))
     rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
-    return sorted(out, key=lambda item: (rank.get(item[0], 99), item[1]))
+    # Vietnamese order: compared without accents (Đ after X by code point otherwise).
+    return sorted(out, key=lambda item: (rank.get(item[0], 99), fold(item[1]), item[1]))
 
 
 def _direct(counts: dict[str, Any]) -> int | None:

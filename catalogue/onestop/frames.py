@@ -22,7 +22,14 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from catalogue.onestop.periods import Period, compose, make_period, parse_period, periods_held
+from catalogue.onestop.periods import (
+    Period,
+    compose,
+    make_period,
+    parse_period,
+    period_columns,
+    periods_held,
+)
 from catalogue.registry.models import Agency, DossierStat, OnestopResult, Procedure, Volume
 from catalogue.registry.vocab import LEVEL_CODES
 
@@ -128,13 +135,21 @@ def latest_year(frame: pd.DataFrame) -> int | None:
 def resolve_period(
     frame: pd.DataFrame, *, period: str | Period | None = None, year: int | None = None
 ) -> Period | None:
-    """The period to report: the one asked for, else the whole of ``year``, else the latest."""
+    """The period to report: the one asked for, else the whole of ``year``; with neither,
+    the latest year held, to date: from January to the last month held when that is a
+    period (a month, Q1 or H1), else the whole year (its partial coverage reported)."""
     if isinstance(period, Period):
         return period
     if period:
         return parse_period(period)
-    year = year if year is not None else latest_year(frame)
-    return None if year is None else make_period(int(year), 1, 12)
+    if year is not None:
+        return make_period(int(year), 1, 12)
+    year = latest_year(frame)
+    if year is None:
+        return None
+    spans = period_columns(frame.loc[frame["year"] == year, "period"])
+    last = int(spans["last"].max()) if spans["last"].notna().any() else 12
+    return make_period(int(year), 1, last if last in (1, 3, 6) else 12)
 
 
 def compose_frame(frame: pd.DataFrame, target: Period) -> pd.DataFrame:

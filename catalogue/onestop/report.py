@@ -176,7 +176,8 @@ def add_rates(sums: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
     )
     late = ints["resolved_late"] + ints["pending_overdue"]
     out["late"] = late
-    known = out["apologised"].notna().to_numpy()
+    # Known only when both the apologies and the overdue pending stock are given.
+    known = (out["apologised"].notna() & out["pending_overdue"].notna()).to_numpy()
     out["without_apology"] = pd.array(
         [int(v) if k else pd.NA for v, k in zip(late - ints["apologised"], known, strict=True)],
         dtype="Int64",

@@ -1,9 +1,10 @@
 """The online level of a procedure (NĐ 42/2022/NĐ-CP) where the portal's text states it.
 
-Only an explicit statement counts: "dịch vụ công trực tuyến toàn trình", "đã toàn trình",
-"trực tuyến toàn trình" → ``full``; "dịch vụ công trực tuyến một phần", "trực tuyến một
-phần" → ``partial``. The words "một phần" alone say nothing (a real record speaks of
-"trả lại một phần diện tích"), so nothing else is guessed: None means not stated.
+Only an explicit statement counts: "(dịch vụ công) trực tuyến toàn trình" → ``full``;
+"(dịch vụ công) trực tuyến một phần" → ``partial``. The words "một phần" alone say nothing
+(real records speak of "trả lại một phần diện tích"), nor does a condition such as "qua
+Cổng DVC quốc gia đối với các TTHC đã toàn trình" (said of procedures in general): None
+means not stated, and nothing is guessed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_FULL = re.compile(r"(trực tuyến|đã|được)\s+toàn\s+trình|dịch vụ công trực tuyến toàn trình")
+_FULL = re.compile(r"trực tuyến\s+toàn\s+trình")
 _PARTIAL = re.compile(r"trực tuyến\s+một\s+phần")
 
 
