@@ -5,16 +5,15 @@ report imports again unchanged): a banner with the form's name, the reporting pe
 unit; two heading rows and the row numbering the columns; rows grouped by level
 (``A. CẤP TỈNH``, ``B. CẤP XÃ`` …), one per field within a level; the ``Tổng cộng`` row.
 A count the data does not give (a carry-over from the simple statistics format) is left
-blank, never guessed. Print setup: A4 landscape, fitted to the page width, heading rows
-repeated on every page, Times New Roman (NĐ 30/2020/NĐ-CP, Phụ lục I, for an annex table).
+blank, never guessed. Print setup: A4 landscape, fitted to the page width, the three
+heading rows repeated on every page, page numbers, Times New Roman.
 
-Written with openpyxl here until the shared document layer's Excel print setup
-(``catalogue/documents``) is available on main.
+The workbook and its print setup come from the document layer
+(:mod:`catalogue.documents.excel`); the form's own heading rows are drawn here.
 """
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -98,18 +97,29 @@ def _direct(counts: dict[str, Any]) -> int | None:
 
 def bieu06_xlsx(frame: pd.DataFrame, period: Period, *, unit: str) -> bytes:
     """The workbook bytes of one period's Biểu 06 for ``unit``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from catalogue.documents.excel import new_workbook, workbook_bytes
+
+    book = new_workbook()
+    ws = book.create_sheet("Biểu 06")
+    _banner(ws, period, unit)
+    _headings(ws)
+    last_row = _body(ws, frame)
+    _style(ws, last_row)
+    _print_setup(ws, last_row)
+    return workbook_bytes(book)
+
+
+def _fonts():
+    from openpyxl.styles import Font
+
+    return Font(name="Times New Roman", size=11), Font(name="Times New Roman", size=11, bold=True)
+
+
+def _banner(ws, period: Period, unit: str) -> None:
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    ws = book.active
-    ws.title = "Biểu 06"
-    font = Font(name="Times New Roman", size=11)
-    bold = Font(name="Times New Roman", size=11, bold=True)
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    font, bold = _fonts()
     last_col = get_column_letter(len(WIDTHS))
     banner = [
         FORM_NAME,
@@ -121,15 +131,19 @@ def bieu06_xlsx(frame: pd.DataFrame, period: Period, *, unit: str) -> bytes:
     ]
     for i, text in enumerate(banner, start=1):
         cell = ws.cell(row=i, column=1, value=neutralise(text))
+        cell.data_type = "s"
         cell.font = bold if i <= 2 else font
         ws.merge_cells(f"A{i}:{last_col}{i}")
         cell.alignment = Alignment(horizontal="center" if i == 2 else "left")
+
+
+def _headings(ws) -> None:
+    """The two heading rows (groups merged over their columns) and the column numbers."""
     top, sub = HEADING_ROW, HEADING_ROW + 1
     for col, key in enumerate(("no", "name", "code", "level"), start=1):
         ws.cell(row=top, column=col, value=LEFT_TITLES[key])
         ws.merge_cells(start_row=top, start_column=col, end_row=sub, end_column=col)
-    groups = (("received", 5, 8), ("resolved", 9, 12), ("pending", 13, 15))
-    for key, first, last in groups:
+    for key, first, last in (("received", 5, 8), ("resolved", 9, 12), ("pending", 13, 15)):
         ws.cell(row=top, column=first, value=GROUP_TITLES[key])
         ws.merge_cells(start_row=top, start_column=first, end_row=top, end_column=last)
     ws.cell(row=top, column=16, value=GROUP_TITLES["apologised"])
@@ -138,14 +152,18 @@ def bieu06_xlsx(frame: pd.DataFrame, period: Period, *, unit: str) -> bytes:
     ws.merge_cells(start_row=top, start_column=16, end_row=sub, end_column=16)
     for col in range(1, len(WIDTHS) + 1):
         ws.cell(row=sub + 1, column=col, value=f"({col})")
-    row_no, number, current, seen = sub + 2, 0, None, 0
-    letters = "ABCDEFGH"
+
+
+def _body(ws, frame: pd.DataFrame) -> int:
+    """Level headings, one row per field, the total row; returns the total row's number."""
+    _, bold = _fonts()
+    row_no, number, current, seen = HEADING_ROW + 3, 0, None, 0
     totals: dict[str, int | None] = dict.fromkeys(COLUMNS, 0)
     for level, field_name, counts in form_rows(frame):
         if level != current:
-            current, heading, seen = level, letters[seen], seen + 1
-            ws.cell(row=row_no, column=2, value=f"{heading}. {LEVEL_HEADINGS.get(level, level)}")
-            ws.cell(row=row_no, column=2).font = bold
+            current, heading, seen = level, "ABCDEFGH"[seen], seen + 1
+            cell = ws.cell(row=row_no, column=2, value=f"{heading}. {LEVEL_HEADINGS.get(level)}")
+            cell.font = bold
             row_no += 1
         number += 1
         values = [number, neutralise(field_name), None, LEVEL_LABELS.get(level, level)]
@@ -159,31 +177,46 @@ def bieu06_xlsx(frame: pd.DataFrame, period: Period, *, unit: str) -> bytes:
     ws.cell(row=row_no, column=2, value="Tổng cộng").font = bold
     for offset, key in enumerate(COLUMNS):
         ws.cell(row=row_no, column=5 + offset, value=totals[key] if number else None).font = bold
-    for row in ws.iter_rows(min_row=top, max_row=row_no, max_col=len(WIDTHS)):
+    return row_no
+
+
+def _style(ws, last_row: int) -> None:
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.utils import get_column_letter
+
+    from catalogue.documents.excel import MONEY
+
+    font, bold = _fonts()
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    numbers = HEADING_ROW + 2
+    for row in ws.iter_rows(min_row=HEADING_ROW, max_row=last_row, max_col=len(WIDTHS)):
         for cell in row:
             cell.border = box
-            if cell.font != bold:
-                cell.font = font
-            if cell.row <= sub + 1:
-                cell.alignment = centre
-                cell.font = bold if cell.row < sub + 1 else font
-            elif cell.column >= 5:
-                cell.number_format = "#,##0"
+            if cell.row < numbers:
+                cell.alignment, cell.font = centre, bold
+            elif cell.row == numbers:
+                cell.alignment, cell.font = centre, font
+            else:
+                cell.font = bold if cell.font.b or cell.row == last_row else font
+                if cell.column >= 5:
+                    cell.number_format = MONEY
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{top}:{sub + 1}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left, ws.page_margins.right = 0.79, 0.59  # 20 mm, 15 mm (annex table)
-    ws.page_margins.top, ws.page_margins.bottom = 0.79, 0.79
-    ws.freeze_panes = ws.cell(row=sub + 2, column=3)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+
+def _print_setup(ws, last_row: int) -> None:
+    """The shared print setup of the document layer, with the form's three heading rows."""
+    from openpyxl.utils import get_column_letter
+
+    from catalogue.documents import excel
+
+    # Private to the layer, but the one definition of A4 landscape, fit to width, footer.
+    excel._print_setup(ws, header_row=HEADING_ROW, last_column=get_column_letter(len(WIDTHS)))
+    ws.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW + 2}"
+    ws.freeze_panes = ws.cell(row=HEADING_ROW + 3, column=3)
+    ws.print_area = f"A1:{get_column_letter(len(WIDTHS))}{last_row}"
 
 
 def export_bieu06(
