@@ -109,7 +109,7 @@ def published_line(
 
     >>> published_line(956, 650, 243, 31)
     '924/956 hồ sơ, đạt 96,6 %, trong đó trước hạn 70,3 %, đúng hạn 26,3 %, quá hạn 3,4 %'
-    >>> published_line(100, 70, 33, 4, carried_over=10)[:34]
+    >>> published_line(100, 70, 33, 4, carried_over=10)[:35]
     '107/110 hồ sơ, đạt 96,3 %, trong đó'
     """
     resolved = resolved_early + resolved_on_time + resolved_late
