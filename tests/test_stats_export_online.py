@@ -156,3 +156,22 @@ def test_cli_reports_one_period_and_exports(tmp_path):
     assert out.exists()
     assert "toàn trình" in run("online-level", "1.000010", "full", "--as", "lan", "--db", url)
     assert "analyst" not in run("online-level", "1.000010", "full", "--db", url, code=2)
+
+
+def test_the_demo_has_no_district_after_july_2025(tmp_path):
+    from catalogue.sources.service import load_demo_if_empty, open_catalogue
+    from catalogue.sources.stats_file import synthetic_stats
+
+    engine = open_catalogue(f"sqlite:///{tmp_path / 'demo.db'}")
+    load_demo_if_empty(engine)
+    # the catalogue's own 2025 volumes: the three district procedures (abolished with the
+    # district level) report up to 2024 only
+    levels = overview(engine, year=2025)["by_level"]["level"].tolist()
+    assert "district" not in levels and {"province", "commune"} <= set(levels)
+    assert "district" in overview(engine, year=2024)["by_level"]["level"].tolist()
+    district = make_record("1.000030", "Thủ tục cấp huyện", levels=["district"])
+    frame = synthetic_stats([district, make_record()], year=2025)
+    kept = frame[frame["cap"] == "Cấp huyện"]["ky"].tolist()
+    assert kept == [f"2025-{m:02d}" for m in range(1, 7)]  # January to June only
+    assert len(frame[frame["cap"] != "Cấp huyện"]) == 12
+    assert synthetic_stats([district], year=2026).empty

@@ -168,7 +168,9 @@ def synthetic_stats(
     :data:`SEASONALITY`; about 1,5 % stay pending at each month's end; the late share,
     early share and online share follow the latest volume (online rising by a fifth,
     none without an online channel). ``without_code`` rows of distinct procedures lose
-    their code, to exercise matching by name. Columns: :data:`FILE_HEADERS` values.
+    their code, to exercise matching by name. A district-level procedure has no rows from
+    07/2025 on (local government has two levels since 01/07/2025). Columns:
+    :data:`FILE_HEADERS` values.
     """
     rng = np.random.default_rng(seed)
     n = len(records)
@@ -216,7 +218,7 @@ def synthetic_stats(
         codes[blank] = ""
     months = np.tile(np.array([f"{year}-{m:02d}" for m in range(1, 13)], dtype=object), n)
     h = FILE_HEADERS
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             h["code"]: codes[rep],
             h["name"]: names[rep],
@@ -231,6 +233,11 @@ def synthetic_stats(
             h["online"]: online,
         }
     )
+    # Two-level local government from 01/07/2025 (NĐ 118/2025/NĐ-CP era): no district rows.
+    first_level = np.array([(rec.get("levels") or [""])[0] for rec in records], dtype=object)
+    month_no = np.tile(np.arange(1, 13), n)
+    gone = (first_level[rep] == "district") & ((year > 2025) | ((year == 2025) & (month_no >= 7)))
+    return frame[~gone].reset_index(drop=True)
 
 
 def write_stats_file(frame: pd.DataFrame, out: Path) -> Path:
