@@ -233,9 +233,15 @@ def synthetic_stats(
             h["online"]: online,
         }
     )
-    # Two-level local government from 01/07/2025 (NĐ 118/2025/NĐ-CP era): no district rows.
+    return _two_levels(frame, records, year)
+
+
+def _two_levels(frame: pd.DataFrame, records: Sequence[dict[str, Any]], year: int) -> pd.DataFrame:
+    """Drop the district rows of months from 07/2025: local government has two levels
+    (province, commune) since 01/07/2025. ``frame`` has 12 monthly rows per record."""
     first_level = np.array([(rec.get("levels") or [""])[0] for rec in records], dtype=object)
-    month_no = np.tile(np.arange(1, 13), n)
+    rep = np.repeat(np.arange(len(records)), 12)
+    month_no = np.tile(np.arange(1, 13), len(records))
     gone = (first_level[rep] == "district") & ((year > 2025) | ((year == 2025) & (month_no >= 7)))
     return frame[~gone].reset_index(drop=True)
 
