@@ -52,7 +52,7 @@ ONLINE_LEVEL_CODES = ("full", "partial", "none")
 
 METHODS = ("statistics", "survey", "estimate", "default", "legal")
 
-PLAN_STATUSES = ("draft", "submitted", "approved", "published")
+PLAN_STATUSES = ("draft", "submitted", "approved", "adopted", "published")
 PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected", "returned", "withdrawn")
 
 
