@@ -17,6 +17,7 @@ from sqlmodel import select
 from catalogue import cycle as wf
 from catalogue.costing import burden as costing
 from catalogue.documents import exports
+from catalogue.documents.profile import set_profile
 from catalogue.registry import auth
 from catalogue.registry.db import session_scope
 from catalogue.registry.errors import PermissionDenied
@@ -126,6 +127,7 @@ ATTEMPTS: dict[str, Callable] = {
         session=s, actor=user, plan_id=_plan(e, w, "draft")["plan"], fmt="csv"
     ),
     "audit.read": lambda s, user, e, w: wf.audit_frame(session=s, actor=user),
+    "profile.edit": lambda s, user, e, w: set_profile(session=s, actor=user, place="Bình An"),
 }
 
 EXPECTED = {  # the matrix as the issue states it, written out independently of auth.py
@@ -136,7 +138,7 @@ EXPECTED = {  # the matrix as the issue states it, written out independently of 
     "analyst": {"workflow.read", "export"},
     "admin": {"user.manage", "catalogue.import", "parameters.edit", "sheet.edit",
               "workflow.read", "export",
-              "audit.read"},
+              "audit.read", "profile.edit"},
 }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ attaches them. Where is command X?
 - ``user_cmds``: ``user add``.
 - ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
 - ``decision_cmds``: ``decision publish|show|export``.
+- ``profile_cmds``: ``profile show|set`` (the organisation profile of documents).
 
 A new command group goes in a new ``<area>_cmds.py`` with ``register(app)``, named in
 ``COMMAND_MODULES`` by one line.
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     "catalogue.cli.user_cmds",
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
+    "catalogue.cli.profile_cmds",
 )
 
 

@@ -48,6 +48,7 @@ ACTIONS: dict[str, str] = {
     "workflow.read": "xem phương án, quyết định (read plans and decisions)",
     "export": "xuất báo cáo, danh mục (export reports and lists)",
     "audit.read": "xem nhật ký (read the audit log)",
+    "profile.edit": "sửa hồ sơ cơ quan ban hành văn bản (edit the organisation profile)",
 }
 
 _READ = frozenset({"workflow.read", "export"})
@@ -68,7 +69,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "chair": _READ | {"proposal.decide", "plan.approve", "decision.publish", "audit.read"},
     "analyst": _READ,
     "admin": _READ
-    | {"user.manage", "catalogue.import", "parameters.edit", "sheet.edit", "audit.read"},
+    | {"user.manage", "catalogue.import", "parameters.edit", "sheet.edit", "audit.read"}
+    | {"profile.edit"},
 }
 
 SCRYPT_N = 2**14
