@@ -122,9 +122,13 @@ class Profile:
         )
 
 
+CLI_OPTIONS = {"vice_chairs": "--vice-chair", "recipients": "--recipient"}  # repeated options
+
+
 def _label(name: str) -> str:
     vi, en, _ = PROFILE_FIELDS[name]
-    return f"{vi} ({en}, --{name.replace('_', '-')})"
+    option = CLI_OPTIONS.get(name, f"--{name.replace('_', '-')}")
+    return f"{vi} ({en}, {option})"
 
 
 def get_profile(*, session: Session) -> Profile:
