@@ -17,7 +17,6 @@ from catalogue.registry.models import DecisionItem, Proposal
 from catalogue.sources.formats import unneutralise
 from tests.workflow_support import draft_plan, published_plan, seed
 
-
 PROFILE = {
     "province": "Bình An",
     "authority": "Ủy ban nhân dân tỉnh Bình An",

@@ -14,6 +14,7 @@ attaches them. Where is command X?
 - ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
 - ``decision_cmds``: ``decision publish|show|export``.
 - ``profile_cmds``: ``profile show|set`` (the organisation profile of documents).
+- ``documents_cmds``: ``documents write OUTDIR`` (every document of a plan and decision).
 
 A new command group goes in a new ``<area>_cmds.py`` with ``register(app)``, named in
 ``COMMAND_MODULES`` by one line.
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
     "catalogue.cli.profile_cmds",
+    "catalogue.cli.documents_cmds",
 )
 
 

@@ -161,6 +161,7 @@ class PlanRow:
     deadline_after: float | None = None
     changes: tuple[dict[str, Any], ...] = ()
     proposal_action: str = ""
+    own_content: str = ""  # the reviewer's own text (``content`` may be derived)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,7 @@ def plan_table(*, session: Session, actor: str, plan_id: int) -> PlanTable:
                 deadline_after=p.deadline_after,
                 changes=tuple(option.get("changes") or ()),
                 proposal_action=p.action,
+                own_content=p.content or "",
             )
         )
     before = sum(r.cost_before or 0 for r in rows)

@@ -38,7 +38,7 @@ from catalogue.documents.words import ROMAN_NUMERALS, change_text
 from catalogue.registry.models import Agency, Procedure
 
 SUMMARY_WEIGHTS = (4, 8, 16, 11, 8, 18, 15, 15, 10, 10, 10, 7, 8)
-PLAN_XL_WIDTHS = (6, 14, 40, 24, 16, 40, 36, 36, 18, 18, 20, 12, 14)
+PLAN_XL_WIDTHS = (5, 11, 28, 18, 12, 30, 26, 26, 15, 15, 15, 9, 11)
 PLAN_XL_FORMATS = {8: X.MONEY, 9: X.MONEY, 10: X.MONEY, 11: X.RATE}
 
 
@@ -57,14 +57,23 @@ def _days(value: float | None) -> str:
 def _reasons(row: PlanRow) -> list[tuple[str, str]]:
     """(content, reason) of each change; the proposal's own text when it has no changes."""
     pairs = [(change_text(c), (c.get("reason") or "").strip()) for c in row.changes]
-    if row.content and (not pairs or row.content not in {p[0] for p in pairs}):
-        pairs.insert(0, (row.content, row.reason))
-    return pairs or [(row.action, row.reason)]
+    if row.own_content or not pairs:
+        pairs.insert(0, (row.own_content or row.content or row.action, row.reason))
+    return pairs
+
+
+def procedure_title(name: str) -> str:
+    """``Thủ tục …`` once, whether or not the catalogue's name already starts with it.
+
+    >>> procedure_title("Đăng ký khai sinh"), procedure_title("Thủ tục đăng ký kết hôn")
+    ('Thủ tục Đăng ký khai sinh', 'Thủ tục đăng ký kết hôn')
+    """
+    return name if name.lower().startswith("thủ tục") else f"Thủ tục {name}"
 
 
 def _block(doc, n: int, row: PlanRow, issuer: str | None) -> None:
     code = f" (mã {row.code})" if row.code else ""
-    L.heading_paragraph(doc, f"{n}. Thủ tục {row.name}{code}")
+    L.heading_paragraph(doc, f"{n}. {procedure_title(row.name)}{code}")
     L.body(doc, "a) Nội dung đơn giản hóa:")
     for content, reason in _reasons(row):
         L.body(doc, f"- {L.with_end(content, ';')}")
@@ -134,7 +143,7 @@ def plan_docx(*, session: Session, actor: str, plan_id: int) -> bytes:
     table = plan_table(session=session, actor=actor, plan_id=plan_id)
     plan = table.plan
     doc = L.new_document(title=f"Phương án đơn giản hóa: {plan.name}")
-    subtitle = [f"{plan.name} (năm {plan.year})"]
+    subtitle = [plan.name if str(plan.year) in plan.name else f"{plan.name} (năm {plan.year})"]
     L.annex_heading(doc, "Phương án đơn giản hóa thủ tục hành chính", subtitle,
                     f"Phạm vi: {plan.agency_scope}" if plan.agency_scope else None)  # fmt: skip
     plan_body(doc, session, table)

@@ -43,8 +43,8 @@ CHANGE_LABELS = {
 }
 # The component of a procedure (Phần II of a Quyết định công bố) each change touches.
 CHANGE_COMPONENTS = {
-    "remove_document": "Thành phần hồ sơ",
-    "replace_document_with_lookup": "Thành phần hồ sơ",
+    "remove_document": "Thành phần, số lượng hồ sơ",
+    "replace_document_with_lookup": "Thành phần, số lượng hồ sơ",
     "set_deadline": "Thời hạn giải quyết",
     "set_frequency": "Trình tự thực hiện",
     "set_population": "Đối tượng thực hiện",
