@@ -13,6 +13,8 @@ attaches them. Where is command X?
 - ``user_cmds``: ``user add``.
 - ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
 - ``decision_cmds``: ``decision publish|show|export``.
+- ``cycle_cmds``: ``cycle adopt|publish|apply|pending|stages|scope``,
+  ``act record|link|import|list``.
 - ``profile_cmds``: ``profile show|set`` (the organisation profile of documents).
 - ``documents_cmds``: ``documents write OUTDIR`` (every document of a plan and decision).
 
@@ -36,6 +38,7 @@ COMMAND_MODULES = (
     "catalogue.cli.user_cmds",
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
+    "catalogue.cli.cycle_cmds",
     "catalogue.cli.profile_cmds",
     "catalogue.cli.documents_cmds",
 )

@@ -1,7 +1,7 @@
 """Organisation profile: the names, signers and recipients every document uses.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0009
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0009"  # chained after 0009 (issue 12), which landed first
 branch_labels = None
 depends_on = None
 
