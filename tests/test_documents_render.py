@@ -67,9 +67,11 @@ def _scenario(engine) -> dict[str, int]:
             option = {"id": code, "action": action, "changes": changes}
             reason = "Thủ tục không còn cần thiết" if action == "abolish" else None
             legal = "Bãi bỏ Điều 20 Thông tư số 12/2022/TT-BGTVT" if action == "abolish" else None
-            wf.add_proposal(session=s, actor="reviewer", plan_id=plan.id, procedure_id=procs[code],
-                            action=action, option=option, reason=reason, legal_change=legal,
-                            figures=figures)  # fmt: skip
+            wf.add_proposal(
+                session=s, actor="reviewer", plan_id=plan.id, procedure_id=procs[code],
+                action=action, option=option, reason=reason, legal_change=legal,
+                figures=figures, figures_source="Biểu tính chi phí tuân thủ năm 2027",
+            )  # fmt: skip
         wf.submit_plan(session=s, actor="reviewer", plan_id=plan.id)
     with session_scope(engine) as s:
         for p in s.exec(select(wf.Proposal).where(wf.Proposal.plan_id == plan.id)):
