@@ -402,6 +402,25 @@ class BusinessScope(SQLModel, table=True):
     set_at: datetime = Field(default_factory=utcnow)
 
 
+# Organisation profile: who issues, proposes and signs the documents, and who receives them
+# (one row; admin only; read by every document, see catalogue.documents.profile).
+class OrganisationProfile(SQLModel, table=True):
+    __tablename__ = "organisation_profile"
+    id: int | None = Field(default=None, primary_key=True)
+    province: str | None = Field(default=None, sa_column=Column(Text))  # "Bình An"
+    authority: str | None = Field(default=None, sa_column=Column(Text))  # "Ủy ban nhân dân tỉnh …"
+    place: str | None = Field(default=None, sa_column=Column(Text))  # địa danh before dates
+    chair: str | None = Field(default=None, sa_column=Column(Text))
+    vice_chairs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    review_department: str | None = Field(default=None, sa_column=Column(Text))
+    review_head: str | None = Field(default=None, sa_column=Column(Text))  # "Giám đốc Sở …"
+    archive: str | None = Field(default=None, sa_column=Column(Text))  # "VT, KSTT"
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    updated_by: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 # One-stop result (Biểu 06, TT 01/2020/TT-VPCP): one row of a unit's periodic report, per
 # field or procedure and level, with the form's received / resolved / pending counts.
 class OnestopResult(SQLModel, table=True):

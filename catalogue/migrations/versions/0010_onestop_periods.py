@@ -1,7 +1,7 @@
 """One-stop results in the Biểu 06 form (onestop_result) and the procedure's online level.
 
 Revision ID: 0010
-Revises: 0009 (given as 0006; chained after 0009, which landed first)
+Revises: 0008 (given as 0006; chained after 0009 and 0008, which landed first)
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0010"
-down_revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
