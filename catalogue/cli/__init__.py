@@ -15,6 +15,8 @@ attaches them. Where is command X?
 - ``decision_cmds``: ``decision publish|show|export``.
 - ``cycle_cmds``: ``cycle adopt|publish|apply|pending|stages|scope``,
   ``act record|link|import|list``.
+- ``profile_cmds``: ``profile show|set`` (the organisation profile of documents).
+- ``documents_cmds``: ``documents write OUTDIR`` (every document of a plan and decision).
 
 A new command group goes in a new ``<area>_cmds.py`` with ``register(app)``, named in
 ``COMMAND_MODULES`` by one line.
@@ -37,6 +39,8 @@ COMMAND_MODULES = (
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
     "catalogue.cli.cycle_cmds",
+    "catalogue.cli.profile_cmds",
+    "catalogue.cli.documents_cmds",
 )
 
 

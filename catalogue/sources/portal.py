@@ -44,6 +44,7 @@ from catalogue.sources.limits import (
     text_problem,
     worksheet_rows,
 )
+from catalogue.sources.online_level import parse_online_level
 from catalogue.sources.portal_documents import parse_documents, parse_legal_bases, parse_steps
 from catalogue.sources.portal_parse import (
     PROBLEM_FLAG_KINDS,
@@ -134,6 +135,9 @@ def parse_portal_record(rec: dict[str, Any]) -> ProcedureRecord:
     ):
         record[key], more = parser(rec.get(portal_field))
         flags.extend(more)
+    online_level = parse_online_level(rec.get("cach_thuc_thuc_hien"))
+    if online_level:  # only where the text states it (NĐ 42/2022: toàn trình / một phần)
+        record["online_level"] = online_level
     return record
 
 

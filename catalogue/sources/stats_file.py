@@ -231,7 +231,9 @@ def synthetic_stats(
     :data:`SEASONALITY`; about 1,5 % stay pending at each month's end; the late share,
     early share and online share follow the latest volume (online rising by a fifth,
     none without an online channel). ``without_code`` rows of distinct procedures lose
-    their code, to exercise matching by name. Columns: :data:`FILE_HEADERS` values.
+    their code, to exercise matching by name. A district-level procedure has no rows from
+    07/2025 on (local government has two levels since 01/07/2025). Columns:
+    :data:`FILE_HEADERS` values.
     """
     rng = np.random.default_rng(seed)
     n = len(records)
@@ -279,7 +281,7 @@ def synthetic_stats(
         codes[blank] = ""
     months = np.tile(np.array([f"{year}-{m:02d}" for m in range(1, 13)], dtype=object), n)
     h = FILE_HEADERS
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             h["code"]: codes[rep],
             h["name"]: names[rep],
@@ -294,6 +296,17 @@ def synthetic_stats(
             h["online"]: online,
         }
     )
+    return _two_levels(frame, records, year)
+
+
+def _two_levels(frame: pd.DataFrame, records: Sequence[dict[str, Any]], year: int) -> pd.DataFrame:
+    """Drop the district rows of months from 07/2025: local government has two levels
+    (province, commune) since 01/07/2025. ``frame`` has 12 monthly rows per record."""
+    first_level = np.array([(rec.get("levels") or [""])[0] for rec in records], dtype=object)
+    rep = np.repeat(np.arange(len(records)), 12)
+    month_no = np.tile(np.arange(1, 13), len(records))
+    gone = (first_level[rep] == "district") & ((year > 2025) | ((year == 2025) & (month_no >= 7)))
+    return frame[~gone].reset_index(drop=True)
 
 
 def write_stats_file(frame: pd.DataFrame, out: Path) -> Path:
