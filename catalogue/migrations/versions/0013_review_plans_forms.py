@@ -1,7 +1,7 @@
 """Review plans, their items and the per-procedure review forms (issue 11).
 
 Revision ID: 0013
-Revises: 0009 (chained at landing: 0009 reached main first)
+Revises: 0010 (chained at landing: 0009, 0008 and 0010 reached main first)
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
