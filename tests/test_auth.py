@@ -30,75 +30,195 @@ def test_malformed_hash_never_verifies(stored):
     assert not auth.verify_password("anything", stored)
 
 
-def test_default_cost_is_the_standard_one():
+def test_default_cost_is_owasp_minimum(real_scrypt_cost):
     stored = auth.hash_password("mat-khau-123")
-    assert stored.split("$")[1:4] == [str(2**14), "8", "1"]
+    # OWASP password storage cheat sheet: scrypt N=2^17, r=8, p=1 at least.
+    assert stored.split("$")[1:4] == ["131072", "8", "1"]
 
 
 def test_first_user_must_be_admin_then_only_admins_add_users(engine):
     with pytest.raises(PermissionDenied, match="first account must be an admin"):
         with session_scope(engine) as s:
             auth.create_user(
-                session=s, actor=None, username="ruth", role="reviewer", password="x" * 8
+                session=s, actor=None, username="ruth", role="reviewer", password="x" * 12
             )
     with session_scope(engine) as s:
         auth.create_user(
-            session=s, actor=None, username="adam", role="admin", password="quan-tri-1"
+            session=s, actor=None, username="adam", role="admin", password="quan-tri-1234"
         )
     with session_scope(engine) as s:
         auth.create_user(
-            session=s, actor="adam", username="ruth", role="reviewer", password="ra-soat-1"
+            session=s, actor="adam", username="ruth", role="reviewer", password="ra-soat-12345"
         )
     with pytest.raises(PermissionDenied, match="may not perform 'user.manage'"):
         with session_scope(engine) as s:
-            auth.create_user(session=s, actor="ruth", username="x", role="chair", password="x" * 8)
+            auth.create_user(session=s, actor="ruth", username="x", role="chair", password="x" * 12)
     with pytest.raises(PermissionDenied, match="sign in"):
         with session_scope(engine) as s:
-            auth.create_user(session=s, actor=None, username="x", role="chair", password="x" * 8)
+            auth.create_user(session=s, actor=None, username="x", role="chair", password="x" * 12)
     bad = [
-        ({"username": "ruth", "role": "chair", "password": "x" * 8}, "already exists"),
-        ({"username": "y", "role": "king", "password": "x" * 8}, "unknown role"),
-        ({"username": "y", "role": "chair", "password": "short"}, "at least 8"),
-        ({"username": " y", "role": "chair", "password": "x" * 8}, "invalid user name"),
+        ({"username": "ruth", "role": "chair", "password": "x" * 12}, "already exists"),
+        ({"username": "RUTH", "role": "chair", "password": "x" * 12}, "already exists"),
+        ({"username": "ru\u200bth", "role": "chair", "password": "x" * 12}, "invisible"),
+        ({"username": " y", "role": "chair", "password": "x" * 12}, "invisible or space"),
+        ({"username": "rüth", "role": "chair", "password": "x" * 12}, "looks like"),
+        ({"username": "ad4m", "role": "chair", "password": "x" * 12}, None),  # allowed
+        ({"username": "adarn", "role": "chair", "password": "x" * 12}, "looks like"),
+        ({"username": "y", "role": "king", "password": "x" * 12}, "unknown role"),
+        ({"username": "y", "role": "chair", "password": "mười-một-kt"}, "at least 12"),
+        ({"username": "y", "role": "chair", "password": " " * 12}, "only spaces"),
     ]
     for kwargs, message in bad:
+        if message is None:
+            with session_scope(engine) as s:
+                auth.create_user(session=s, actor="adam", **kwargs)
+            continue
         with pytest.raises(ServiceError, match=message):
             with session_scope(engine) as s:
                 auth.create_user(session=s, actor="adam", **kwargs)
     with session_scope(engine) as s:
         users = {u.username: u.role for u in s.exec(select(User))}
         audit = [a.after["username"] for a in s.exec(select(AuditLog)) if a.action == "user.create"]
-    assert users == {"adam": "admin", "ruth": "reviewer"}
-    assert audit == ["adam", "ruth"]
+    assert users == {"adam": "admin", "ruth": "reviewer", "ad4m": "chair"}
+    assert audit == ["adam", "ruth", "ad4m"]
 
 
-def test_authenticate_and_deactivate(sqlite_engine):
+def test_user_names_are_stored_normalised_and_signed_in_case_blind(sqlite_engine):
     with session_scope(sqlite_engine) as s:
+        # "Đào" written with a combining grave accent (NFD) and capitals.
         auth.create_user(
-            session=s, actor=None, username="adam", role="admin", password="quan-tri-1"
-        )
-        auth.create_user(
-            session=s, actor="adam", username="chau", role="chair", password="phe-duyet"
+            session=s, actor=None, username="Đa\u0300o", role="admin", password="quan-tri-1234"
         )
     with session_scope(sqlite_engine) as s:
-        assert auth.authenticate(session=s, username="chau", password="phe-duyet").role == "chair"
+        assert [u.username for u in s.exec(select(User))] == ["đào"]
+        assert auth.authenticate(session=s, username="ĐÀO", password="quan-tri-1234") is not None
+
+
+def _two_users(engine):
+    with session_scope(engine) as s:
+        auth.create_user(
+            session=s, actor=None, username="adam", role="admin", password="quan-tri-1234"
+        )
+        auth.create_user(
+            session=s, actor="adam", username="chau", role="chair", password="phe-duyet-123"
+        )
+
+
+def test_authenticate_deactivate_role_and_passwords(sqlite_engine):
+    _two_users(sqlite_engine)
+    with session_scope(sqlite_engine) as s:
+        assert (
+            auth.authenticate(session=s, username="chau", password="phe-duyet-123").role == "chair"
+        )
         assert auth.authenticate(session=s, username="chau", password="sai-mat-khau") is None
-        assert auth.authenticate(session=s, username="nobody", password="phe-duyet") is None
+        assert auth.authenticate(session=s, username="nobody", password="phe-duyet-123") is None
         auth.set_user_active(session=s, actor="adam", username="chau", active=False)
     with session_scope(sqlite_engine) as s:
-        assert auth.authenticate(session=s, username="chau", password="phe-duyet") is None
+        assert auth.authenticate(session=s, username="chau", password="phe-duyet-123") is None
         with pytest.raises(PermissionDenied, match="no active user"):
             auth.require(session=s, actor="chau", action="plan.approve")
         auth.set_user_active(session=s, actor="adam", username="chau", active=True)
-        auth.set_password(session=s, actor="chau", username="chau", password="mat-khau-moi")
+        auth.set_role(session=s, actor="adam", username="chau", role="analyst")
+    with pytest.raises(PermissionDenied, match="old password is wrong"):
+        with session_scope(sqlite_engine) as s:
+            auth.change_password(
+                session=s, actor="chau", old_password="doan-bua-1234", password="mat-khau-moi-1"
+            )
     with session_scope(sqlite_engine) as s:
-        assert auth.authenticate(session=s, username="chau", password="mat-khau-moi") is not None
+        auth.change_password(
+            session=s, actor="chau", old_password="phe-duyet-123", password="mat-khau-moi-1"
+        )
+    with session_scope(sqlite_engine) as s:
+        assert auth.authenticate(session=s, username="chau", password="mat-khau-moi-1") is not None
         with pytest.raises(PermissionDenied):
-            auth.set_password(session=s, actor="chau", username="adam", password="chiem-quyen")
+            auth.reset_password(session=s, actor="chau", username="adam", password="chiem-quyen-1")
+        with pytest.raises(ServiceError, match="last active admin"):
+            auth.set_user_active(session=s, actor="adam", username="adam", active=False)
+        with pytest.raises(ServiceError, match="last active admin"):
+            auth.set_role(session=s, actor="adam", username="adam", role="chair")
+        auth.reset_password(session=s, actor="adam", username="chau", password="dat-lai-12345")
+    with session_scope(sqlite_engine) as s:
+        assert auth.list_users(session=s, actor="adam") == [
+            {"username": "adam", "role": "admin", "active": True, "full_name": None},
+            {"username": "chau", "role": "analyst", "active": True, "full_name": None},
+        ]
         actions = [a.action for a in s.exec(select(AuditLog).order_by(AuditLog.id))]
     assert actions == [
-        "user.create", "user.create", "user.deactivate", "user.activate", "user.password",
+        "user.create", "user.create", "auth.sign_in", "auth.failed", "auth.failed",
+        "user.deactivate", "auth.failed", "user.activate", "user.role", "user.password",
+        "auth.sign_in", "user.password_reset",
     ]  # fmt: skip
+
+
+def test_failed_sign_ins_lock_the_account_for_the_window(engine):
+    _two_users(engine)
+    for _ in range(5):
+        with session_scope(engine) as s:
+            assert auth.authenticate(session=s, username="chau", password="doan-bua-1234") is None
+    # The sixth attempt is refused even with the right password, and says how long to wait.
+    with pytest.raises(auth.SignInLocked, match=r"try again in (1[0-6]|[1-9]) min"):
+        with session_scope(engine) as s:
+            auth.authenticate(session=s, username="chau", password="phe-duyet-123")
+    # Another account is not affected.
+    with session_scope(engine) as s:
+        assert auth.authenticate(session=s, username="adam", password="quan-tri-1234")
+    # 16 minutes later (the failures moved back in time), the right password works again.
+    from datetime import timedelta
+
+    with session_scope(engine) as s:
+        for row in s.exec(select(AuditLog).where(AuditLog.action == "auth.failed")):
+            row.at = row.at - timedelta(minutes=16)
+            s.add(row)
+    with session_scope(engine) as s:
+        assert auth.authenticate(session=s, username="chau", password="phe-duyet-123")
+        failed = s.exec(select(AuditLog).where(AuditLog.action == "auth.failed")).all()
+    assert [(a.entity_id, a.actor) for a in failed] == [("chau", "chau")] * 5
+
+
+def test_old_hash_is_upgraded_at_sign_in(sqlite_engine, real_scrypt_cost):
+    with session_scope(sqlite_engine) as s:
+        s.add(
+            User(
+                username="cu",
+                role="admin",
+                password_hash=auth.hash_password("cu-mat-khau-1", n=2**14),
+            )
+        )
+    with session_scope(sqlite_engine) as s:
+        assert auth.authenticate(session=s, username="cu", password="cu-mat-khau-1")
+    with session_scope(sqlite_engine) as s:
+        stored = s.exec(select(User)).one().password_hash
+    assert stored.split("$")[1] == "131072"
+    with session_scope(sqlite_engine) as s:
+        assert auth.authenticate(session=s, username="cu", password="cu-mat-khau-1")
+
+
+def test_sessions_expire_revoke_and_end_with_deactivation(engine):
+    from datetime import timedelta
+
+    from catalogue.registry import sessions
+
+    _two_users(engine)
+    with session_scope(engine) as s:
+        token = sessions.open_session(session=s, username="chau")
+        short = sessions.open_session(session=s, username="chau", lifetime=timedelta(0))
+        other = sessions.open_session(session=s, username="chau")
+    with session_scope(engine) as s:
+        assert sessions.session_user(session=s, token=token).username == "chau"
+        assert sessions.session_user(session=s, token=short) is None  # expired
+        nonce, _ = token.split(".")
+        assert sessions.session_user(session=s, token=nonce + ".forged") is None
+        assert sessions.session_user(session=s, token="garbage") is None
+        sessions.close_session(session=s, token=token)
+    with session_scope(engine) as s:
+        assert sessions.session_user(session=s, token=token) is None  # signed out
+        assert sessions.session_user(session=s, token=other).username == "chau"
+        auth.set_user_active(session=s, actor="adam", username="chau", active=False)
+    with session_scope(engine) as s:
+        assert sessions.session_user(session=s, token=other) is None  # deactivated
+        auth.set_user_active(session=s, actor="adam", username="chau", active=True)
+    with session_scope(engine) as s:
+        assert sessions.session_user(session=s, token=other) is None  # revoked for good
 
 
 def test_demo_users_one_per_role(engine):
