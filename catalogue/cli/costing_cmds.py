@@ -44,7 +44,7 @@ def sheet_save(
     from analysis import SheetError
     from catalogue.costing.burden import save_sheet
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     try:
         content = yaml.safe_load(sheet.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -119,7 +119,7 @@ def savings(
     from catalogue.costing.reports import savings_overview
     from catalogue.sources.service import open_catalogue
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     costs = catalogue_costs(open_catalogue(db))
     report = run_service(
         db, lambda session: savings_overview(session=session, actor=who, costs=costs)

@@ -390,6 +390,10 @@ def create_user(
         raise PermissionDenied(
             "Tài khoản đầu tiên phải có vai trò admin (the first account must be an admin)"
         )
+    else:
+        from catalogue.registry.demo_users import mark_real
+
+        mark_real(session=session)  # a first account made by hand: never a demo database
     _check_role(role)
     name = _check_new_name(session, username)
     check_password(password)
