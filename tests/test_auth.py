@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import select
 
@@ -238,3 +240,98 @@ def test_matrix_is_data_over_known_roles_and_actions():
     with pytest.raises(ValueError):
         auth.allowed("chair", "launch.rocket")
     assert not auth.allowed("intruder", "workflow.read")
+
+
+# --- the CLI: accounts, authenticated commands, demo only in a demo database ----------
+
+
+def _cli(args, **env):
+    from typer.testing import CliRunner
+
+    from catalogue.cli import build_app
+
+    return CliRunner().invoke(build_app(), [str(a) for a in args], env=env)
+
+
+def test_cli_user_management_authenticates_every_step(tmp_path):
+    db = f"sqlite:///{tmp_path / 'users.sqlite'}"
+    admin = {"TTHC_USER": "adam", "TTHC_PASSWORD": "quan-tri-1234"}
+    assert _cli(["user", "add", "adam", "--role", "admin", "--password", "x" * 12, "--db", db]
+                ).exit_code == 2  # fmt: skip  # no password on the command line
+    first = _cli(["user", "add", "Adam", "--role", "admin", "--db", db],
+                 TTHC_NEW_PASSWORD="quan-tri-1234")  # fmt: skip
+    assert first.exit_code == 0, first.output
+    # The second account needs an authenticated admin: a bare --as is not enough.
+    bare = _cli(["user", "add", "chau", "--role", "chair", "--as", "adam", "--db", db],
+                TTHC_NEW_PASSWORD="phe-duyet-123", TTHC_PASSWORD="doan-bua-1234")  # fmt: skip
+    assert bare.exit_code == 1 and "wrong user name or password" in bare.output
+    added = _cli(["user", "add", "chau", "--role", "chair", "--db", db],
+                 TTHC_NEW_PASSWORD="phe-duyet-123", **admin)  # fmt: skip
+    assert added.exit_code == 0, added.output
+    weak = _cli(["user", "add", "lan", "--role", "analyst", "--db", db],
+                TTHC_NEW_PASSWORD=" " * 12, **admin)  # fmt: skip
+    assert weak.exit_code == 1 and "only spaces" in weak.output
+    assert _cli(["user", "role", "chau", "--role", "analyst", "--db", db], **admin).exit_code == 0
+    assert _cli(["user", "deactivate", "chau", "--db", db], **admin).exit_code == 0
+    listed = _cli(["user", "list", "--json", "--db", db], **admin)
+    assert json.loads(listed.stdout) == [
+        {"name": "adam", "role": "admin", "active": True},
+        {"name": "chau", "role": "analyst", "active": False},
+    ]
+    chau = {"TTHC_USER": "chau", "TTHC_PASSWORD": "phe-duyet-123"}
+    assert _cli(["user", "list", "--db", db], **chau).exit_code == 1  # inactive: no sign-in
+    assert _cli(["user", "reactivate", "chau", "--db", db], **admin).exit_code == 0
+    refused = _cli(["user", "list", "--db", db], **chau)
+    assert refused.exit_code == 1 and "may not perform 'user.manage'" in refused.output
+    reset = _cli(["user", "reset-password", "chau", "--db", db],
+                 TTHC_NEW_PASSWORD="dat-lai-12345", **admin)  # fmt: skip
+    assert reset.exit_code == 0
+    chau["TTHC_PASSWORD"] = "dat-lai-12345"
+    own = _cli(["user", "passwd", "--db", db], TTHC_NEW_PASSWORD="cua-toi-12345", **chau)
+    assert own.exit_code == 0, own.output
+    wrong_old = _cli(["user", "passwd", "--db", db], TTHC_NEW_PASSWORD="x" * 12, **chau)
+    assert wrong_old.exit_code == 1  # the old password is no longer dat-lai-12345
+    # Imports need the authenticated admin too, once the database has accounts.
+    src = tmp_path / "c.yaml"
+    src.write_text("format: tthc-catalogue/1\nprocedures: []\n", encoding="utf-8")
+    anonymous = _cli(["import", src, "--db", db])
+    assert anonymous.exit_code == 2 and "TTHC_USER" in anonymous.output
+    assert _cli(["import", src, "--db", db], **admin).exit_code == 0
+    with session_scope(_engine(db)) as s:
+        actions = [a.action for a in s.exec(select(AuditLog).order_by(AuditLog.id))]
+    assert actions.count("auth.failed") == 3  # bare --as, inactive chau, wrong old password
+    assert actions.count("auth.sign_in") >= 9
+
+
+def _engine(db):
+    from catalogue.sources.service import open_catalogue
+
+    return open_catalogue(db)
+
+
+def test_demo_never_enters_a_database_with_real_accounts(tmp_path, monkeypatch):
+    from catalogue.registry.demo_users import is_demo
+
+    real = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    assert _cli(["user", "add", "adam", "--role", "admin", "--db", real],
+                TTHC_NEW_PASSWORD="quan-tri-1234").exit_code == 0  # fmt: skip
+    refused = _cli(["demo", "--db", real])
+    assert "Nothing loaded" in refused.output
+    with pytest.raises(ServiceError, match="only in a database created for the demo"):
+        ensure_demo_users(_engine(real))
+    with session_scope(_engine(real)) as s:
+        assert [u.username for u in s.exec(select(User))] == ["adam"]
+    assert not is_demo(_engine(real))
+    # The dashboard's engine, without demo mode, leaves a fresh database empty...
+    monkeypatch.delenv("TTHC_DEMO", raising=False)
+    from ui.state import core
+
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    with session_scope(core.engine_at(fresh)) as s:
+        assert s.exec(select(User)).all() == []
+    # ...and `tthc demo` makes a demo database of an unused one.
+    demo = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert "Demo users" in _cli(["demo", "--db", demo]).output
+    assert is_demo(_engine(demo))
+    with session_scope(_engine(demo)) as s:
+        assert sorted(u.username for u in s.exec(select(User))) == sorted(DEMO_USERS)
