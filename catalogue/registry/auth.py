@@ -38,14 +38,13 @@ ROLES: dict[str, str] = {
     "reviewer": "Cán bộ kiểm soát TTHC (reviewer): lập và trình phương án",
     "chair": "Lãnh đạo phê duyệt (chair): quyết định, phê duyệt, công bố",
     "analyst": "Chuyên viên phân tích (analyst): xem và xuất báo cáo",
-    "admin": "Quản trị (admin): người dùng, nhập dữ liệu, tham số",
+    "admin": "Quản trị (admin): người dùng, nhập dữ liệu",
 }
 
 # Every action a service checks, with a Vietnamese / English label for messages.
 ACTIONS: dict[str, str] = {
     "user.manage": "quản lý người dùng (manage users)",
     "catalogue.import": "nhập dữ liệu danh mục (import catalogue data)",
-    "parameters.edit": "sửa tham số chi phí (edit cost parameters)",
     "plan.create": "tạo phương án (create a plan)",
     "sheet.edit": "lưu bảng tính chi phí tuân thủ (save a costing sheet)",
     "proposal.add": "thêm đề xuất vào phương án (add a proposal)",
@@ -66,7 +65,9 @@ ACTIONS: dict[str, str] = {
 
 _READ = frozenset({"workflow.read", "export"})
 
-# The permission matrix: role → allowed actions. Nobody may edit a published decision
+# The permission matrix: role → allowed actions. (Cost parameters are not edited through
+# the application: they are the dated ``data/parameters/cost.yaml``, reviewed in git.)
+# Nobody may edit a published decision
 # (that is refused by the service, whatever the role), and nobody holds every power:
 # the admin manages users and data but approves nothing.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -96,7 +97,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | {
         "user.manage",
         "catalogue.import",
-        "parameters.edit",
         "sheet.edit",
         "audit.read",
         "act.record",
