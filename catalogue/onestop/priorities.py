@@ -221,7 +221,7 @@ def _late_rates(engine: Engine) -> pd.DataFrame:
 
 
 def priority_inputs(engine: Engine, *, params: Any = None, on: date | None = None) -> pd.DataFrame:
-    """The factors of every procedure still in force (active, amended or draft).
+    """The factors of every procedure in force (active or amended).
 
     Costs come from :func:`catalogue.costing.burden.catalogue_costs` (reviewers' sheets, else
     estimates whose population is the latest yearly dossiers received).
@@ -229,7 +229,9 @@ def priority_inputs(engine: Engine, *, params: Any = None, on: date | None = Non
     from catalogue.costing.burden import catalogue_costs
 
     costs = catalogue_costs(engine, params=params, on=on)
-    costs = costs[costs["status"].isin(REVIEWABLE_STATUSES)]
+    costs = costs[costs["in_force"]] if "in_force" in costs else costs
+    costs = costs[costs["status"].isin(REVIEWABLE_STATUSES)].copy()
+    costs["annual_cost"] = costs["annual_cost"].astype(float)  # NaN: population unknown
     out = costs.merge(_late_rates(engine), on="procedure_id", how="left")
     out = out.merge(_full_online(engine), on="procedure_id", how="left")
     out["no_full_online"] = ~out["full_online"].fillna(False).astype(bool)
