@@ -18,8 +18,8 @@ An estimated sheet prices each document by its kind (standard hours in the param
 ``other``              any other paper one already holds
 =====================  ==========================================================
 
-The first rule that matches wins; the first :data:`HEAD_LENGTH` characters of the name are
-compared, lower-case and NFC-normalised.
+``shown`` is read from the whole name; for the others the first rule that matches the
+first :data:`HEAD_LENGTH` characters of the name wins (lower-case, NFC-normalised).
 
 >>> document_kind("Báo cáo đánh giá tác động môi trường của dự án")
 'environmental_report'
@@ -38,11 +38,15 @@ __all__ = ["DOCUMENT_KINDS", "HEAD_LENGTH", "TECHNICAL_KINDS", "document_kind"]
 
 # (kind, pattern) in order of precedence; patterns are searched in the lower-cased name.
 _RULES: tuple[tuple[str, str], ...] = (
-    ("shown", r"\bxuất trình\b(?!.*\bnộp\b)"),
     # what a name starts with says what the paper is, before what it is about
     ("form", r"^(?:tờ khai|bản khai|đơn\b|(?:văn bản|giấy|phiếu) (?:đề nghị|đăng ký|yêu cầu))"),
     ("certified_copy", r"^bản sao (?:có |đã )?(?:được )?(?:chứng thực|công chứng)"),
     ("copy", r"^(?:bản sao|bản chụp|bản photo)"),
+    (
+        "confirmation",
+        r"^(?:quyết định (?:phê duyệt|giao|cho phép|chấp thuận)|giấy xác nhận"
+        r"|văn bản (?:chấp thuận|thông báo kết quả thẩm định|xác nhận|ý kiến))",
+    ),
     ("environmental_report", r"tác động môi trường|\bđtm\b"),
     ("drawings", r"bản vẽ|hồ sơ thiết kế|thiết kế (?:cơ sở|kỹ thuật|bản vẽ|xây dựng|kiến trúc)"),
     ("financial_statements", r"báo cáo tài chính|báo cáo kiểm toán|báo cáo quyết toán"),
@@ -68,9 +72,10 @@ _RULES: tuple[tuple[str, str], ...] = (
 # Only the head of a name is read: long names go on to list examples and cases ("Một
 # trong những giấy tờ sau: … báo cáo hiện trạng …") that say nothing of the paper itself.
 HEAD_LENGTH = 120
+_SHOWN = re.compile(r"\bxuất trình\b(?!.*\bnộp\b)")
 _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _RULES)
 
-DOCUMENT_KINDS = (*dict.fromkeys(kind for kind, _ in _RULES), "other")
+DOCUMENT_KINDS = ("shown", *dict.fromkeys(kind for kind, _ in _RULES), "other")
 # Kinds that a firm usually has prepared by a consultant or a service provider.
 TECHNICAL_KINDS = ("environmental_report", "drawings", "project_dossier", "technical_report")
 
@@ -84,7 +89,10 @@ def document_kind(name: str | None, *, template: bool = False) -> str:
     >>> document_kind("CCCD"), document_kind("CCCD", template=True)
     ('other', 'form')
     """
-    text = " ".join(unicodedata.normalize("NFC", name or "").lower().split())[:HEAD_LENGTH]
+    full = " ".join(unicodedata.normalize("NFC", name or "").lower().split())
+    if _SHOWN.search(full):  # "chỉ xuất trình bản chính" may come late in a long name
+        return "shown"
+    text = full[:HEAD_LENGTH]
     for kind, pattern in _COMPILED:
         if pattern.search(text):
             return kind

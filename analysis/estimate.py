@@ -19,6 +19,8 @@ be defensible figure by figure:
   cost is at or below the mean of the cases are kept, each weighted 1/k (the low average,
   TT 02/2017 Điều 27); a single case is counted in full (an overestimate a reviewer
   corrects);
+* **level**: the nearest of the record's levels (a procedure of ``Cấp bộ, Cấp tỉnh, Cấp
+  xã`` is mostly done at the commune), default ``province``;
 * **channels**: two trips (submit, collect) at the level's travel time and fare for
   ``direct``, postage both ways for ``postal``, an online submission for ``online``; a
   resubmission (``resubmission_share`` of dossiers: the fix, plus one more trip when
@@ -52,6 +54,9 @@ __all__ = ["ESTIMATOR_VERSION", "estimate_sheet", "subject_shares"]
 log = logging.getLogger(__name__)
 
 ESTIMATOR_VERSION = "2026-12-01.2"
+
+# Levels from the nearest to the subject to the farthest ("other" agencies as a province).
+_NEAREST_FIRST = ("commune", "district", "province", "other", "ministry")
 
 # Subjects, read after dropping "(không bao gồm …)"; enterprise words are tried first.
 _EXCLUDED = re.compile(r"\((?:không bao gồm|trừ)[^)]*\)", re.IGNORECASE)
@@ -372,7 +377,8 @@ def estimate_sheet(
     code = record.get("code") or "?"
     param = _Params(params, on)
     levels = [lv for lv in record.get("levels") or [] if lv in LEVEL_CODES]
-    level = levels[0] if levels else "province"
+    # done at several levels, a procedure is mostly done at the nearest one
+    level = min(levels, key=_NEAREST_FIRST.index) if levels else "province"
     channels = [c for c in record.get("channels") or [] if c.get("kind") in CHANNEL_CODES]
     kinds = list(dict.fromkeys(c["kind"] for c in channels))
     latest = _latest_volume(record)

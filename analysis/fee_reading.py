@@ -21,6 +21,8 @@ the same channel for different cases):
 * the alternatives of one kind give their low average
   (:func:`analysis.sensitivity.low_average`), each listed;
 * amounts in USD are converted at the dated ``usd_rate``;
+* "Miễn phí" with a note that the provincial council (HĐND) sets the fee counts 0 đ and
+  says so: the amount is not on the record;
 * several rows of the same channel are alternatives too: their totals give the low
   average.
 
@@ -41,13 +43,17 @@ from analysis.sensitivity import low_average
 
 __all__ = ["FeeReading", "read_channel_fees"]
 
-_CAP = re.compile(r"tối đa|không quá|cao nhất", re.IGNORECASE)
+# a cap names an amount ("tối đa không quá 200.000 đồng/bản"), not a duration ("không quá 90 ngày")
+_CAP = re.compile(
+    r"(?:tối đa|không quá|cao nhất)[^\d;]{0,20}\d[\d.,]*\s*(?:đồng|đ\b|vnđ|usd)", re.IGNORECASE
+)
 _TIER = re.compile(r"(?:từ|kể từ) (?:trang|bản|lần|tờ) thứ (\w+)|trở lên|tiếp theo", re.I)
 _REDUCTION = re.compile(
     r"giảm|ưu đãi|đối với (?:học sinh|sinh viên|người có công|thân nhân|người khuyết tật"
     r"|hộ nghèo|người cao tuổi|trẻ em|đồng bào)",
     re.IGNORECASE,
 )
+_BY_COUNCIL = re.compile(r"Hội đồng nhân dân|HĐND", re.IGNORECASE)
 _ORDINALS = {"hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6}
 _PAGE_UNITS = ("/trang", "/tờ")
 # Units that mean one payment per execution (per dossier, case, copy, person…).
@@ -188,6 +194,8 @@ def _one_base(
     rate = Decimal(str(fee["amount"])) if not fee.get("free") else Decimal(0)
     currency = fee.get("currency") or "VND"
     if fee.get("free"):
+        if _BY_COUNCIL.search(f"{fee.get('raw') or ''} {description}"):
+            return Decimal(0), "mức phí do HĐND cấp tỉnh quy định, chưa có trên hồ sơ: tính 0 đ"
         return Decimal(0), "miễn phí"
     tier_rate = tier_from = None
     if tiers:
