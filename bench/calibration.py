@@ -8,9 +8,10 @@ estimated cost of one execution, the published figure and their ratio (goal: wit
 factor of three, 1/3 ≤ ratio ≤ 3).
 
 Which records are a group's *typical procedures*: those in force whose field (lĩnh vực)
-is one of the group's ``fields`` in ``apci.yaml`` and whose name matches the group's :data:`TYPICAL` pattern when one is given (the APCI
-groups measured the procedures of a firm's project: for construction, permits and design
-appraisals, not practice certificates). ``licences`` has no field: its procedures are
+is one of the group's ``fields`` in ``apci.yaml`` and whose name matches the group's
+:data:`TYPICAL` pattern when one is given (the APCI groups measured the procedures of a
+firm's project: for construction, permits and design appraisals, not practice
+certificates). ``licences`` has no field: its procedures are
 the licences, practice certificates and certificates of eligibility of every field.
 Each figure also states the estimate's hours and its money part (fees, consultants,
 copies, fares), since some published figures (tax) exclude the firm's time.
