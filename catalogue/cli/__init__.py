@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "catalogue.cli.match_cmds",
     "catalogue.cli.stats_cmds",
     "catalogue.cli.workflow_cmds",
+    "catalogue.cli.estimate_cmds",
 )
 
 
