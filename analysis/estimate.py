@@ -46,7 +46,7 @@ from analysis.fee_reading import FeeReading, read_channel_fees
 from analysis.model import CHANNEL_CODES, Activity, Document, Fee, Figure, Sheet
 from analysis.parameters import ParameterSet
 from analysis.sensitivity import low_average
-from analysis.sheet import weighted_hourly_rate
+from analysis.sheet import UNKNOWN_POPULATION, weighted_hourly_rate
 from analysis.vocab import LEVEL_CODES
 
 __all__ = ["ESTIMATOR_VERSION", "estimate_sheet", "subject_shares"]
@@ -176,8 +176,7 @@ def _population(
     if latest is not None:
         source = f"số hồ sơ tiếp nhận năm {latest['year']} (tần suất 1: mỗi hồ sơ một đối tượng)"
         return Figure(Decimal(latest["received"]), source, "estimate"), True
-    source = "chưa có số liệu: không có thống kê, số hồ sơ nhập hoặc số liệu của người rà soát"
-    return Figure(Decimal(0), source, None), False
+    return Figure(Decimal(0), UNKNOWN_POPULATION, None), False
 
 
 def _document_activities(

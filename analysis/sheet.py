@@ -50,9 +50,20 @@ from analysis.reading import Reader, join_path
 from analysis.vocab import CURRENCIES
 from analysis.yamlio import YamlSyntaxError, load_yaml
 
-__all__ = ["BASELINE_ID", "BASELINE_KEYS", "load_sheet", "parse_sheet"]
+__all__ = [
+    "BASELINE_ID",
+    "BASELINE_KEYS",
+    "UNKNOWN_POPULATION",
+    "load_sheet",
+    "parse_sheet",
+    "weighted_hourly_rate",
+]
 
 BASELINE_ID = "baseline"  # reserved option id of the current situation
+# The source of an unknown population (``population: null``), the same in every sheet.
+UNKNOWN_POPULATION = (
+    "chưa có số liệu: không có thống kê, số hồ sơ nhập hoặc số liệu của người rà soát"
+)
 
 # Keys that describe the baseline (the current situation); the rest name the procedure,
 # the parameter date, the options to compare and notes.
@@ -284,7 +295,7 @@ def parse_sheet(
     population = (
         reader.figure(data.get("population"), "population", "count")
         if population_known
-        else Figure(Decimal(0), "chưa có số liệu", None)
+        else Figure(Decimal(0), UNKNOWN_POPULATION, None)
     )
     frequency = reader.figure(data.get("frequency"), "frequency", "frequency")
     channels = reader.shares(data.get("channels"), "channels")
