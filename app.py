@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from ui import state, widgets
+from catalogue.registry.auth import ROLES
+from ui import widgets
 from ui.i18n import t
+from ui.state import session as session_state
 
 st.set_page_config(page_title="TTHC", page_icon=":material/fact_check:", layout="wide")
 widgets.sidebar()
 
 # Pages each role may open; services still refuse whatever a role may not do.
-EVERYONE = (None, "reviewer", "chair", "analyst", "admin")
-SIGNED_IN = ("reviewer", "chair", "analyst", "admin")
+SIGNED_IN = tuple(ROLES)
+EVERYONE = (None, *SIGNED_IN)
 PAGES = [
     ("ui/pages/overview.py", "nav.overview", ":material/dashboard:", EVERYONE),
     ("ui/pages/catalogue.py", "nav.catalogue", ":material/search:", EVERYONE),
@@ -31,7 +33,7 @@ PAGES = [
     ("ui/pages/data.py", "nav.data", ":material/upload_file:", ("admin",)),
     ("ui/pages/account.py", "nav.account", ":material/person:", EVERYONE),
 ]
-role = state.role()
+role = session_state.role()
 pages = [
     st.Page(path, title=t(title), icon=icon, default=i == 0)
     for i, (path, title, icon, roles) in enumerate(PAGES)
