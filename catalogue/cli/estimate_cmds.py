@@ -48,58 +48,58 @@ def _print_view(view: dict) -> None:
     )
 
 
+def sheet_show(
+    code: Annotated[str, typer.Argument(help="Procedure code (mã TTHC).")],
+    procedure_id: Annotated[
+        int | None, typer.Option("--id", help="Procedure id when the code is shared.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show the costing sheet used for a procedure (stored or estimated), figure by figure."""
+    from analysis import load_parameters
+    from catalogue.costing.sheet_view import sheet_view
+    from catalogue.registry.errors import NotFound
+    from catalogue.sources.service import open_catalogue
+
+    engine = open_catalogue(db)
+    try:
+        with engine.connect() as conn:
+            view = sheet_view(conn, code, params=load_parameters(), procedure_id=procedure_id)
+    except NotFound as exc:
+        fail(str(exc), 1)
+    if as_json:
+        typer.echo(json.dumps(view, ensure_ascii=False))
+        return
+    _print_view(view)
+
+
+def volumes_import(
+    path: Annotated[Path, typer.Argument(help="CSV or Excel file of yearly volumes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Import yearly volumes (mã TTHC, cấp, cơ quan, năm, số hồ sơ, nguồn)."""
+    from catalogue.sources.service import open_catalogue
+    from catalogue.sources.volumes import VolumeImportError, import_volumes
+
+    try:
+        result = import_volumes(open_catalogue(db), path)
+    except VolumeImportError as exc:
+        lines = "\n".join(f"  - {p}" for p in exc.problems)
+        fail(f"Lỗi nhập số hồ sơ / volume import failed; nothing was written.\n{lines}", 2)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(
+        f"Đã nhập {result['rows']} dòng: {result['procedures']} thủ tục, "
+        f"năm {', '.join(map(str, result['years']))}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``sheet show`` (to the ``sheet`` group) and ``volumes import`` to ``app``."""
-    sheet_app = _sheet_group(app)
-
-    @sheet_app.command("show")
-    def sheet_show(
-        code: Annotated[str, typer.Argument(help="Procedure code (mã TTHC).")],
-        procedure_id: Annotated[
-            int | None, typer.Option("--id", help="Procedure id when the code is shared.")
-        ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """Show the costing sheet used for a procedure (stored or estimated), figure by figure."""
-        from analysis import load_parameters
-        from catalogue.costing.sheet_view import sheet_view
-        from catalogue.registry.errors import NotFound
-        from catalogue.sources.service import open_catalogue
-
-        engine = open_catalogue(db)
-        try:
-            with engine.connect() as conn:
-                view = sheet_view(conn, code, params=load_parameters(), procedure_id=procedure_id)
-        except NotFound as exc:
-            fail(str(exc), 1)
-        if as_json:
-            typer.echo(json.dumps(view, ensure_ascii=False))
-            return
-        _print_view(view)
-
+    _sheet_group(app).command("show")(sheet_show)
     volumes_app = typer.Typer(help="Số hồ sơ hằng năm (yearly volumes).", no_args_is_help=True)
     app.add_typer(volumes_app, name="volumes")
-
-    @volumes_app.command("import")
-    def volumes_import(
-        path: Annotated[Path, typer.Argument(help="CSV or Excel file of yearly volumes.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """Import yearly volumes (mã TTHC, cấp, cơ quan, năm, số hồ sơ, nguồn)."""
-        from catalogue.sources.service import open_catalogue
-        from catalogue.sources.volumes import VolumeImportError, import_volumes
-
-        try:
-            result = import_volumes(open_catalogue(db), path)
-        except VolumeImportError as exc:
-            lines = "\n".join(f"  - {p}" for p in exc.problems)
-            fail(f"Lỗi nhập số hồ sơ / volume import failed; nothing was written.\n{lines}", 2)
-        if as_json:
-            typer.echo(json.dumps(result, ensure_ascii=False))
-            return
-        typer.echo(
-            f"Đã nhập {result['rows']} dòng: {result['procedures']} thủ tục, "
-            f"năm {', '.join(map(str, result['years']))}"
-        )
+    volumes_app.command("import")(volumes_import)

@@ -302,11 +302,8 @@ def parameter_signature(params: ParameterSet, on: date) -> str:
 
 
 def _population_known(conn: Connection, procs: pd.DataFrame) -> pd.Series:
-    """Per procedure, whether its yearly population is evidence (not unknown).
-
-    Known when a reviewer's sheet gives a population, or, for an estimate, when a yearly
-    volume with dossiers received exists (the estimate's rule, :mod:`analysis.estimate`).
-    """
+    """Per procedure, whether a reviewer's sheet gives a population or, for an estimate,
+    a yearly volume with dossiers received exists (the rule of :mod:`analysis.estimate`)."""
     table = CostingSheet.__table__
     stored = {
         pid: content.get("population") is not None
