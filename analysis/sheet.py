@@ -281,7 +281,14 @@ def parse_sheet(
     # The rate is read whatever the baseline's currencies: an option may set a fee in USD.
     usd_rate = Decimal(0)
     fees_raw = _items(reader, data.get("fees"), "fees")
-    in_usd = any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw)
+    changes_raw = [
+        c
+        for o in data.get("options") or []
+        if isinstance(o, dict)
+        for c in o.get("changes") or []
+        if isinstance(c, dict)
+    ]
+    in_usd = any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw + changes_raw)
     try:
         usd_rate = params.value("usd_rate", on)
     except ParameterError as exc:

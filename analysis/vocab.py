@@ -49,7 +49,7 @@ IN_FORCE_STATUSES = ("active", "amended")  # the procedures totals and baselines
 # "legal" is a figure set by a legal text (a fee in a circular, a deadline in a decree).
 METHODS = ("statistics", "survey", "estimate", "default", "legal")
 
-PLAN_STATUSES = ("draft", "submitted", "approved", "published")
+PLAN_STATUSES = ("draft", "submitted", "approved", "adopted", "published")
 PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected", "returned", "withdrawn")
 
 
