@@ -29,8 +29,10 @@ PAGES = [
     ("ui/pages/plan.py", "nav.plan", ":material/folder_open:", ("reviewer", "admin")),
     ("ui/pages/queue.py", "nav.queue", ":material/task_alt:", ("chair",)),
     ("ui/pages/decisions.py", "nav.decisions", ":material/gavel:", SIGNED_IN),
+    ("ui/pages/cycle.py", "cycle_steps.nav", ":material/account_tree:", SIGNED_IN),
     ("ui/pages/savings.py", "nav.savings", ":material/trending_down:", SIGNED_IN),
     ("ui/pages/data.py", "nav.data", ":material/upload_file:", ("admin",)),
+    ("ui/pages/profile.py", "profile_page.nav", ":material/badge:", ("admin",)),
     ("ui/pages/account.py", "nav.account", ":material/person:", EVERYONE),
 ]
 role = session_state.role()

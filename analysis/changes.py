@@ -234,7 +234,7 @@ def parse_change(raw: Any, path: str, reader: Reader) -> Change | None:
     if kind is None:
         reader.problem(join_path(path, "type"), "missing")
         return None
-    if kind not in CHANGE_TYPES:
+    if not isinstance(kind, str) or kind not in CHANGE_TYPES:  # a list cannot be looked up
         known = ", ".join(CHANGE_TYPES)
         reader.problem(join_path(path, "type"), f"unknown change type {kind!r} (known: {known})")
         return None

@@ -331,3 +331,23 @@ def test_programme_progress_counts_in_force_against_its_baseline(engine, world):
     assert p[1] not in set(current_costs(costs)["procedure_id"])  # abolished: out of totals
     nq68 = report["programmes"].set_index("programme").loc["NQ68"]
     assert nq68["savings_in_force"] == 0  # a 2026 plan is not in NQ 68's years
+
+
+def test_document_data_of_both_decisions(engine, world):
+    from catalogue.cycle.document_data import adoption_document, publication_document
+
+    ids = _enacted(engine, _adopted(engine, world))
+    _published(engine, ids)
+    with session_scope(engine) as s:
+        adoption = adoption_document(session=s, actor="an", adoption_id=ids["adoption"])
+        listed = publication_document(session=s, actor="an", decision_id=ids["decision"])
+    # DEFAULT_SPECS: khai sinh is Hộ tịch, "+Cấp phép xây dựng" is Xây dựng
+    assert [f["field"] for f in adoption["fields"]] == ["Hộ tịch", "Xây dựng"]
+    khai_sinh = adoption["fields"][0]["procedures"][0]
+    assert khai_sinh["contents"][0].startswith("Thành phần hồ sơ: bỏ «Bản sao giấy tờ tùy thân»")
+    assert (khai_sinh["savings"], khai_sinh["addressee"]) == (BEFORE - AFTER, "Bộ Tư pháp")
+    assert [r["department"] for r in adoption["province"]] == ["Sở Xây dựng"]
+    assert list(listed["sections"]) == ["amended", "abolished"]
+    group = listed["sections"]["amended"]["A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH"]
+    assert group[0]["act"] == "05/2027/TT-BTP Thông tư sửa đổi thủ tục đăng ký khai sinh"
+    assert listed["ministry_decisions"] == ["300/QĐ-BTP"]

@@ -39,15 +39,14 @@ def sheet_save(
     db: DbOption = None,
 ) -> None:
     """Store a reviewer's costing sheet with its procedure (replaces the estimate)."""
-    import yaml
-
     from analysis import SheetError
+    from analysis.yamlio import YamlSyntaxError, load_yaml
     from catalogue.costing.burden import save_sheet
 
     who = require_actor(actor)
     try:
-        content = yaml.safe_load(sheet.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        content = load_yaml(sheet)  # bounded: no alias bomb, no impossible date
+    except (OSError, UnicodeDecodeError, YamlSyntaxError) as exc:
         fail(f"{sheet}: {exc}", 2)
     if not isinstance(content, dict):
         fail(f"{sheet}: a costing sheet must be a YAML mapping", 2)

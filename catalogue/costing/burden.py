@@ -80,7 +80,10 @@ def from_json(value: Any) -> Any:
     if isinstance(value, dict):
         out = {k: from_json(v) for k, v in value.items()}
         if isinstance(out.get("date"), str):
-            out["date"] = date.fromisoformat(out["date"])
+            try:
+                out["date"] = date.fromisoformat(out["date"])
+            except ValueError:
+                pass  # left as text: parse_sheet names it ("date: must be a date")
         return out
     if isinstance(value, list):
         return [from_json(v) for v in value]

@@ -52,7 +52,7 @@ from catalogue.cycle.common import (
     Immutable,
     evaluate_option,
 )
-from catalogue.cycle.cycle_views import acts_frame, find_act, routings_frame
+from catalogue.cycle.cycle_views import acts_frame, find_act, find_procedure_id, routings_frame
 from catalogue.cycle.decisions import delete_decision, publish_decision, update_decision
 from catalogue.cycle.enactment import apply_due_changes, pending_changes
 from catalogue.cycle.plans import (
@@ -104,6 +104,7 @@ __all__ = [
     "working_days_between",
     "acts_frame",
     "find_act",
+    "find_procedure_id",
     "routings_frame",
     "STAGES",
     "savings_by_stage",

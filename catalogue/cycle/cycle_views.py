@@ -73,3 +73,17 @@ def find_act(*, session: Session, actor: str, ref: str | int) -> LegalAct:
     if act is None:
         raise NotFound(f"Không tìm thấy văn bản '{text}' (no legal act '{text}')")
     return act
+
+
+def find_procedure_id(*, session: Session, actor: str, ref: str) -> int:
+    """A procedure's id from its code (unambiguous) or its id."""
+    require(session=session, actor=actor, action="workflow.read")
+    text = str(ref).strip()
+    found = list(session.exec(select(Procedure.id).where(Procedure.code == text)))
+    if len(found) == 1:
+        return found[0]
+    if not found and text.isdigit() and session.get(Procedure, int(text)) is not None:
+        return int(text)
+    raise NotFound(
+        f"Không tìm thấy một thủ tục duy nhất mã '{text}' ({len(found)} found for '{text}')"
+    )

@@ -160,6 +160,7 @@ def _procedure_row(rec: ProcedureRecord, agencies: dict[str, int]) -> dict[str, 
         "conditions": rec.get("conditions"),
         "flags": list(rec.get("flags") or []),
         "source_hash": rec.get(SOURCE_HASH_KEY),
+        "online_level": rec.get("online_level"),  # only when the source states it
     }
 
 
@@ -422,6 +423,8 @@ def store_records(
         _delete_children(conn, [pid for pid, _, _, _ in changed])
         for pid, rev, rec, chash in changed:
             row = _procedure_row(rec, agencies)
+            if row["online_level"] is None:
+                del row["online_level"]  # a source silent on it keeps the reviewer's value
             row.update(content_hash=chash, revision=rev, updated_at=now)
             if pid in completing:
                 row.update(identity=identity_string(rec), status=rec.get("status") or "active")

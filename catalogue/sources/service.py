@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from catalogue.registry.db import make_engine, upgrade
+from catalogue.registry.db import make_engine, serialise_imports, upgrade
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.models import Procedure
 from catalogue.registry.records import ProcedureRecord
@@ -88,6 +88,7 @@ def import_stream(
     problems: list[Problem] = []
     read = 0
     with engine.begin() as conn:
+        serialise_imports(conn)  # a concurrent import waits, then sees these rows
         known = existing_identities(conn)
         for path in ordered:
             source = str(path)
@@ -201,15 +202,18 @@ def demo_catalogue_path() -> Path:
 
 
 def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
-    """Load the demo catalogue and one demo user per role into an empty database.
+    """Load the demo catalogue, one demo user per role and the demo organisation profile
+    (tỉnh Bình An) into an empty database.
 
     Does nothing when the database already holds procedures, or when ``TTHC_DEMO=0``
     (a real deployment starting from an empty database).
     """
+    from catalogue.documents.profile import ensure_demo_profile
     from catalogue.registry.demo_users import ensure_demo_users
 
     if not load_settings().load_demo or procedure_count(engine):
         return None
     summary = import_files(engine, [demo_catalogue_path()], actor="demo")
     ensure_demo_users(engine)
+    ensure_demo_profile(engine)
     return summary

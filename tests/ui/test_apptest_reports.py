@@ -111,3 +111,28 @@ def test_report_pages_in_english(app):
         at = open_page(at, page)
         assert at.title[0].value == title
     assert "Progress against targets" in texts(at)
+
+
+def test_savings_workbook_download_is_the_filed_document(app_db, monkeypatch):
+    """The page's Excel button serves the savings report officials file: Vietnamese
+    headers and words, mã TTHC, no internal ids or English snake_case codes."""
+    import io
+    import re
+
+    import openpyxl
+
+    from ui.state import reports as reports_state
+    from ui.state import session as session_state
+
+    monkeypatch.setattr(session_state, "username", lambda: "analyst")
+    workbook = openpyxl.load_workbook(io.BytesIO(reports_state.savings_workbook()))
+    cells = [
+        str(c.value)
+        for ws in workbook.worksheets
+        for row in ws.iter_rows(max_row=8)
+        for c in row
+        if c.value is not None
+    ]
+    assert any("CHI PHÍ TUÂN THỦ" in c for c in cells)  # the title block
+    assert not [c for c in cells if re.fullmatch(r"[a-z]+(_[a-z]+)+", c)]  # no snake_case
+    assert not [c for c in cells if c in {"id", "procedure_id", "plan_id", "amend", "commune"}]
