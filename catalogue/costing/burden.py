@@ -466,12 +466,8 @@ def catalogue_costs(
 
 
 def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Yearly burden summed by ``by`` (field, agency, level, status), largest first.
-
-    Only procedures in force with a known population count (``counted``);
-    ``unknown_population`` is how many procedures in force each group leaves out for want
-    of a population.
-    """
+    """Yearly burden by ``by`` (field, agency, level, status), largest first: procedures in
+    force with a known population; ``unknown_population`` counts those left out."""
     frame = costs.assign(
         unknown=costs["in_force"] & ~costs["population_known"],
         annual=costs["annual_cost"].where(costs["counted"], 0).fillna(0).astype("int64"),
@@ -487,12 +483,8 @@ def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def burden_summary(costs: pd.DataFrame) -> dict[str, int]:
-    """Whole-catalogue figures: the yearly cost of the procedures counted, and who is out.
-
-    ``procedures`` are those in force with a known population; ``unknown_population`` those
-    in force left out for want of a population; ``not_in_force`` abolished, replaced or
-    draft procedures (never counted).
-    """
+    """Yearly cost of the ``procedures`` in force with a known population; how many in
+    force are left out (``unknown_population``) and how many are ``not_in_force``."""
     counted = costs[costs["counted"]]
     return {
         "procedures": len(counted),
