@@ -36,6 +36,7 @@ PAGES = [
     ("ui/pages/savings.py", "nav.savings", ":material/trending_down:", SIGNED_IN),
     ("ui/pages/data.py", "nav.data", ":material/upload_file:", ("admin",)),
     ("ui/pages/users.py", "users.nav", ":material/group:", ("admin",)),
+    ("ui/pages/profile.py", "profile_page.nav", ":material/badge:", ("admin",)),
     ("ui/pages/account.py", "nav.account", ":material/person:", EVERYONE),
 ]
 role = session_state.role()

@@ -43,9 +43,14 @@ FEE_KIND_CODES = ("phi", "le_phi", "unspecified")
 CURRENCIES = ("VND", "USD")
 
 STATUSES = ("active", "amended", "replaced", "abolished", "draft")  # of a procedure
+IN_FORCE_STATUSES = ("active", "amended")  # the procedures totals and baselines count
 
 # How an input figure was obtained (TT 02/2017: every figure names its source and method);
 # "legal" is a figure set by a legal text (a fee in a circular, a deadline in a decree).
+# Online level of a procedure (NĐ 42/2022/NĐ-CP): spelling → code; "none" = no online service.
+ONLINE_LEVELS = {"toàn trình": "full", "một phần": "partial", "không có": "none"}
+ONLINE_LEVEL_CODES = ("full", "partial", "none")
+
 METHODS = ("statistics", "survey", "estimate", "default", "legal")
 
 PLAN_STATUSES = ("draft", "submitted", "approved", "adopted", "published")

@@ -28,7 +28,7 @@ def auth_env(args: list[str]) -> tuple[list[str], dict[str, str]]:
     name = args[at + 1]
     return args[:at] + args[at + 2 :], {
         "TTHC_USER": name,
-        "TTHC_PASSWORD": PASSWORDS.get(name, ""),
+        "TTHC_PASSWORD": PASSWORDS.get(name, PASSWORD),  # other test accounts: PASSWORD
     }
 
 

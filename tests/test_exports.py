@@ -17,11 +17,33 @@ from catalogue.registry.models import DecisionItem, Proposal
 from catalogue.sources.formats import unneutralise
 from tests.workflow_support import draft_plan, published_plan, seed
 
+PROFILE = {
+    "province": "Bình An",
+    "authority": "Ủy ban nhân dân tỉnh Bình An",
+    "place": "Bình An",
+    "chair": "Nguyễn Văn A",
+    "vice_chairs": ["Trần Thị B"],
+    "review_department": "Sở Tư pháp",
+    "review_head": "Giám đốc Sở Tư pháp",
+    "archive": "VT, KSTT",
+    "recipients": ["Cục Kiểm soát thủ tục hành chính, Văn phòng Chính phủ"],
+}
+
+
+def set_test_profile(engine) -> None:
+    """The organisation profile the Word documents need (the admin of workflow_support)."""
+    from catalogue.documents.profile import set_profile
+
+    with session_scope(engine) as s:
+        set_profile(session=s, actor="adam", **PROFILE)
+
 
 @pytest.fixture
 def published(engine):
     world = seed(engine)
-    return published_plan(engine, world)
+    ids = published_plan(engine, world)
+    set_test_profile(engine)
+    return ids
 
 
 def _items(engine, decision_id) -> dict[str, list[DecisionItem]]:
@@ -103,27 +125,40 @@ def test_decision_word_draft(engine, published):
     expected = _items(engine, published["decision"])
     document = docx.Document(io.BytesIO(_export(engine, "docx", decision_id=published["decision"])))
     heading = document.tables[0]
-    assert heading.cell(0, 0).text.startswith("ỦY BAN NHÂN DÂN TỈNH")
+    assert heading.cell(0, 0).text.split("\n")[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH BÌNH AN"]
     assert heading.cell(0, 1).text.startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert heading.cell(1, 0).text == "Số: 123/QĐ-UBND"
-    assert "ngày 30 tháng 12 năm 2026" in heading.cell(1, 1).text
+    # NĐ 30: no leading zero for December; the place comes from the organisation profile.
+    assert heading.cell(1, 1).text == "Bình An, ngày 30 tháng 12 năm 2026"
     text = [p.text for p in document.paragraphs]
     assert "QUYẾT ĐỊNH" in text
     assert any(t.startswith("Về việc công bố danh mục thủ tục hành chính") for t in text)
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BÌNH AN" in text
     article = {t.split(".")[0]: t for t in text if t.startswith("Điều ")}
     assert set(article) == {"Điều 1", "Điều 2", "Điều 3"}
-    assert "3 thủ tục" in article["Điều 1"]
-    assert "31/12/2026" in article["Điều 2"]
-    assert "PHỤ LỤC" in text and "Nguyễn Văn A" in text
-    for n, title in enumerate(SECTIONS.values(), start=1):
-        assert f"{n}. {title}" in text
-    tables = document.tables[1:]
+    assert "03 thủ tục hành chính" in article["Điều 1"]  # a count below ten: leading zero
+    assert "ngày 31 tháng 12 năm 2026" in article["Điều 2"]
+    assert article["Điều 3"].endswith("./.")
+    assert "PHỤ LỤC" in text
+    signature = [p.text for p in document.tables[1].cell(0, 1).paragraphs if p.text]
+    assert signature == ["CHỦ TỊCH", "Nguyễn Văn A"]
     present = [k for k in SECTIONS if expected[k]]
+    for n, key in enumerate(present, start=1):
+        assert f"{n}. {SECTIONS[key]}" in text
+    tables = document.tables[2:]
     assert len(tables) == len(present)
     for key, table in zip(present, tables, strict=True):
         rows = [[c.text for c in r.cells] for r in table.rows]
-        assert tuple(rows[0]) == ex.DECISION_HEADERS
-        assert rows[1:] == [[str(v) for v in _expected_item(i)] for i in expected[key]]
+        items = [r for r in rows[1:] if len(set(r)) > 1]  # group rows span the table
+        names = [r[2] for r in items]
+        assert names == [i.name for i in expected[key]], key
+        assert [r[1] for r in items] == [i.code for i in expected[key]], key
+        assert [r[0] for r in items] == [str(n) for n in range(1, len(items) + 1)]
+    replaced = [[c.text for c in r.cells] for r in tables[present.index("replaced")].rows]
+    assert replaced[0][2:4] == ["Tên TTHC được thay thế", "Tên TTHC thay thế"]
+    assert [r for r in replaced if r[2] == "Thủ tục bị thay thế"][0][3] == (
+        "Thủ tục thay thế mới (mã 1.000005)"
+    )
 
 
 def _approved(engine, plan_id) -> list[Proposal]:
@@ -181,9 +216,10 @@ def test_plan_csv_and_word_use_vietnamese_formats(engine, published):
     assert table == [[unneutralise(v) for v in r] for r in rows]
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH"
-    assert any(
-        "chi phí tiết kiệm 600.000 đồng/năm; tỷ lệ cắt giảm 60,00 %" in p for p in paragraphs
-    )
+    # c) Lợi ích: each figure on its own line (PROCESS.md §4), the same figures as the CSV.
+    amend_block = paragraphs[paragraphs.index("1. Thủ tục Đăng ký khai sinh (mã 1.000001)") :]
+    assert "- Chi phí tiết kiệm: 600.000 đồng/năm;" in amend_block
+    assert "- Tỷ lệ cắt giảm chi phí: 60,00 %;" in amend_block
 
 
 def test_plan_export_before_approval_lists_open_proposals(engine):
@@ -215,4 +251,6 @@ def test_vietnamese_formats():
     assert ex.vn_number(66.666, 2) == "66,67"
     assert ex.vn_number(0) == "0"
     assert ex.vn_date(date(2026, 12, 31)) == "31/12/2026"
-    assert ex.vn_long_date(date(2026, 3, 5)) == "ngày 05 tháng 03 năm 2026"
+    # NĐ 30/2020: a leading zero for days below 10 and months 1 and 2 only.
+    assert ex.vn_long_date(date(2026, 3, 5)) == "ngày 05 tháng 3 năm 2026"
+    assert ex.vn_long_date(date(2026, 2, 5)) == "ngày 05 tháng 02 năm 2026"

@@ -17,6 +17,7 @@ from sqlmodel import select
 from catalogue import cycle as wf
 from catalogue.costing import burden as costing
 from catalogue.documents import exports
+from catalogue.documents.profile import set_profile
 from catalogue.registry import auth
 from catalogue.registry.db import session_scope
 from catalogue.registry.errors import PermissionDenied
@@ -201,6 +202,7 @@ ATTEMPTS: dict[str, Callable] = {
         business_related=True,
         reason="Đối tượng là hộ kinh doanh",
     ),  # fmt: skip
+    "profile.edit": lambda s, user, e, w: set_profile(session=s, actor=user, place="Bình An"),
 }
 
 EXPECTED = {  # the matrix as the issue states it, written out independently of auth.py
@@ -216,7 +218,7 @@ EXPECTED = {  # the matrix as the issue states it, written out independently of 
     # no service edits them, so there is no such action to grant.
     "admin": {"user.manage", "catalogue.import", "sheet.edit",
               "workflow.read", "export",
-              "audit.read", "act.record", "changes.apply"},
+              "audit.read", "act.record", "changes.apply", "profile.edit"},
 }  # fmt: skip
 
 

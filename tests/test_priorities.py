@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sqlmodel import Session, select
 
+from catalogue.onestop.online import set_online_level
 from catalogue.onestop.priorities import (
     DEFAULT_WEIGHTS,
     explain,
@@ -14,8 +16,9 @@ from catalogue.onestop.priorities import (
     rank_priorities,
     review_priorities,
 )
+from catalogue.registry.models import Procedure
 from catalogue.registry.store import import_records
-from tests.factories import make_record
+from tests.factories import add_users, make_record
 
 
 def inputs():
@@ -131,10 +134,21 @@ def test_review_priorities_from_the_database(engine):
         ],
         source="test",
     )
+    # "toàn trình" is a catalogue field, never guessed from the wording of a channel:
+    # 1.000001 is full online once a reviewer records it; 1.000008's text says "một phần"
+    # (not parsed from a record's description), 1.000009 has no online channel at all.
+    assert priority_inputs(engine).set_index("code").loc["1.000001", "no_full_online"]
+    add_users(engine, {"lan": "reviewer"})
+    with Session(engine) as session:
+        pid = session.exec(select(Procedure.id).where(Procedure.code == "1.000001")).one()
+        set_online_level(session=session, actor="lan", procedure_id=pid, level="full")
+        session.commit()
     frame = priority_inputs(engine).set_index("code")
     assert "1.000007" not in frame.index
     assert frame.loc["1.000001", "no_full_online"] == False  # noqa: E712
     assert frame.loc["1.000009", "no_full_online"] and frame.loc["1.000008", "no_full_online"]
+    assert frame.loc["1.000009", "online_level"] == "none"
+    assert frame.loc["1.000008", "online_level"] is None
     assert frame.loc["1.000001", "late_rate"] == pytest.approx(30 / 980)
     ranked = review_priorities(engine, top=2, weights=["deadline_days=1"])
     assert len(ranked) == 2 and ranked.iloc[0]["code"] == "1.000009"

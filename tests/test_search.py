@@ -64,6 +64,16 @@ def test_code_prefix(index):
     assert index.search("2.001019")[0].score == 100.0
 
 
+def test_code_search_with_filters_set(index):
+    # Issue 18: a code query with any filter crashed ("output array is read-only").
+    # 1.000894 is catalogued at UBND tỉnh A (id 1) and UBND tỉnh B (id 9), both communes.
+    hits = index.search("1.000894", filters={"agency": "UBND tỉnh B", "levels": ["commune"]})
+    assert [(h.id, h.score) for h in hits] == [(9, 100.0)]
+    prefix = index.search("1.00", filters={"field": ["Đường bộ"]})
+    assert sorted(h.code for h in prefix) == ["1.001765", "1.002877"]
+    assert index.search("1.000894", filters={"levels": ["ministry"]}) == []
+
+
 def test_nothing_to_find(index):
     assert index.search("") == []
     assert index.search("xyzzy qwerty") == []

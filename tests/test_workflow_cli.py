@@ -193,13 +193,24 @@ def test_scripted_run_from_empty_database_to_exports(tmp_path):
     run(
         "decision", "export", "125/QĐ-UBND", "-f", "xlsx", "-o", str(xlsx), "--as", "an", "--db", db
     )
+    # The Word decision needs the organisation profile; without it, it names what is missing.
+    refused = run("decision", "export", "125/QĐ-UBND", "-f", "docx", "-o", str(docx_path),
+                  "--as", "an", "--db", db, ok=False)  # fmt: skip
+    assert "--authority" in refused.output and not docx_path.exists()
+    run("profile", "set", "--province", "Bình An", "--authority", "Ủy ban nhân dân tỉnh Bình An",
+        "--place", "Bình An", "--chair", "Nguyễn Văn An", "--vice-chair", "Trần Thị B",
+        "--review-head", "Giám đốc Sở Tư pháp", "--archive", "VT, KSTT",
+        "--recipient", "Cục Kiểm soát thủ tục hành chính, Văn phòng Chính phủ",
+        "--as", "admin", "--db", db)  # fmt: skip
     run("decision", "export", "125/QĐ-UBND", "-f", "docx", "-o", str(docx_path), "--as", "an",
         "--db", db)  # fmt: skip
     ws = openpyxl.load_workbook(xlsx).active
     item_rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
     assert sorted(r[1] for r in item_rows) == sorted(CODES[k] for k in listed)
     word = docx.Document(docx_path)
-    word_rows = [[c.text for c in r.cells] for t in word.tables[1:] for r in t.rows[1:]]
+    # Tables: the heading, the signature, then one per section (group rows span the table).
+    word_rows = [[c.text for c in r.cells] for t in word.tables[2:] for r in t.rows[1:]]
+    word_rows = [r for r in word_rows if len(set(r)) > 1]
     assert sorted(r[1] for r in word_rows) == sorted(CODES[k] for k in listed)
     assert [r[1:3] for r in word_rows] == [[str(v) for v in r[1:3]] for r in item_rows]
 

@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 
 import streamlit as st
-import yaml
 
 from analysis.formatting import format_date, format_number, format_percent, format_ty, format_vnd
 
@@ -36,8 +35,9 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """The flattened catalogue of one language (dotted key → text)."""
-    with open(LOCALES_DIR / f"{lang}.yaml", encoding="utf-8") as fh:
-        return _flatten(yaml.safe_load(fh) or {})
+    from analysis.yamlio import load_plain_yaml  # the project's one bounded YAML loader
+
+    return _flatten(load_plain_yaml(LOCALES_DIR / f"{lang}.yaml") or {})
 
 
 def lang() -> str:

@@ -18,6 +18,7 @@ from ui.widgets import metric_row, value_axis
 
 OUTCOMES = ("resolved_early", "resolved_on_time", "resolved_late")
 OUTCOME_COLOURS = ("#2ca02c", "#1f77b4", "#d62728")
+ONLINE_FLASH = "online_level_saved"
 
 
 def rate(value: object) -> str:
@@ -36,23 +37,39 @@ def published(row: dict) -> str:
         int(row["resolved_early"] or 0),
         int(row["resolved_on_time"] or 0),
         int(row["resolved_late"] or 0),
+        carried_over=0 if missing(row.get("carried_over")) else int(row["carried_over"]),
         lang=lang(),
     )
 
 
-def headline(year: int, totals: dict[str, Any]) -> None:
-    """The year's sentence as officials publish it, and its figures as metrics."""
-    st.markdown(
-        t("onestop.sentence", year=year, received=number(totals["received"]))
-        + f" **{published(totals)}**."
+def headline(period_text: str, totals: dict[str, Any]) -> None:
+    """The period's sentence as officials publish it, and its figures as metrics."""
+    name = period_text[:1].upper() + period_text[1:]
+    carried = totals.get("carried_over")
+    sentence = (
+        t("onestop_form.sentence", period=name, received=number(totals["received"]))
+        if missing(carried)
+        else t(
+            "onestop_form.sentence_carried",
+            period=name,
+            received=number(totals["received"]),
+            carried=number(carried),
+        )
+    )
+    st.markdown(sentence + f" **{published(totals)}**.")
+    pending = (
+        t("onestop.pending", count=number(totals["pending"]))
+        if missing(totals.get("pending_overdue"))
+        else t(
+            "onestop_form.pending_split",
+            count=number(totals["pending"]),
+            within=number(totals["pending_on_time"]),
+            overdue=number(totals["pending_overdue"]),
+        )
     )
     metric_row(
         [
-            (
-                t("onestop.received"),
-                number(totals["received"]),
-                t("onestop.pending", count=number(totals["pending"])),
-            ),
+            (t("onestop.received"), number(totals["received"]), pending),
             (
                 t("onestop.resolved"),
                 number(totals["resolved"]),
@@ -69,7 +86,7 @@ def headline(year: int, totals: dict[str, Any]) -> None:
             ),
             (
                 t("onestop.late"),
-                number(totals["resolved_late"]),
+                number(totals["late"]),
                 t("onestop.late_share", rate=rate(totals["late_share"])),
             ),
             (t("onestop.online_share"), rate(totals["online_share"]), None),
@@ -137,9 +154,8 @@ def by_period(frame: pd.DataFrame) -> None:
 
 
 def most_late(procedures: pd.DataFrame, agencies: pd.DataFrame) -> None:
-    """The procedures and agencies with the most late dossiers (each owes an apology)."""
-    st.caption(t("onestop.apology"))
-    if procedures.empty:
+    """The procedures and units with the most late dossiers (each needs a Phiếu xin lỗi)."""
+    if procedures.empty and agencies.empty:
         st.info(t("onestop.no_late"))
         return
     left, right = st.columns(2)
@@ -287,3 +303,117 @@ def ranking_table(page: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+# --------------------------------------------------------------------------- periods, Biểu 06
+
+
+def period_choices(year: int, held: list[tuple[str, str]]) -> dict[str, str]:
+    """Period label → its name (``Cả năm 2026``, ``Quý 1 năm 2026`` …): the year first."""
+    from catalogue.onestop.periods import parse_period
+
+    def name(label: str) -> str:
+        text = parse_period(label).text(lang())
+        return text[:1].upper() + text[1:]
+
+    out = {str(year): t("onestop_form.whole_year", year=year)}
+    for code, _kind in held:
+        if code != str(year):
+            out[code] = name(code)
+    return out
+
+
+def apologies(totals: dict[str, Any]) -> None:
+    """Late dossiers with and without a Phiếu xin lỗi, when the data says."""
+    if totals.get("without_apology") is None:
+        st.caption(t("onestop.apology"))
+        return
+    st.markdown(
+        t(
+            "onestop_form.apologies",
+            late=number(totals["late"]),
+            apologised=number(totals["apologised"]),
+            without=number(totals["without_apology"]),
+        )
+    )
+
+
+def late_fields(fields: pd.DataFrame) -> None:
+    """The fields with the most late dossiers (resolved late and pending overdue)."""
+    if fields.empty:
+        return
+    st.markdown(f"**{t('onestop_form.late_fields')}**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("catalogue.col.field"): fields["field"].fillna("—"),
+                t("onestop_form.col.late_all"): fields["late"].map(number),
+                t("onestop.col.late_share"): fields["late_share"].map(rate),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def by_unit(frame: pd.DataFrame) -> None:
+    """Performance by reporting unit (agency), in the published form."""
+    _table(frame, {t("onestop_form.col.unit"): frame["agency"].fillna("—")})
+
+
+def bieu06_download(period: str, make) -> None:
+    """The period's Biểu 06 (bieu-06.xlsx), built when asked."""
+    from ui.widgets import run_service
+
+    if st.button(t("onestop_form.prepare"), key="onestop_bieu06"):
+        ok, data = run_service(make, period)
+        if ok:
+            st.download_button(
+                t("onestop_form.download"),
+                data=data,
+                file_name=f"bieu-06-{period}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key="onestop_bieu06_download",
+            )
+
+
+# --------------------------------------------------------------------------- online level
+
+
+def online_level_field(procedure_id: int, role: str | None) -> None:
+    """The procedure's online level (NĐ 42/2022); reviewers and admins record it."""
+    from catalogue.onestop.online import online_label
+    from catalogue.registry.vocab import ONLINE_LEVEL_CODES
+    from ui.state import onestop as onestop_state
+    from ui.widgets import run_service
+
+    level, stated, version = onestop_state.online_level(procedure_id)
+    source = t("onestop_form.online_stated") if stated else t("onestop_form.online_derived")
+    st.markdown(
+        f"**{t('onestop_form.online_level')}:** {online_label(level, lang=lang())}"
+        + (f" ({source})" if level is not None else "")
+    )
+    if role not in ("reviewer", "admin"):
+        return
+    with st.form(f"online_level_{procedure_id}"):
+        options = ["", *ONLINE_LEVEL_CODES]
+        chosen = st.selectbox(
+            t("onestop_form.online_level"),
+            options,
+            index=options.index(level) if stated and level in options else 0,
+            format_func=lambda v: online_label(v or None, lang=lang()),
+            key=f"online_level_pick_{procedure_id}",
+        )
+        submitted = st.form_submit_button(t("onestop_form.online_save"), key="online_level_save")
+    if st.session_state.pop(ONLINE_FLASH, None) == procedure_id:
+        st.success(t("onestop_form.online_saved"))
+    if submitted:
+        ok, _ = run_service(
+            onestop_state.save_online_level,
+            procedure_id,
+            chosen or None,
+            expected_version=version,
+        )
+        if ok:  # show the stored level from a fresh run
+            st.session_state[ONLINE_FLASH] = procedure_id
+            st.rerun()

@@ -327,17 +327,12 @@ def _image(spec: dict, fmt: str):
 def savings_downloads(
     report: dict[str, pd.DataFrame], dimension: str, charts: dict[str, Any]
 ) -> None:
-    """The report's tables as one Excel workbook, and each chart as PNG and SVG."""
-    sheets = {
-        "programmes": report["programmes"],
-        dimension: report[f"by_{dimension}"],
-        "adopted": report["adopted"],
-        "catalogue": report["catalogue"],
-    }
+    """The savings report workbook (the document officials file), the grouped table as CSV,
+    and each chart as PNG and SVG."""
     st.download_button(
         t("savings.download_xlsx"),
-        lambda: reports_state.excel_bytes(sheets),
-        file_name=f"tiet-kiem-{dimension}.xlsx",
+        reports_state.savings_workbook,
+        file_name="bao-cao-tiet-kiem.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="savings_download_xlsx",
     )

@@ -15,6 +15,8 @@ attaches them. Where is command X?
 - ``decision_cmds``: ``decision publish|show|export``.
 - ``cycle_cmds``: ``cycle adopt|publish|apply|pending|stages|scope``,
   ``act record|link|import|list``.
+- ``profile_cmds``: ``profile show|set`` (the organisation profile of documents).
+- ``documents_cmds``: ``documents write OUTDIR`` (every document of a plan and decision).
 
 A new command group goes in a new ``<area>_cmds.py`` with ``register(app)``, named in
 ``COMMAND_MODULES`` by one line.
@@ -37,6 +39,9 @@ COMMAND_MODULES = (
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
     "catalogue.cli.cycle_cmds",
+    "catalogue.cli.profile_cmds",
+    "catalogue.cli.documents_cmds",
+    "catalogue.cli.estimate_cmds",
 )
 
 
@@ -56,4 +61,10 @@ def build_app() -> typer.Typer:
 
 def main() -> None:
     """Entry point of the ``tthc`` console script."""
-    build_app()()
+    from catalogue.registry.db import DatabaseBusy
+
+    try:
+        build_app()()
+    except DatabaseBusy as exc:  # a message a person can act on, not a traceback
+        typer.echo(f"Lỗi / error: {exc}", err=True)
+        raise SystemExit(3) from None

@@ -106,13 +106,12 @@ def write_output(data: bytes, output: Path | None) -> None:
 
 def run_service(db: str | None, work):
     """Run ``work(session)`` in one transaction; service refusals exit 1 with the message."""
-    from catalogue.registry.db import session_scope
+    from catalogue.registry.db import run_transaction
     from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(db)
     try:
-        with session_scope(engine) as session:
-            return work(session)
+        return run_transaction(engine, work)  # retried while another process writes
     except ConcurrentEdit as exc:
         typer.echo(f"Lỗi / error: {exc}", err=True)
         typer.echo("Bản đã lưu (saved version):", err=True)

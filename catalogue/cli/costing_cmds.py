@@ -39,15 +39,14 @@ def sheet_save(
     db: DbOption = None,
 ) -> None:
     """Store a reviewer's costing sheet with its procedure (replaces the estimate)."""
-    import yaml
-
     from analysis import SheetError
+    from analysis.yamlio import YamlSyntaxError, load_yaml
     from catalogue.costing.burden import save_sheet
 
     who = require_actor(actor, db)
     try:
-        content = yaml.safe_load(sheet.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        content = load_yaml(sheet)  # bounded: no alias bomb, no impossible date
+    except (OSError, UnicodeDecodeError, YamlSyntaxError) as exc:
         fail(f"{sheet}: {exc}", 2)
     if not isinstance(content, dict):
         fail(f"{sheet}: a costing sheet must be a YAML mapping", 2)
@@ -74,37 +73,30 @@ def burden(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
+    """Yearly compliance cost of the procedures in force with a known population."""
     from analysis import format_vnd
-    from catalogue.costing.burden import catalogue_costs, cost_totals
+    from catalogue.costing.burden import burden_summary, catalogue_costs, cost_totals
     from catalogue.sources.service import open_catalogue
 
     if by not in GROUPINGS:
         fail(f"--by must be one of {', '.join(GROUPINGS)}", 2)
     costs = catalogue_costs(open_catalogue(db))
     totals = cost_totals(costs, by)
+    summary = burden_summary(costs)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "procedures": len(costs),
-                    "annual_cost": int(costs["annual_cost"].sum()),
-                    "estimated_procedures": int(costs["estimated"].sum()),
-                    "by": by,
-                    "groups": json.loads(totals.to_json(orient="records", force_ascii=False)),
-                },
-                ensure_ascii=False,
-            )
-        )
+        groups = json.loads(totals.to_json(orient="records", force_ascii=False))
+        typer.echo(json.dumps({**summary, "by": by, "groups": groups}, ensure_ascii=False))
         return
     typer.echo(
-        f"{len(costs)} thủ tục; CPTT/năm {format_vnd(int(costs['annual_cost'].sum()))} "
-        f"({int(costs['estimated'].sum())} thủ tục ước tính)"
+        f"{summary['procedures']} thủ tục đang có hiệu lực có số liệu; CPTT/năm "
+        f"{format_vnd(summary['annual_cost'])} ({summary['estimated_procedures']} thủ tục "
+        f"ước tính); {summary['unknown_population']} thủ tục chưa có số liệu số đối tượng "
+        f"không tính vào tổng; {summary['not_in_force']} thủ tục hết hiệu lực/dự thảo"
     )
     for row in totals.itertuples():
         typer.echo(
             f"  {getattr(row, by) or '—'}: {format_vnd(int(row.annual_cost))} "
-            f"({row.procedures} thủ tục)"
+            f"({row.procedures} thủ tục; {row.unknown_population} chưa có số liệu)"
         )
 
 

@@ -47,11 +47,11 @@ def _load_mapping(path: Path | None, option: str) -> dict[str, Any] | None:
     """The YAML/JSON mapping in ``path``; exit 2 naming the option when unreadable."""
     if path is None:
         return None
-    import yaml
+    from analysis.yamlio import YamlSyntaxError, load_plain_yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_plain_yaml(path)  # bounded: no alias bomb, no impossible date
+    except (OSError, UnicodeDecodeError, YamlSyntaxError) as exc:
         fail(f"{option}: không đọc được {path} (cannot read): {exc}", 2)
     if not isinstance(data, dict):
         fail(f"{option}: {path} phải chứa một bảng khóa–giá trị (must hold a mapping)", 2)

@@ -16,6 +16,7 @@ from catalogue.cli.common import (
     handle_service_error,
     report_import_failure,
     require_actor,
+    run_as,
 )
 from catalogue.registry.errors import ImportFailed, ServiceError
 
@@ -46,10 +47,12 @@ def stats_import(
 ) -> None:
     """Nhập thống kê hồ sơ / import one-stop statistics (received, early, on time, late…).
 
-    One row per procedure code × agency or level × period (2025, 2025-Q1, 2025-03).
-    Every problem is listed with its row and column and nothing is written. Monthly and
-    quarterly rows roll up into the yearly volumes used as the cost model's population.
-    Needs an admin (--as).
+    One row per procedure code × agency or level × period (2025, 2025-Q1, 2025-03), or a
+    Biểu 06 (TT 01/2020/TT-VPCP: the official sheet with its period and reporting unit, or
+    its CSV twin) with carried-over and pending dossiers, checked by the form's
+    arithmetic. Every problem is listed with its row and column and nothing is written.
+    Rows of a procedure roll up into the yearly volumes used as the cost model's
+    population. Needs an admin (--as).
     """
     from catalogue.onestop.stats import StatsError, import_stats
     from catalogue.sources.service import open_catalogue
@@ -69,6 +72,11 @@ def stats_import(
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
+    if data["format"] == "bieu06":
+        typer.echo(
+            f"Biểu 06: kỳ {', '.join(data['periods'])}, đơn vị {', '.join(data['units'])} "
+            f"(Biểu 06 report: periods and reporting units)."
+        )
     typer.echo(
         f"Đã nhập {data['stored']}/{data['rows']} dòng của {data['procedures']} thủ tục "
         f"(thay thế {data['replaced']}), {data['volumes_written']} số liệu năm."
@@ -99,53 +107,156 @@ def stats_report(
     by: Annotated[
         str, typer.Option("--by", help="procedure, agency, field, level or period.")
     ] = "agency",
-    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="The whole of this year (default: the latest).")
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="One period: 2026-03, 2026-Q1, 2026-H1 or 2026."),
+    ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows of the late lists.")] = 10,
     lang: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Báo cáo kết quả giải quyết hồ sơ / on-time, early, late and online shares.
+    """Báo cáo kết quả giải quyết hồ sơ / one period's on-time, early, late and online shares.
 
-    Prints the published form (924/956 hồ sơ, đạt 96,6 %, trong đó trước hạn 70,3 %…)
-    by the chosen grouping, then the procedures and agencies with the most late
-    dossiers (each owes the citizen a written apology).
+    One period only (--period, else the whole --year, else the latest year held): periods
+    of different years are never added together. Prints the published form (924/956 hồ
+    sơ, đạt 96,6 %, trong đó trước hạn 70,3 %…) by the chosen grouping (--by period: each
+    period of the year on its own), the late dossiers with and without a Phiếu xin lỗi và
+    hẹn lại ngày trả kết quả, then the procedures, units and fields with the most late
+    dossiers.
     """
-    from catalogue.onestop.report import dossier_frame, most_late, performance, totals
+    from catalogue.onestop.periods import PeriodError
+    from catalogue.onestop.report import by_period, overview
     from catalogue.sources.service import open_catalogue
 
     if by not in BY_CHOICES:
         fail(f"--by phải là / must be one of: {', '.join(BY_CHOICES)}", 2)
     if lang not in ("vi", "en"):
         fail("--lang: vi hoặc en", 2)
-    frame = dossier_frame(open_catalogue(db), year=year)
-    table = performance(frame, by, lang=lang)
-    late_proc = most_late(frame, "procedure", top=top)
-    late_agency = most_late(frame, "agency", top=top)
+    if period and year is not None:
+        fail("--period hoặc --year, không cả hai (give --period or --year, not both)", 2)
+    engine = open_catalogue(db)
+    try:
+        view = overview(engine, year=year, period=period, top=top, lang=lang)
+    except PeriodError as exc:
+        fail(f"Lỗi / error: {exc}", 2)
+    if view["period"] is None:
+        typer.echo("Chưa có số liệu thống kê / no statistics yet.")
+        return
+    if by == "period":
+        table = by_period(engine, year=view["year"], lang=lang)
+    else:
+        from catalogue.onestop.report import stats_report as report_by
+
+        table = report_by(engine, by=by, period=view["period"], lang=lang)
+    _print_report(view, table, by, as_json=as_json, lang=lang)
+
+
+def _print_report(view, table, by: str, *, as_json: bool, lang: str) -> None:
+    late = {k: view[k] for k in ("late_procedures", "late_agencies", "late_fields")}
     if as_json:
         payload = {
             "by": by,
-            "year": year,
-            "totals": totals(frame, lang=lang),
+            "year": view["year"],
+            "period": view["period"],
+            "totals": view["totals"],
             "rows": json.loads(_frame_json(table)),
-            "late_procedures": json.loads(_frame_json(late_proc)),
-            "late_agencies": json.loads(_frame_json(late_agency)),
+            **{k: json.loads(_frame_json(v)) for k, v in late.items()},
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False))
+        typer.echo(json.dumps(payload, ensure_ascii=False, default=str))
         return
-    if frame.empty:
-        typer.echo("Chưa có số liệu thống kê / no statistics yet.")
-        return
-    typer.echo(f"Tổng / total: {totals(frame, lang=lang)['published']}")
+    totals = view["totals"]
+    typer.echo(f"Kỳ báo cáo / period: {view['period_text']} ({view['period']})")
+    typer.echo(f"Tổng / total: {totals['published']}")
+    if totals["apologised"] is not None:
+        typer.echo(
+            f"Hồ sơ quá hạn / late dossiers: {totals['late']}, có Phiếu xin lỗi và hẹn lại ngày "
+            f"trả kết quả {totals['apologised']}, chưa có {totals['without_apology']}"
+        )
     label = {"procedure": "code"}.get(by, by)
     for row in table.to_dict("records"):
         typer.echo(f"  {row[label] or '-'}: {row['published']}")
     typer.echo("Nhiều hồ sơ trễ hạn nhất / most late dossiers (thủ tục / procedures):")
-    for row in late_proc.to_dict("records"):
-        typer.echo(f"  {row['resolved_late']:>7}  {row['code'] or '-':<14} {row['name']}")
-    typer.echo("(cơ quan / agencies):")
-    for row in late_agency.to_dict("records"):
-        typer.echo(f"  {row['resolved_late']:>7}  {row['agency']}")
+    for row in late["late_procedures"].to_dict("records"):
+        typer.echo(f"  {row['late']:>7}  {row['code'] or '-':<14} {row['name']}")
+    typer.echo("(đơn vị / units):")
+    for row in late["late_agencies"].to_dict("records"):
+        typer.echo(f"  {row['late']:>7}  {row['agency']}")
+    typer.echo("(lĩnh vực / fields):")
+    for row in late["late_fields"].to_dict("records"):
+        typer.echo(f"  {row['late']:>7}  {row['field']}")
+
+
+def stats_export(
+    out: Annotated[Path, typer.Argument(help="Output workbook, e.g. bieu-06.xlsx.")],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="2026-Q1, 2026-H1, 2026 … (default: latest year)."),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="The whole of this year.")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Only this reporting unit (agency).")
+    ] = None,
+    unit_name: Annotated[
+        str | None, typer.Option("--unit-name", help="Reporting unit printed on the form.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Xuất Biểu 06 / write one period's Biểu 06 (TT 01/2020/TT-VPCP) as an Excel workbook.
+
+    Rows by level and field, the received / resolved / pending columns with the carry-over
+    and the Phiếu xin lỗi count, the total row; A4 landscape, headings repeated. The
+    workbook imports again with tthc stats import.
+    """
+    from catalogue.onestop.export import export_bieu06
+    from catalogue.onestop.periods import PeriodError
+    from catalogue.sources.service import open_catalogue
+
+    try:
+        _, target = export_bieu06(
+            open_catalogue(db), period=period, year=year, unit=unit, out=out, unit_name=unit_name
+        )
+    except (PeriodError, ValueError) as exc:
+        fail(f"Lỗi / error: {exc}", 2)
+    typer.echo(f"Đã ghi / written: {out} ({target.text()})")
+
+
+def online_level(
+    code: Annotated[str, typer.Argument(help="Procedure code (mã TTHC) or #id.")],
+    level: Annotated[str, typer.Argument(help="full (toàn trình), partial (một phần), none.")],
+    actor: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Ghi mức độ trực tuyến / record a procedure's online level (NĐ 42/2022/NĐ-CP).
+
+    A reviewer (or admin) records whether the procedure is offered online "toàn trình",
+    "một phần" or not at all; audited. A code catalogued at several levels needs its #id.
+    """
+    from sqlmodel import select
+
+    from catalogue.onestop.online import online_label, set_online_level
+    from catalogue.registry.errors import NotFound
+    from catalogue.registry.models import Procedure
+
+    def work(session, who):
+        if code.startswith("#"):
+            pid = int(code[1:])
+        else:
+            ids = session.exec(select(Procedure.id).where(Procedure.code == code)).all()
+            if len(ids) != 1:
+                raise NotFound(
+                    f"mã {code}: {len(ids)} thủ tục; dùng #id (code matches {len(ids)} "
+                    "procedures; use #id)"
+                )
+            pid = ids[0]
+        set_online_level(session=session, actor=who, procedure_id=pid, level=level)
+        return pid
+
+    pid = run_as(db, actor, work)
+    typer.echo(f"Thủ tục #{pid}: mức độ trực tuyến {online_label(level)} (online level {level}).")
 
 
 def stats_generate(
@@ -238,4 +349,6 @@ def register(app: typer.Typer) -> None:
     stats_app.command("import")(stats_import)
     stats_app.command("report")(stats_report)
     stats_app.command("generate")(stats_generate)
+    stats_app.command("export")(stats_export)
+    app.command("online-level")(online_level)
     app.command("priorities")(priorities)

@@ -29,7 +29,9 @@ from analysis import (
     parse_sheet,
     sheets_to_frames,
 )
+from analysis.estimate import ESTIMATOR_VERSION
 from analysis.sheet import BASELINE_KEYS
+from analysis.vocab import IN_FORCE_STATUSES
 from catalogue.registry.audit import write_audit
 from catalogue.registry.auth import require
 from catalogue.registry.errors import ConcurrentEdit, NotFound
@@ -52,6 +54,9 @@ COST_COLUMNS = (
     "documents",
     "activities",
     "estimated",
+    "population_known",
+    "in_force",
+    "counted",
 )
 
 
@@ -75,7 +80,10 @@ def from_json(value: Any) -> Any:
     if isinstance(value, dict):
         out = {k: from_json(v) for k, v in value.items()}
         if isinstance(out.get("date"), str):
-            out["date"] = date.fromisoformat(out["date"])
+            try:
+                out["date"] = date.fromisoformat(out["date"])
+            except ValueError:
+                pass  # left as text: parse_sheet names it ("date: must be a date")
         return out
     if isinstance(value, list):
         return [from_json(v) for v in value]
@@ -292,7 +300,28 @@ def parameter_signature(params: ParameterSet, on: date) -> str:
         if entries:
             e = max(entries, key=lambda entry: entry.effective)
             parts.append(f"{key}={e.effective}:{e.value}:{e.formula_text}:{e.round}")
+    parts.append(f"estimator={ESTIMATOR_VERSION}")  # a new estimator recomputes every estimate
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _population_known(conn: Connection, procs: pd.DataFrame) -> pd.Series:
+    """Per procedure, whether a reviewer's sheet gives a population or, for an estimate,
+    a yearly volume with dossiers received exists (the rule of :mod:`analysis.estimate`)."""
+    table = CostingSheet.__table__
+    stored = {
+        pid: content.get("population") is not None
+        for pid, content in conn.execute(select(table.c.procedure_id, table.c.content))
+    }
+    with_volume = {
+        pid
+        for (pid,) in conn.execute(
+            select(Volume.procedure_id).where(Volume.received.is_not(None)).distinct()
+        )
+    }
+    ids = procs["procedure_id"].tolist()
+    return pd.Series(
+        [stored[pid] if pid in stored else pid in with_volume for pid in ids], index=ids
+    )
 
 
 def _input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Series:
@@ -372,7 +401,10 @@ def catalogue_costs(
     """Baseline compliance cost of every procedure (vectorised), one row per procedure.
 
     Columns: :data:`COST_COLUMNS`; ``estimated`` tells which figures come from the
-    parameters rather than a reviewer's sheet. Results are cached in ``baseline_cost``
+    parameters rather than a reviewer's sheet; ``annual_cost`` is null where the
+    population is unknown (``population_known`` false); ``in_force`` (status active or
+    amended) and ``counted`` (in force with a known population) say which rows totals
+    take. Results are cached in ``baseline_cost``
     with a key of everything they depend on (record revision, reviewer's sheet version,
     latest yearly volume, parameter values in effect); only procedures whose key changed
     are evaluated again, in chunks so that memory stays bounded at national scale.
@@ -403,6 +435,7 @@ def catalogue_costs(
         )  # fmt: skip
         agencies = dict(conn.execute(select(Agency.id, Agency.name)).all())
         keys = _input_keys(conn, procs, signature)
+        known = _population_known(conn, procs)
         table = BaselineCost.__table__
         cached = pd.DataFrame(
             conn.execute(select(table)).mappings().all(),
@@ -424,14 +457,39 @@ def catalogue_costs(
     procs["level"] = procs["levels"].map(lambda lv: lv[0] if lv else None)
     out = procs.merge(results, on="procedure_id", how="left")
     out["estimated"] = out["estimated"].astype(bool)
+    out["population_known"] = out["procedure_id"].map(known).astype(bool)
+    # an unknown population has no yearly cost ("chưa có số liệu"), not a cost of 0
+    out["annual_cost"] = out["annual_cost"].astype("Int64").where(out["population_known"])
+    out["in_force"] = out["status"].isin(IN_FORCE_STATUSES)
+    out["counted"] = out["in_force"] & out["population_known"]
     return out[list(COST_COLUMNS)].reset_index(drop=True)
 
 
 def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Yearly burden summed by ``by`` (field, agency, level, status), largest first."""
-    grouped = costs.groupby(by, dropna=False).agg(
-        procedures=("procedure_id", "count"),
-        annual_cost=("annual_cost", "sum"),
-        estimated=("estimated", "sum"),
+    """Yearly burden by ``by`` (field, agency, level, status), largest first: procedures in
+    force with a known population; ``unknown_population`` counts those left out."""
+    frame = costs.assign(
+        unknown=costs["in_force"] & ~costs["population_known"],
+        annual=costs["annual_cost"].where(costs["counted"], 0).fillna(0).astype("int64"),
     )
-    return grouped.sort_values("annual_cost", ascending=False).reset_index()
+    grouped = frame[frame["in_force"]].groupby(by, dropna=False)
+    totals = grouped.agg(
+        procedures=("counted", "sum"),
+        annual_cost=("annual", "sum"),
+        estimated=("estimated", lambda s: int((s & frame.loc[s.index, "counted"]).sum())),
+        unknown_population=("unknown", "sum"),
+    )
+    return totals.sort_values("annual_cost", ascending=False).reset_index()
+
+
+def burden_summary(costs: pd.DataFrame) -> dict[str, int]:
+    """Yearly cost of the ``procedures`` in force with a known population; how many in
+    force are left out (``unknown_population``) and how many are ``not_in_force``."""
+    counted = costs[costs["counted"]]
+    return {
+        "procedures": len(counted),
+        "annual_cost": int(counted["annual_cost"].fillna(0).sum()),
+        "estimated_procedures": int(counted["estimated"].sum()),
+        "unknown_population": int((costs["in_force"] & ~costs["population_known"]).sum()),
+        "not_in_force": int((~costs["in_force"]).sum()),
+    }

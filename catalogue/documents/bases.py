@@ -51,12 +51,12 @@ def load_bases(
     An ``each`` name the document does not know about is an error in the file, so that
     a misspelt name cannot silently drop a base.
     """
-    import yaml
+    from analysis.yamlio import YamlSyntaxError, load_plain_yaml
 
     path = path or bases_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_plain_yaml(path)  # bounded YAML: an edited file cannot exhaust memory
+    except (OSError, UnicodeDecodeError, YamlSyntaxError) as exc:
         raise ServiceError(f"{path}: không đọc được căn cứ (cannot read the bases: {exc})") from exc
     if not isinstance(data, dict) or kind not in data:
         raise ServiceError(f"{path}: thiếu loại văn bản '{kind}' (no bases for '{kind}')")

@@ -23,6 +23,8 @@ from catalogue.documents.parts import GroupRow
 from catalogue.sources.formats import neutralise
 
 MONEY = "#,##0"
+FONT = "Times New Roman"
+LINE_PT = 15.5  # one line of 11 pt text with its leading
 RATE = "0.00"
 DATE = "dd/mm/yyyy"
 
@@ -57,6 +59,21 @@ def _value(value: Any) -> Any:
     return neutralise(value) if isinstance(value, str) else value
 
 
+def _lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell needs (openpyxl stores no automatic height; LibreOffice and
+    Excel print the stored one): characters per line ≈ 1,15 × column width (Times New
+    Roman 11 pt against the default font that column widths are counted in)."""
+    if value is None:
+        return 1
+    per_line = max(int(width * 1.15), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
+
+
+def _height(ws, row: int, values: Sequence[Any], widths: Sequence[float]) -> None:
+    lines = max((_lines(v, w) for v, w in zip(values, widths, strict=False)), default=1)
+    ws.row_dimensions[row].height = lines * LINE_PT
+
+
 def table_sheet(
     wb,
     name: str,
@@ -85,7 +102,10 @@ def table_sheet(
     for r, line in enumerate(title, start=1):
         cell = ws.cell(row=r, column=1, value=_value(line))
         cell.data_type = "s"
-        cell.font = Font(bold=r <= bold_lines, italic=r > bold_lines, size=14 if r == 1 else 12)
+        cell.font = Font(
+            name=FONT, bold=r <= bold_lines, italic=r > bold_lines, size=14 if r == 1 else 12
+        )
+        ws.row_dimensions[r].height = 21 if r == 1 else 17
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.merge_cells(f"A{r}:{last}{r}")
     header_row = len(title) + 2
@@ -93,10 +113,13 @@ def table_sheet(
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for i, column in enumerate(columns, start=1):
         cell = ws.cell(row=header_row, column=i, value=column.header)
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT, bold=True, size=11)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
+    widths = [c.width for c in columns]
+    _height(ws, header_row, [c.header for c in columns], widths)
+    plain, strong = Font(name=FONT, size=11), Font(name=FONT, size=11, bold=True)
     r = header_row
     body = list(rows) + ([totals] if totals is not None else [])
     for n, values in enumerate(body):
@@ -105,8 +128,9 @@ def table_sheet(
         if isinstance(values, GroupRow):
             cell = ws.cell(row=r, column=1, value=_value(values.text))
             cell.data_type = "s"
-            cell.font = Font(bold=values.bold, italic=values.italic)
+            cell.font = Font(name=FONT, size=11, bold=values.bold, italic=values.italic)
             ws.merge_cells(f"A{r}:{last}{r}")
+            ws.row_dimensions[r].height = LINE_PT
             for i in range(1, ncols + 1):
                 ws.cell(row=r, column=i).border = border
             continue
@@ -118,8 +142,13 @@ def table_sheet(
                 cell.number_format = column.number_format
             cell.alignment = Alignment(horizontal=column.align, vertical="top", wrap_text=True)
             cell.border = border
-            if is_total:
-                cell.font = Font(bold=True)
+            cell.font = strong if is_total else plain
+        if is_total and isinstance(values[0], str):
+            # The label spans the empty cells after it ("Tổng cộng" never wraps in STT).
+            span = next((i for i, v in enumerate(values[1:], start=1) if v not in ("", None)), 1)
+            if span > 1:
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=span)
+        _height(ws, r, list(values), widths)
     _print_setup(ws, header_row=header_row, last_column=last)
     return ws
 

@@ -1,18 +1,16 @@
-"""Exports in the layouts officials use: a decision's list and the simplification plan.
+"""The data behind the decision list and the simplification plan, their CSV, and the
+dispatch of every export format (the callers' entry points: CLI and dashboard).
 
-- Decision (Quyết định công bố): the list (Phụ lục, Phần I: danh mục TTHC in sections
-  1. mới ban hành, 2. sửa đổi, bổ sung, 3. thay thế, 4. bãi bỏ; columns STT, Mã TTHC,
-  Tên TTHC, Lĩnh vực, Cơ quan thực hiện, Căn cứ pháp lý, Ghi chú) as Excel and CSV, and
-  a Word draft of the whole decision (heading, articles Điều 1–3, signature, annex).
-- Simplification plan (phương án đơn giản hóa): per procedure the content simplified,
-  reason, legal change needed and benefit (CPTT trước, CPTT sau, chi phí tiết kiệm
-  đồng/năm, tỷ lệ cắt giảm %), with totals, as Excel, Word and CSV.
+- :func:`decision_list` / :func:`plan_table`: what a decision lists and what a plan
+  proposes, read from the database only (decision items are the frozen snapshot).
+- CSV here; Excel and Word in one module per document, on the layout layer:
+  :mod:`catalogue.documents.cong_bo` (Quyết định công bố: the decision with Phần I and
+  Phần II, and its list as Excel) and :mod:`catalogue.documents.phuong_an` (the phương án
+  grouped by field in a) / b) / c) blocks, and its table as Excel).
+- :func:`export_decision` / :func:`export_plan`: ``xlsx``, ``docx`` or ``csv`` bytes.
 
-Word and CSV write numbers and dates the Vietnamese way (1.234.567; 66,67; 31/12/2026);
-Excel keeps numbers and dates as typed cells with Vietnamese-style display formats so
-that analysts can compute with them. Text cells that a spreadsheet would run as a
-formula (starting with ``=``, ``+``, ``-``, ``@``) are neutralised in Excel and CSV.
-Every export reads from the database only (decision items are the frozen snapshot).
+CSV writes numbers and dates the Vietnamese way (1.234.567; 66,67; 31/12/2026); text
+cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) are neutralised.
 """
 
 from __future__ import annotations
@@ -28,6 +26,8 @@ from sqlmodel import Session, select
 from analysis.formatting import format_date, format_number
 from analysis.rates import cut_rate
 from catalogue.cycle import SECTIONS
+from catalogue.documents.parts import long_date
+from catalogue.documents.words import ACTION_LABELS, CHANGE_LABELS, STATUS_LABELS
 from catalogue.registry.auth import require
 from catalogue.registry.errors import NotFound, ServiceError
 from catalogue.registry.models import Agency, Decision, DecisionItem, Plan, Procedure, Proposal
@@ -58,37 +58,8 @@ PLAN_HEADERS = (
     "Trạng thái",
 )
 TOTAL_LABEL = "Tổng cộng"
-DEFAULT_AUTHORITY = "ỦY BAN NHÂN DÂN TỈNH ……"
 EXPORT_FORMATS = ("xlsx", "docx", "csv")
 
-ACTION_LABELS = {
-    "keep": "Giữ nguyên",
-    "amend": "Sửa đổi, bổ sung",
-    "replace": "Thay thế",
-    "abolish": "Bãi bỏ",
-    "new": "Ban hành mới",
-}
-STATUS_LABELS = {
-    "draft": "Dự thảo",
-    "submitted": "Đã trình",
-    "approved": "Chấp thuận",
-    "rejected": "Không chấp thuận",
-    "returned": "Trả lại",
-    "withdrawn": "Đã rút",
-}
-CHANGE_LABELS = {
-    "remove_document": "Bỏ thành phần hồ sơ",
-    "replace_document_with_lookup": "Thay giấy tờ bằng khai thác cơ sở dữ liệu",
-    "set_deadline": "Rút ngắn thời hạn giải quyết",
-    "set_frequency": "Giảm tần suất thực hiện",
-    "set_population": "Điều chỉnh số đối tượng",
-    "set_channels": "Điều chỉnh cách thức thực hiện",
-    "set_fee": "Điều chỉnh phí, lệ phí",
-    "remove_fee": "Bãi bỏ phí, lệ phí",
-    "set_activity": "Điều chỉnh công việc thực hiện",
-    "remove_activity": "Bỏ bước thực hiện",
-    "add_activity": "Bổ sung bước thực hiện",
-}
 SECTION_NUMBERS = {key: f"{n}." for n, key in enumerate(SECTIONS, start=1)}
 
 
@@ -114,8 +85,8 @@ def vn_date(day: date | None) -> str:
 
 
 def vn_long_date(day: date) -> str:
-    """``ngày 31 tháng 12 năm 2026`` (as written under a decision's heading)."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """``ngày 05 tháng 3 năm 2027`` (NĐ 30: :func:`catalogue.documents.layout.long_date`)."""
+    return long_date(day)
 
 
 # --------------------------------------------------------------------------- data
@@ -185,6 +156,12 @@ class PlanRow:
     savings: int | None
     cut_rate: float | None
     status: str
+    field: str = ""
+    deadline_before: float | None = None
+    deadline_after: float | None = None
+    changes: tuple[dict[str, Any], ...] = ()
+    proposal_action: str = ""
+    own_content: str = ""  # the reviewer's own text (``content`` may be derived)
 
 
 @dataclass(frozen=True)
@@ -256,6 +233,12 @@ def plan_table(*, session: Session, actor: str, plan_id: int) -> PlanTable:
                 savings=p.savings,
                 cut_rate=p.cut_rate,
                 status=STATUS_LABELS.get(p.status, p.status),
+                field=proc.field or "",
+                deadline_before=p.deadline_before,
+                deadline_after=p.deadline_after,
+                changes=tuple(option.get("changes") or ()),
+                proposal_action=p.action,
+                own_content=p.content or "",
             )
         )
     before = sum(r.cost_before or 0 for r in rows)
@@ -310,98 +293,6 @@ def plan_total_values(table: PlanTable) -> list[Any]:
     ]
 
 
-# --------------------------------------------------------------------------- Excel
-
-
-def _sheet_cell(ws, value: Any, number_format: str | None = None):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=neutralise(value) if isinstance(value, str) else value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def _bold(ws, value: Any, number_format: str | None = None):
-    from openpyxl.styles import Font
-
-    cell = _sheet_cell(ws, value, number_format)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _titled_sheet(wb, name: str, *, widths, title: str, subtitle: str, headers):
-    """A write-only sheet: column widths, a bold title, a subtitle, a blank row, a bold
-    header (the official layouts' heading)."""
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(name)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.append([_bold(ws, title)])
-    ws.append([_sheet_cell(ws, subtitle)])
-    ws.append([])
-    ws.append([_bold(ws, h) for h in headers])
-    return ws
-
-
-def _workbook_bytes(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def decision_xlsx(*, session: Session, actor: str, decision_id: int) -> bytes:
-    """The decision's list as one Excel sheet: title, header, then section rows and items.
-
-    Layout: row 1 title, row 2 "(Kèm theo Quyết định số … ngày …)", row 4 the header;
-    each section starts with a row whose first cell is ``1. Danh mục …`` and its items
-    follow with STT from 1.
-    """
-    from openpyxl import Workbook
-
-    data = decision_list(session=session, actor=actor, decision_id=decision_id)
-    d = data.decision
-    wb = Workbook(write_only=True)
-    ws = _titled_sheet(
-        wb,
-        "Danh mục TTHC",
-        widths=(6, 14, 50, 18, 28, 40, 30),
-        title="DANH MỤC THỦ TỤC HÀNH CHÍNH",
-        subtitle=f"(Kèm theo Quyết định số {d.number} ngày {vn_date(d.signed_on)})",
-        headers=DECISION_HEADERS,
-    )
-    for key, title_text in SECTIONS.items():
-        ws.append([_bold(ws, f"{SECTION_NUMBERS[key]} {title_text}")])
-        for item in data.sections[key]:
-            ws.append([_sheet_cell(ws, v) for v in decision_item_row(item)])
-    return _workbook_bytes(wb)
-
-
-def plan_xlsx(*, session: Session, actor: str, plan_id: int) -> bytes:
-    """The simplification plan as one Excel sheet with a totals row."""
-    from openpyxl import Workbook
-
-    table = plan_table(session=session, actor=actor, plan_id=plan_id)
-    wb = Workbook(write_only=True)
-    ws = _titled_sheet(
-        wb,
-        "Phương án",
-        widths=(6, 14, 40, 24, 16, 40, 36, 36, 18, 18, 20, 12, 14),
-        title=f"PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH: {table.plan.name}",
-        subtitle=f"Năm {table.plan.year}; {table.plan.agency_scope or ''}",
-        headers=PLAN_HEADERS,
-    )
-    formats = {8: "#,##0", 9: "#,##0", 10: "#,##0", 11: "0.00"}
-    for row in table.rows:
-        values = plan_row_values(row)
-        ws.append([_sheet_cell(ws, v, formats.get(i)) for i, v in enumerate(values)])
-    ws.append([_bold(ws, v, formats.get(i)) for i, v in enumerate(plan_total_values(table))])
-    return _workbook_bytes(wb)
-
-
 # --------------------------------------------------------------------------- CSV
 
 DECISION_CSV_HEADERS = ("Phần", *DECISION_HEADERS)
@@ -409,7 +300,7 @@ DECISION_CSV_HEADERS = ("Phần", *DECISION_HEADERS)
 
 def _csv_text(rows: list[list[Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # CR or LF in a field: quoted
     for row in rows:
         writer.writerow(["" if v is None else neutralise(str(v)) for v in row])
     return out.getvalue()
@@ -434,188 +325,17 @@ def plan_csv(*, session: Session, actor: str, plan_id: int) -> str:
     return _csv_text(rows)
 
 
-# --------------------------------------------------------------------------- Word
-
-
-def _paragraph(doc, text: str, *, bold: bool = False, center: bool = False, italic: bool = False):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    para = doc.add_paragraph()
-    run = para.add_run(text)
-    run.bold = bold
-    run.italic = italic
-    if center:
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return para
-
-
-def _table(doc, headers: tuple[str, ...] | list[str], rows: list[list[str]]):
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
-    return table
-
-
-def _new_document():
-    from docx import Document as WordDocument
-    from docx.shared import Pt
-
-    doc = WordDocument()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    return doc
-
-
-def _docx_bytes(doc) -> bytes:
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
-
-def decision_docx(
-    *,
-    session: Session,
-    actor: str,
-    decision_id: int,
-    authority: str = DEFAULT_AUTHORITY,
-    place: str = "……",
-) -> bytes:
-    """A Word draft of the whole decision: heading, articles, signature and the annex.
-
-    The first table is the two-column heading; then one table per non-empty section
-    of the annex (header row + one row per item, STT from 1).
-    """
-    from docx.enum.text import WD_BREAK
-
-    data = decision_list(session=session, actor=actor, decision_id=decision_id)
-    d = data.decision
-    doc = _new_document()
-    head = doc.add_table(rows=2, cols=2)
-    head.cell(0, 0).text = authority
-    head.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
-    head.cell(1, 0).text = f"Số: {d.number}"
-    head.cell(1, 1).text = f"{place}, {vn_long_date(d.signed_on)}"
-
-    _paragraph(doc, "QUYẾT ĐỊNH", bold=True, center=True)
-    _paragraph(
-        doc, d.title or "Về việc công bố danh mục thủ tục hành chính", bold=True, center=True
-    )
-    _paragraph(doc, f"CHỦ TỊCH {authority}", bold=True, center=True)
-    _paragraph(
-        doc,
-        "Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ về kiểm soát "
-        "thủ tục hành chính; Nghị định số 92/2017/NĐ-CP ngày 07 tháng 8 năm 2017 của Chính phủ "
-        "sửa đổi, bổ sung một số điều của các nghị định liên quan đến kiểm soát thủ tục "
-        "hành chính;",
-        italic=True,
-    )
-    if data.amends is not None:
-        _paragraph(
-            doc,
-            f"Căn cứ Quyết định số {data.amends.number} ngày {vn_date(data.amends.signed_on)};",
-            italic=True,
-        )
-    _paragraph(doc, "Theo đề nghị của cơ quan chủ trì rà soát, đánh giá thủ tục hành chính.",
-               italic=True)  # fmt: skip
-    _paragraph(doc, "QUYẾT ĐỊNH:", bold=True, center=True)
-
-    counts = [
-        f"{len(data.sections[k])} thủ tục {label}"
-        for k, label in (
-            ("new", "mới ban hành"),
-            ("amended", "được sửa đổi, bổ sung"),
-            ("replaced", "được thay thế"),
-            ("abolished", "bị bãi bỏ"),
-        )
-        if data.sections[k]
-    ]
-    _paragraph(
-        doc,
-        "Điều 1. Công bố kèm theo Quyết định này danh mục thủ tục hành chính gồm "
-        f"{data.count} thủ tục ({'; '.join(counts)}).",
-    )
-    article2 = f"Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày {vn_date(d.effective_on)}."
-    if data.amends is not None:
-        article2 += f" Quyết định này sửa đổi, bổ sung Quyết định số {data.amends.number}."
-    if data.sections["abolished"] or data.sections["replaced"]:
-        article2 += (
-            " Các thủ tục hành chính bị bãi bỏ, được thay thế tại Phụ lục kèm theo hết hiệu lực "
-            "kể từ ngày Quyết định này có hiệu lực."
-        )
-    _paragraph(doc, article2)
-    _paragraph(
-        doc,
-        "Điều 3. Chánh Văn phòng, Thủ trưởng các cơ quan, đơn vị và tổ chức, cá nhân có liên "
-        "quan chịu trách nhiệm thi hành Quyết định này.",
-    )
-    _paragraph(doc, "CHỦ TỊCH", bold=True)
-    _paragraph(doc, d.signer, bold=True)
-
-    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-    _paragraph(doc, "PHỤ LỤC", bold=True, center=True)
-    _paragraph(doc, "DANH MỤC THỦ TỤC HÀNH CHÍNH", bold=True, center=True)
-    _paragraph(
-        doc,
-        f"(Kèm theo Quyết định số {d.number} ngày {vn_date(d.signed_on)} của {authority})",
-        italic=True,
-        center=True,
-    )
-    _paragraph(doc, "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH", bold=True)
-    for key, title in SECTIONS.items():
-        _paragraph(doc, f"{SECTION_NUMBERS[key]} {title}", bold=True)
-        items = data.sections[key]
-        if not items:
-            _paragraph(doc, "Không có.", italic=True)
-            continue
-        rows = [[str(v) for v in decision_item_row(item)] for item in items]
-        _table(doc, DECISION_HEADERS, rows)
-    return _docx_bytes(doc)
-
-
-def plan_docx(*, session: Session, actor: str, plan_id: int) -> bytes:
-    """The simplification plan in Word: a heading, one table with totals, then per procedure
-    its content, reason, legal change and benefit."""
-    table = plan_table(session=session, actor=actor, plan_id=plan_id)
-    plan = table.plan
-    doc = _new_document()
-    _paragraph(doc, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH", bold=True, center=True)
-    _paragraph(doc, f"{plan.name} (năm {plan.year})", bold=True, center=True)
-    if plan.agency_scope:
-        _paragraph(doc, f"Phạm vi: {plan.agency_scope}", center=True)
-    rows = [plan_row_text(plan_row_values(r)) for r in table.rows]
-    rows.append(plan_row_text(plan_total_values(table)))
-    _table(doc, PLAN_HEADERS, rows)
-    for r in table.rows:
-        _paragraph(doc, f"{r.position}. {r.name} ({r.code})", bold=True)
-        _paragraph(doc, f"a) Nội dung đơn giản hóa: {r.content}")
-        _paragraph(doc, f"Lý do: {r.reason}")
-        _paragraph(doc, f"b) Kiến nghị thực thi: {r.legal_change}")
-        _paragraph(
-            doc,
-            f"c) Lợi ích phương án: CPTT trước {vn_number(r.cost_before)} đồng/năm; "
-            f"CPTT sau {vn_number(r.cost_after)} đồng/năm; chi phí tiết kiệm "
-            f"{vn_number(r.savings)} đồng/năm; tỷ lệ cắt giảm {vn_number(r.cut_rate, 2)} %.",
-        )
-    return _docx_bytes(doc)
-
-
 # --------------------------------------------------------------------------- dispatch
 
 
 def export_decision(*, session: Session, actor: str, decision_id: int, fmt: str) -> bytes:
     """The decision in ``fmt`` (xlsx, docx, csv) as bytes (CSV is UTF-8 with a BOM for Excel)."""
+    from catalogue.documents import cong_bo
+
     if fmt == "xlsx":
-        return decision_xlsx(session=session, actor=actor, decision_id=decision_id)
+        return cong_bo.decision_xlsx(session=session, actor=actor, decision_id=decision_id)
     if fmt == "docx":
-        return decision_docx(session=session, actor=actor, decision_id=decision_id)
+        return cong_bo.decision_docx(session=session, actor=actor, decision_id=decision_id)
     if fmt == "csv":
         return decision_csv(session=session, actor=actor, decision_id=decision_id).encode(
             "utf-8-sig"
@@ -627,10 +347,12 @@ def export_decision(*, session: Session, actor: str, decision_id: int, fmt: str)
 
 def export_plan(*, session: Session, actor: str, plan_id: int, fmt: str) -> bytes:
     """The simplification plan in ``fmt`` (xlsx, docx, csv) as bytes."""
+    from catalogue.documents import phuong_an
+
     if fmt == "xlsx":
-        return plan_xlsx(session=session, actor=actor, plan_id=plan_id)
+        return phuong_an.plan_xlsx(session=session, actor=actor, plan_id=plan_id)
     if fmt == "docx":
-        return plan_docx(session=session, actor=actor, plan_id=plan_id)
+        return phuong_an.plan_docx(session=session, actor=actor, plan_id=plan_id)
     if fmt == "csv":
         return plan_csv(session=session, actor=actor, plan_id=plan_id).encode("utf-8-sig")
     raise ServiceError(

@@ -7,8 +7,10 @@ ranked together:
 * ``late_rate``: late dossiers ÷ resolved dossiers in the latest year of statistics;
 * ``documents``: number of documents the applicant submits (thành phần hồ sơ);
 * ``deadline_days``: processing deadline in working days;
-* ``no_full_online``: 1 when there is no full online channel (dịch vụ công trực tuyến
-  toàn trình): no online channel, or one described as partial (“một phần”).
+* ``no_full_online``: 1 unless the catalogue records the procedure as offered online
+  "toàn trình" (NĐ 42/2022/NĐ-CP; the ``online_level`` field, read from the portal where
+  its text states it or set by a reviewer, :mod:`catalogue.onestop.online`): partial,
+  none and not yet recorded all score 1, and the explanation says which.
 
 The numeric factors score by position: ``(rank − 1) ÷ (known − 1)`` with ties at their
 lowest rank, so the largest value scores 1, the smallest 0, and skewed money amounts do
@@ -147,7 +149,12 @@ def _factor_text(factor: str, row: Mapping[str, Any], lang: str) -> str:
     label = FACTORS[factor][0 if lang == "vi" else 1]
     value = row.get(factor)
     if factor == "no_full_online":
-        return label
+        from catalogue.onestop.online import online_label
+
+        level = row.get("online_level")
+        level = level if isinstance(level, str) else None
+        sep = " (mức độ: " if lang == "vi" else " (level: "
+        return f"{label}{sep}{online_label(level, lang=lang)})"
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return f"{label}: " + ("chưa có số liệu" if lang == "vi" else "unknown")
     if factor == "annual_cost":
@@ -190,20 +197,6 @@ def explain(row: Mapping[str, Any], *, lang: str = "vi") -> str:
     return "; ".join(parts)
 
 
-def _full_online(engine: Engine) -> pd.DataFrame:
-    from catalogue.registry.models import Channel
-
-    ch = Channel.__table__
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(ch.c.procedure_id, ch.c.description, ch.c.raw).where(ch.c.kind == "online")
-        ).all()
-    frame = pd.DataFrame(rows, columns=["procedure_id", "description", "raw"])
-    text = (frame["description"].fillna("") + " " + frame["raw"].fillna("")).str.lower()
-    frame["full_online"] = ~text.str.contains("một phần", regex=False)
-    return frame.groupby("procedure_id", as_index=False)["full_online"].any()
-
-
 def _late_rates(engine: Engine) -> pd.DataFrame:
     from catalogue.registry.models import Volume
 
@@ -221,19 +214,23 @@ def _late_rates(engine: Engine) -> pd.DataFrame:
 
 
 def priority_inputs(engine: Engine, *, params: Any = None, on: date | None = None) -> pd.DataFrame:
-    """The factors of every procedure still in force (active, amended or draft).
+    """The factors of every procedure in force (active or amended).
 
     Costs come from :func:`catalogue.costing.burden.catalogue_costs` (reviewers' sheets, else
-    estimates whose population is the latest yearly dossiers received).
+    estimates whose population is the latest yearly dossiers received); the online level
+    from :func:`catalogue.onestop.online.online_levels`.
     """
     from catalogue.costing.burden import catalogue_costs
+    from catalogue.onestop.online import online_levels
 
     costs = catalogue_costs(engine, params=params, on=on)
-    costs = costs[costs["status"].isin(REVIEWABLE_STATUSES)]
+    costs = costs[costs["in_force"]] if "in_force" in costs else costs
+    costs = costs[costs["status"].isin(REVIEWABLE_STATUSES)].copy()
+    costs["annual_cost"] = costs["annual_cost"].astype(float)  # NaN: population unknown
     out = costs.merge(_late_rates(engine), on="procedure_id", how="left")
-    out = out.merge(_full_online(engine), on="procedure_id", how="left")
-    out["no_full_online"] = ~out["full_online"].fillna(False).astype(bool)
-    return out.drop(columns=["full_online"]).reset_index(drop=True)
+    out = out.merge(online_levels(engine), on="procedure_id", how="left")
+    out["no_full_online"] = out["online_level"].ne("full")
+    return out.reset_index(drop=True)
 
 
 def review_priorities(

@@ -3,7 +3,7 @@
 Definitions (counts of one procedure, agency, field, level or period):
 
 * resolved (đã giải quyết) = early + on time + late;
-* resolution rate = resolved ÷ received;
+* resolution rate = resolved ÷ (received + carried over from the previous period);
 * on-time rate (tỷ lệ đúng hạn, "đạt") = (early + on time) ÷ resolved; the early, on-time
   and late shares are of resolved dossiers too, so early + on time = the on-time rate;
 * online share = dossiers submitted online ÷ received.
@@ -14,8 +14,13 @@ The published sentence "giải quyết xong 924/956 hồ sơ, đạt 96,6 %, tro
 of the 924 were on time (650 early = 70,3 %, 243 on time = 26,3 %). It cannot be
 924 ÷ 956, which is 96,65… % and rounds half-up to 96,7 %.
 
-Reports read the period rows of ``dossier_stat`` and, for procedure-years without
-any, the yearly volumes of the catalogue (period = the year).
+With a Biểu 06 carry-over the dossiers to resolve are those received plus those carried
+over: 100 received, 10 carried over, 107 resolved (70 early, 33 on time, 4 late) is
+"107/110 hồ sơ, đạt 96,3 %" (103 ÷ 107).
+
+Every report is of one period (:mod:`catalogue.onestop.frames`): its rows are the
+Biểu 06 reports, else the procedure statistics, else the catalogue's yearly volumes,
+composed into that period without adding overlapping periods or different years.
 """
 
 from __future__ import annotations
@@ -26,18 +31,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from analysis.formatting import format_number
 from analysis.rates import percent as rate_percent
 from analysis.rates import percents as rate_percents
-from catalogue.registry.models import Agency, DossierStat, Procedure, Volume
-from catalogue.registry.vocab import LEVEL_CODES
+from catalogue.onestop.frames import (  # noqa: F401  (dossier_frame: the reports' rows)
+    ALL_COUNTS,
+    COUNTS,
+    dossier_frame,
+    period_frame,
+    periods_of_year,
+)
+from catalogue.onestop.periods import Period
 
 log = logging.getLogger(__name__)
 
-COUNTS = ("received", "resolved_early", "resolved_on_time", "resolved_late", "pending", "online")
 GROUPS: dict[str, list[str]] = {
     "procedure": ["procedure_id", "code", "name"],
     "agency": ["agency"],
@@ -90,93 +99,48 @@ def published_line(
     resolved_on_time: int,
     resolved_late: int,
     *,
+    carried_over: int = 0,
     lang: str = "vi",
 ) -> str:
     """The published sentence for one set of counts.
 
+    The dossiers to resolve are those received in the period plus those carried over
+    from the previous one (Biểu 06); without a carry-over the seeds' sentence is kept:
+
     >>> published_line(956, 650, 243, 31)
     '924/956 hồ sơ, đạt 96,6 %, trong đó trước hạn 70,3 %, đúng hạn 26,3 %, quá hạn 3,4 %'
+    >>> published_line(100, 70, 33, 4, carried_over=10)[:35]
+    '107/110 hồ sơ, đạt 96,3 %, trong đó'
     """
     resolved = resolved_early + resolved_on_time + resolved_late
     n = lambda v: format_number(v, 0, lang=lang)  # noqa: E731
     r = lambda part: format_rate(percent(part, resolved), lang=lang)  # noqa: E731
     on_time = r(resolved_early + resolved_on_time)
+    whole = received + (carried_over or 0)
     if lang == "vi":
         return (
-            f"{n(resolved)}/{n(received)} hồ sơ, đạt {on_time}, trong đó trước hạn "
+            f"{n(resolved)}/{n(whole)} hồ sơ, đạt {on_time}, trong đó trước hạn "
             f"{r(resolved_early)}, đúng hạn {r(resolved_on_time)}, quá hạn {r(resolved_late)}"
         )
     return (
-        f"{n(resolved)}/{n(received)} dossiers, {on_time} on time or early: early "
+        f"{n(resolved)}/{n(whole)} dossiers, {on_time} on time or early: early "
         f"{r(resolved_early)}, on time {r(resolved_on_time)}, late {r(resolved_late)}"
     )
-
-
-def dossier_frame(engine: Engine, *, year: int | None = None) -> pd.DataFrame:
-    """Period rows with their procedure's code, name, field, agency and level.
-
-    ``agency`` is the reporting agency of the statistics row when it names one, else the
-    procedure's implementing agency; ``level`` the row's level when it gives one, else
-    the procedure's first level. Procedure-years without period rows come from the
-    catalogue's yearly volumes (``period`` = the year, ``source`` "danh mục").
-    """
-    stat, vol, proc, agency = (
-        DossierStat.__table__,
-        Volume.__table__,
-        Procedure.__table__,
-        Agency.__table__,
-    )
-    cols = [stat.c.procedure_id, stat.c.year, stat.c.period, stat.c.unit, stat.c.source]
-    q_stat = select(*cols, *[stat.c[c] for c in COUNTS])
-    q_vol = select(vol.c.procedure_id, vol.c.year, *[vol.c[c] for c in COUNTS]).where(
-        vol.c.received.is_not(None)
-    )
-    if year is not None:
-        q_stat, q_vol = q_stat.where(stat.c.year == year), q_vol.where(vol.c.year == year)
-    q_proc = select(
-        proc.c.id.label("procedure_id"),
-        proc.c.code,
-        proc.c.name,
-        proc.c.field,
-        proc.c.levels,
-        agency.c.name.label("proc_agency"),
-    ).select_from(proc.outerjoin(agency, proc.c.agency_id == agency.c.id))
-    with engine.connect() as conn:
-        stats = pd.DataFrame(
-            conn.execute(q_stat).all(),
-            columns=["procedure_id", "year", "period", "unit", "source", *COUNTS],
-        )
-        vols = pd.DataFrame(conn.execute(q_vol).all(), columns=["procedure_id", "year", *COUNTS])
-        procs = pd.DataFrame(
-            conn.execute(q_proc).all(),
-            columns=["procedure_id", "code", "name", "field", "levels", "proc_agency"],
-        )
-    covered = stats[["procedure_id", "year"]].drop_duplicates()
-    vols = vols.merge(covered, on=["procedure_id", "year"], how="left", indicator=True)
-    vols = vols[vols["_merge"] == "left_only"].drop(columns="_merge")
-    vols = vols.assign(period=vols["year"].astype(str), unit="", source="danh mục")
-    frame = pd.concat([stats, vols[stats.columns]], ignore_index=True) if len(vols) else stats
-    frame = frame.merge(procs, on="procedure_id", how="left")
-    is_level = frame["unit"].isin(LEVEL_CODES)
-    named = (frame["unit"] != "") & ~is_level
-    frame["agency"] = frame["unit"].where(named, frame["proc_agency"])
-    first_level = frame["levels"].map(lambda lv: lv[0] if isinstance(lv, list) and lv else None)
-    frame["level"] = frame["unit"].where(is_level, first_level)
-    for c in COUNTS:
-        frame[c] = frame[c].astype("Int64")
-    return frame.drop(columns=["levels", "proc_agency"])
 
 
 def performance(frame: pd.DataFrame, by: str = "agency", *, lang: str = "vi") -> pd.DataFrame:
     """Counts, rates (percent, one decimal) and the published sentence, by ``by``.
 
     ``by`` is one of :data:`GROUPS` (procedure, agency, field, level, period). Rows are
-    ordered by period for ``period``, else by dossiers received, largest first.
+    ordered by period for ``period``, else by dossiers received, largest first. ``frame``
+    should hold one period's figure (:func:`catalogue.onestop.frames.period_frame`):
+    summing rows of overlapping periods here would count dossiers twice.
     """
     if by not in GROUPS:
         raise ValueError(f"by must be one of {', '.join(GROUPS)} (got {by!r})")
     keys = GROUPS[by]
-    sums = frame.groupby(keys, dropna=False)[list(COUNTS)].sum(min_count=1).reset_index()
+    present = [c for c in ALL_COUNTS if c in frame]
+    sums = frame.groupby(keys, dropna=False)[present].sum(min_count=1).reset_index()
     out = add_rates(sums, lang=lang)
     if by == "period":
         return out.sort_values("period").reset_index(drop=True)
@@ -186,12 +150,20 @@ def performance(frame: pd.DataFrame, by: str = "agency", *, lang: str = "vi") ->
 
 
 def add_rates(sums: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
-    """Add ``resolved``, the rate columns and ``published`` to a frame of summed counts."""
+    """Add ``resolved``, the rate columns, apologies and ``published`` to summed counts.
+
+    ``resolution_rate`` is resolved ÷ (received + carried over); ``late`` counts every late
+    dossier (resolved late + pending overdue), ``without_apology`` those of them without a
+    Phiếu xin lỗi và hẹn lại ngày trả kết quả (None when the data does not say).
+    """
     out = sums.copy()
-    ints = {c: out[c].fillna(0).to_numpy(dtype="int64") for c in COUNTS}
+    for c in ALL_COUNTS:
+        if c not in out:
+            out[c] = pd.array([pd.NA] * len(out), dtype="Int64")
+    ints = {c: out[c].fillna(0).to_numpy(dtype="int64") for c in ALL_COUNTS}
     resolved = ints["resolved_early"] + ints["resolved_on_time"] + ints["resolved_late"]
     out["resolved"] = resolved
-    out["resolution_rate"] = percent_tenths(resolved, ints["received"])
+    out["resolution_rate"] = percent_tenths(resolved, ints["received"] + ints["carried_over"])
     out["on_time_rate"] = percent_tenths(
         ints["resolved_early"] + ints["resolved_on_time"], resolved
     )
@@ -202,13 +174,22 @@ def add_rates(sums: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
     out["online_share"] = np.where(
         online_known, percent_tenths(ints["online"], ints["received"]), np.nan
     )
+    late = ints["resolved_late"] + ints["pending_overdue"]
+    out["late"] = late
+    # Known only when both the apologies and the overdue pending stock are given.
+    known = (out["apologised"].notna() & out["pending_overdue"].notna()).to_numpy()
+    out["without_apology"] = pd.array(
+        [int(v) if k else pd.NA for v, k in zip(late - ints["apologised"], known, strict=True)],
+        dtype="Int64",
+    )
     out["published"] = [
-        published_line(int(r), int(e), int(o), int(la), lang=lang)
-        for r, e, o, la in zip(
+        published_line(int(r), int(e), int(o), int(la), carried_over=int(c), lang=lang)
+        for r, e, o, la, c in zip(
             ints["received"],
             ints["resolved_early"],
             ints["resolved_on_time"],
             ints["resolved_late"],
+            ints["carried_over"],
             strict=True,
         )
     ]
@@ -216,16 +197,22 @@ def add_rates(sums: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
 
 
 def most_late(frame: pd.DataFrame, by: str = "procedure", *, top: int = 10) -> pd.DataFrame:
-    """The procedures (or agencies) with the most late dossiers, most first.
+    """The procedures (or agencies, fields) with the most late dossiers, most first.
 
-    Each late dossier owes the citizen a written apology (thư xin lỗi); ``late_share`` is
-    of the resolved dossiers. Groups without any late dossier are left out.
+    Each late dossier owes the applicant a Phiếu xin lỗi và hẹn lại ngày trả kết quả;
+    ``late`` counts resolved late and pending overdue dossiers, ``late_share`` is of the
+    resolved ones. Groups without any late dossier are left out; by procedure, rows of a
+    report by field (no procedure) are left out too.
     """
+    if by == "procedure" and "procedure_id" in frame:
+        frame = frame[frame["procedure_id"].notna()]
     table = performance(frame, by)
-    table = table[table["resolved_late"].fillna(0) > 0]
+    table = table[table["late"] > 0]
     keys = GROUPS[by]
     return (
-        table.sort_values(["resolved_late", *keys], ascending=[False] + [True] * len(keys))
+        table.sort_values(
+            ["late", "resolved_late", *keys], ascending=[False, False] + [True] * len(keys)
+        )
         .head(top)
         .reset_index(drop=True)
     )
@@ -233,9 +220,17 @@ def most_late(frame: pd.DataFrame, by: str = "procedure", *, top: int = 10) -> p
 
 def totals(frame: pd.DataFrame, *, lang: str = "vi") -> dict[str, Any]:
     """The whole frame's counts, rates and published sentence as a JSON-ready dict."""
-    sums = pd.DataFrame([frame[list(COUNTS)].sum(min_count=1)])
+    present = [c for c in ALL_COUNTS if c in frame]
+    sums = (
+        pd.DataFrame([frame[present].sum(min_count=1)])
+        if len(frame)
+        else pd.DataFrame([{c: pd.NA for c in present}])
+    )
+    for c in present:
+        sums[c] = pd.array(sums[c].tolist(), dtype="Int64")
     row = add_rates(sums, lang=lang).iloc[0]
-    out: dict[str, Any] = {c: _plain(row[c]) for c in (*COUNTS, "resolved")}
+    out: dict[str, Any] = {c: _plain(row[c]) for c in (*ALL_COUNTS, "resolved", "late")}
+    out["without_apology"] = _plain(row["without_apology"])
     out.update({c: _plain(row[c]) for c in RATE_COLUMNS})
     out["published"] = row["published"]
     return out
@@ -252,28 +247,65 @@ def _plain(value: Any) -> Any:
 
 
 def stats_report(
-    engine: Engine, *, by: str = "agency", year: int | None = None, lang: str = "vi"
+    engine: Engine,
+    *,
+    by: str = "agency",
+    year: int | None = None,
+    period: str | Period | None = None,
+    lang: str = "vi",
 ) -> pd.DataFrame:
-    """Performance by ``by`` for one year (default: every year held)."""
-    return performance(dossier_frame(engine, year=year), by, lang=lang)
+    """Performance by ``by`` for one period (default: the whole latest year held)."""
+    frame, _ = period_frame(engine, period=period, year=year)
+    return performance(frame, by, lang=lang)
 
 
-def overview(engine: Engine, *, year: int | None = None, top: int = 10) -> dict[str, Any]:
-    """One-stop performance for the dashboard's overview.
-
-    Keys: ``year`` (the latest year held when not given), ``totals`` (:func:`totals`),
-    ``by_period`` and ``by_level`` (frames from :func:`performance`), ``late_procedures``
-    and ``late_agencies`` (frames from :func:`most_late`).
-    """
+def by_period(engine: Engine, *, year: int, lang: str = "vi") -> pd.DataFrame:
+    """One row per period held for ``year`` (months, quarters, halves, the year), each its
+    own figure; the rows are never added together."""
     frame = dossier_frame(engine, year=year)
-    if year is None and len(frame):
-        year = int(frame["year"].max())
-        frame = frame[frame["year"] == year]
+    rows = []
+    for p in periods_of_year(frame, year):
+        composed, _ = _compose(frame, p)
+        if composed.empty:
+            continue
+        row = totals(composed, lang=lang)
+        row.update(period=p.label, kind=p.kind, months=int(composed["months"].min()))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _compose(frame: pd.DataFrame, target: Period) -> tuple[pd.DataFrame, Period]:
+    from catalogue.onestop.frames import compose_frame
+
+    return compose_frame(frame, target), target
+
+
+def overview(
+    engine: Engine,
+    *,
+    year: int | None = None,
+    period: str | Period | None = None,
+    top: int = 10,
+    lang: str = "vi",
+) -> dict[str, Any]:
+    """One-stop performance of one period for the dashboard's overview.
+
+    Keys: ``year`` and ``period`` (the whole latest year held when neither is given),
+    ``period_text`` ("quý 1 năm 2026"), ``totals`` (:func:`totals`), ``by_period`` (each
+    period of the year on its own), ``by_level`` and ``by_agency`` (frames from
+    :func:`performance`), ``late_procedures``, ``late_agencies`` and ``late_fields``
+    (frames from :func:`most_late`).
+    """
+    frame, target = period_frame(engine, period=period, year=year)
     return {
-        "year": year,
-        "totals": totals(frame),
-        "by_period": performance(frame, "period"),
-        "by_level": performance(frame, "level"),
+        "year": None if target is None else target.year,
+        "period": None if target is None else target.label,
+        "period_text": None if target is None else target.text(lang),
+        "totals": totals(frame, lang=lang),
+        "by_period": (by_period(engine, year=target.year, lang=lang) if target else pd.DataFrame()),
+        "by_level": performance(frame, "level", lang=lang),
+        "by_agency": performance(frame, "agency", lang=lang),
         "late_procedures": most_late(frame, "procedure", top=top),
         "late_agencies": most_late(frame, "agency", top=top),
+        "late_fields": most_late(frame, "field", top=top),
     }

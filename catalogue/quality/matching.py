@@ -273,10 +273,10 @@ def match_file(
 
 
 def _safe_cell(value: str | None) -> str | None:
-    """Neutralise text a spreadsheet would run as a formula."""
-    if value and value[0] in "=+-@":
-        return "'" + value
-    return value
+    """Neutralise text a spreadsheet would run as a formula (the one shared rule)."""
+    from catalogue.sources.formats import neutralise
+
+    return neutralise(value)
 
 
 def write_back(

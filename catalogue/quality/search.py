@@ -424,9 +424,10 @@ class SearchIndex:
 
     def _search_code(self, query: str, limit: int, row_mask: np.ndarray | None) -> list[SearchHit]:
         codes = self.frame["code"].fillna("").astype(str)
-        mask = codes.str.startswith(query).to_numpy()
+        # pandas may hand back a read-only view: combine into a new array, never in place.
+        mask = codes.str.startswith(query).to_numpy(dtype=bool)
         if row_mask is not None:
-            mask &= row_mask
+            mask = mask & row_mask
         hits = []
         for row in np.flatnonzero(mask)[:limit]:
             score = 100.0 if codes.iat[row] == query else 90.0

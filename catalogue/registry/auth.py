@@ -67,6 +67,7 @@ ACTIONS: dict[str, str] = {
     "workflow.read": "xem phương án, quyết định (read plans and decisions)",
     "export": "xuất báo cáo, danh mục (export reports and lists)",
     "audit.read": "xem nhật ký (read the audit log)",
+    "profile.edit": "sửa hồ sơ cơ quan ban hành văn bản (edit the organisation profile)",
 }
 
 _READ = frozenset({"workflow.read", "export"})
@@ -107,6 +108,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "audit.read",
         "act.record",
         "changes.apply",
+        "profile.edit",
     },
 }
 

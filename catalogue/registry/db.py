@@ -1,20 +1,63 @@
-"""Database engine, sessions and migrations: the one module that decides transactions."""
+"""Database engine, sessions and migrations: the one module that decides transactions.
+
+Concurrency (issue 18):
+
+- imports are serialised: :func:`serialise_imports` takes a PostgreSQL advisory
+  transaction lock, or on SQLite upgrades the transaction to ``BEGIN IMMEDIATE`` (the
+  write lock) before the import reads anything, so that a second import waits and then
+  sees the first one's rows instead of colliding with them;
+- migrations take a PostgreSQL advisory lock (:func:`upgrade`), so that two processes
+  starting on an empty database both succeed, one after the other;
+- a write that meets SQLite's "database is locked" (another process is writing) is
+  retried a bounded number of times (:func:`run_transaction`), then refused with
+  :class:`DatabaseBusy`, a message a person can act on, never a traceback.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+
+from catalogue.registry.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+# Advisory lock keys (any bigint, fixed for this application).
+IMPORT_LOCK_KEY = 0x7474_6863_0001  # "tthc" 1: imports
+MIGRATION_LOCK_KEY = 0x7474_6863_0002  # "tthc" 2: schema migrations
+SQLITE_BUSY_SECONDS = 10  # one wait for SQLite's write lock …
+WRITE_ATTEMPTS = 3  # … tried this many times before DatabaseBusy
+LOCK_WAIT_SECONDS = 120  # PostgreSQL: longest wait for the import lock
+BUSY_MESSAGE = (
+    "Cơ sở dữ liệu đang bận (một lần nhập dữ liệu khác đang chạy); vui lòng thử lại sau ít "
+    "phút. Không có gì được ghi. (The database is busy with another import or write; "
+    "nothing was written. Please try again in a few minutes.)"
+)
+
+T = TypeVar("T")
+
+
+class DatabaseBusy(ServiceError):
+    """Another process holds the database's write lock for too long; nothing was written."""
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a lock wait that ran out (SQLite locked, PostgreSQL lock timeout)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc.orig if exc.orig is not None else exc).lower()
+    return "database is locked" in message or "lock timeout" in message
 
 
 def normalise_url(url: str) -> str:
@@ -93,7 +136,7 @@ def _make_engine(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": 30})
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
         else:
             engine = create_engine(
                 url, connect_args={"check_same_thread": False}, poolclass=StaticPool
@@ -123,10 +166,51 @@ def alembic_config(engine: Engine):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (default: the newest)."""
+    """Apply migrations up to ``revision`` (default: the newest).
+
+    On PostgreSQL the migrations run under a session advisory lock: a second process
+    starting at the same time waits, then finds the schema up to date.
+    """
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), revision)
+        return
+    with engine.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        holder.commit()  # the lock is the session's; no transaction left open meanwhile
+        try:
+            command.upgrade(alembic_config(engine), revision)
+        finally:
+            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            holder.commit()
+
+
+def serialise_imports(conn: Connection) -> None:
+    """Hold the import lock until ``conn``'s transaction ends; call it first thing.
+
+    PostgreSQL: an advisory transaction lock (waiting at most :data:`LOCK_WAIT_SECONDS`).
+    SQLite: ``BEGIN IMMEDIATE``, the database's write lock, taken before the import reads
+    what is already stored. Raises :class:`DatabaseBusy` when the wait runs out.
+    """
+    try:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+        elif conn.dialect.name == "sqlite":
+            raw = conn.connection.dbapi_connection
+            if raw is not None and not raw.in_transaction:
+                # pysqlite begins lazily at the first write; begin now, holding the write
+                # lock, waiting for it as long as for PostgreSQL's import lock
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000}")
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                finally:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+    except OperationalError as exc:
+        if is_busy_error(exc):
+            raise DatabaseBusy(BUSY_MESSAGE) from exc
+        raise
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -139,13 +223,47 @@ def current_revision(engine: Engine) -> str | None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+    """One transaction: commit on success, roll back on any error.
+
+    A lock wait that runs out becomes :class:`DatabaseBusy` (a message, not a traceback).
+    """
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        if is_busy_error(exc):
+            log.warning("database busy: %s", exc)
+            raise DatabaseBusy(BUSY_MESSAGE) from exc
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def run_transaction(
+    engine: Engine,
+    work: Callable[[Session], T],
+    *,
+    attempts: int = WRITE_ATTEMPTS,
+    pause: float = 0.5,
+) -> T:
+    """``work(session)`` in one transaction, tried again while the database is busy.
+
+    Each attempt waits for the write lock as long as the engine does (SQLite:
+    :data:`SQLITE_BUSY_SECONDS`); after ``attempts`` the last :class:`DatabaseBusy` is
+    raised. ``work`` must not have effects outside the database (it may run again).
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except DatabaseBusy:
+            if attempt == attempts:
+                raise
+            log.info("database busy, attempt %d of %d; trying again", attempt, attempts)
+            time.sleep(pause * attempt)
+    raise AssertionError("unreachable")  # the loop returns or raises

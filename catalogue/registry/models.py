@@ -55,6 +55,7 @@ class Procedure(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    online_level: str | None = None  # full | partial | none (NĐ 42/2022); None = not stated
 
 
 # Channel (cách thức thực hiện): direct / online / postal, with its deadline.
@@ -399,6 +400,59 @@ class BusinessScope(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text))
     set_by: str | None = None
     set_at: datetime = Field(default_factory=utcnow)
+
+
+# Organisation profile: who issues, proposes and signs the documents, and who receives them
+# (one row; admin only; read by every document, see catalogue.documents.profile).
+class OrganisationProfile(SQLModel, table=True):
+    __tablename__ = "organisation_profile"
+    id: int | None = Field(default=None, primary_key=True)
+    province: str | None = Field(default=None, sa_column=Column(Text))  # "Bình An"
+    authority: str | None = Field(default=None, sa_column=Column(Text))  # "Ủy ban nhân dân tỉnh …"
+    place: str | None = Field(default=None, sa_column=Column(Text))  # địa danh before dates
+    chair: str | None = Field(default=None, sa_column=Column(Text))
+    vice_chairs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    review_department: str | None = Field(default=None, sa_column=Column(Text))
+    review_head: str | None = Field(default=None, sa_column=Column(Text))  # "Giám đốc Sở …"
+    archive: str | None = Field(default=None, sa_column=Column(Text))  # "VT, KSTT"
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    updated_by: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# One-stop result (Biểu 06, TT 01/2020/TT-VPCP): one row of a unit's periodic report, per
+# field or procedure and level, with the form's received / resolved / pending counts.
+class OnestopResult(SQLModel, table=True):
+    __tablename__ = "onestop_result"
+    __table_args__ = (UniqueConstraint("unit", "period", "row_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit: str = Field(sa_column=Column(Text, nullable=False))  # đơn vị báo cáo
+    year: int = Field(index=True)
+    period: str  # 2025-03, 2025-Q1, 2025-H1 or 2025
+    period_start: date
+    period_end: date
+    row_key: str = Field(sa_column=Column(Text, nullable=False))  # the row's identity
+    field: str | None = Field(default=None, sa_column=Column(Text))
+    name: str | None = Field(default=None, sa_column=Column(Text))
+    code: str | None = None
+    procedure_id: int | None = Field(
+        default=None, foreign_key="procedure.id", index=True, ondelete="CASCADE"
+    )
+    level: str | None = None
+    received: int = Field(sa_column=Column(BigInteger, nullable=False))
+    online: int = Field(sa_column=Column(BigInteger, nullable=False))
+    direct: int = Field(sa_column=Column(BigInteger, nullable=False))
+    carried_over: int = Field(sa_column=Column(BigInteger, nullable=False))
+    resolved_early: int = Field(sa_column=Column(BigInteger, nullable=False))
+    resolved_on_time: int = Field(sa_column=Column(BigInteger, nullable=False))
+    resolved_late: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pending: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pending_on_time: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pending_overdue: int = Field(sa_column=Column(BigInteger, nullable=False))
+    apologised: int | None = Field(default=None, sa_column=Column(BigInteger))
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    imported_at: datetime = Field(default_factory=utcnow)
 
 
 # Database metadata: small counters and markers (``data_version``, ``mode``), see 0012.

@@ -29,6 +29,8 @@ it, the store writes it to tables, exporters read it back. Keys and meanings:
 ``volumes``         list of {year, received, resolved_early, resolved_on_time, resolved_late,
                     pending, online}
 ``flags``           list of {kind, field, message, raw}: what could not be parsed, kept raw
+``online_level``    optional: full | partial, only where the source states it (NĐ 42/2022);
+                    stored on the procedure, not part of every record
 
 Missing optional text is None, never "Không có thông tin".
 """

@@ -160,6 +160,7 @@ def _procedure_row(rec: ProcedureRecord, agencies: dict[str, int]) -> dict[str, 
         "conditions": rec.get("conditions"),
         "flags": list(rec.get("flags") or []),
         "source_hash": rec.get(SOURCE_HASH_KEY),
+        "online_level": rec.get("online_level"),  # only when the source states it
     }
 
 
@@ -294,6 +295,23 @@ def _drop_known_codes(
     return kept, len(records) - len(kept)
 
 
+LIST_STUB = "list_stub"  # flag of a procedure known only from a list export
+
+
+def _list_stubs(conn: Connection) -> dict[str, tuple[int, str, int]]:
+    """code → (id, identity, revision) of the stubs a list export left (one per code)."""
+    rows = conn.execute(
+        select(T_PROC.c.id, T_PROC.c.code, T_PROC.c.identity, T_PROC.c.revision, T_PROC.c.flags)
+        .where(T_PROC.c.status == "draft")
+        .order_by(T_PROC.c.id)
+    )
+    stubs: dict[str, tuple[int, str, int]] = {}
+    for pid, code, ident, rev, flags in rows:
+        if code and any(f.get("kind") == LIST_STUB for f in flags or []):
+            stubs.setdefault(code, (pid, ident, rev))
+    return stubs
+
+
 def known_source_hashes(conn: Connection) -> set[str]:
     """Hashes of the raw source lines the stored procedures were imported from."""
     return {
@@ -352,9 +370,20 @@ def store_records(
     changed: list[tuple[int, int, ProcedureRecord, str]] = []
     volume_only: list[tuple[int, ProcedureRecord]] = []
     new_sources: list[dict[str, Any]] = []
+    stubs = {} if match_by_code else _list_stubs(conn)
+    completing: set[int] = set()
     for rec in records:
         ident = identity_string(rec)
         chash = content_hash(rec)
+        stub = stubs.pop(rec.get("code"), None) if ident not in existing else None
+        if stub is not None:  # a full record completes the stub its code left from a list
+            pid, stub_ident, rev = stub
+            existing.pop(stub_ident, None)
+            existing[ident] = (pid, chash, rev + 1)
+            completing.add(pid)
+            summary.updated += 1
+            changed.append((pid, rev + 1, rec, chash))
+            continue
         if ident in existing:
             pid, old_hash, rev = existing[ident]
             if old_hash == chash:
@@ -394,7 +423,11 @@ def store_records(
         _delete_children(conn, [pid for pid, _, _, _ in changed])
         for pid, rev, rec, chash in changed:
             row = _procedure_row(rec, agencies)
+            if row["online_level"] is None:
+                del row["online_level"]  # a source silent on it keeps the reviewer's value
             row.update(content_hash=chash, revision=rev, updated_at=now)
+            if pid in completing:
+                row.update(identity=identity_string(rec), status=rec.get("status") or "active")
             conn.execute(
                 update(T_PROC).where(T_PROC.c.id == pid).values(**row, version=T_PROC.c.version + 1)
             )

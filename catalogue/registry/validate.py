@@ -1,6 +1,9 @@
 """Validation of canonical procedure records before anything is stored.
 
-Every problem is collected with its location; nothing is fixed up silently.
+Every problem is collected with its location; nothing is fixed up silently. First every
+field is type-checked (:func:`check_types`: text is text of bounded length without
+control characters, integers fit their database column, numbers are finite), so that the
+value checks after it, and the store, never meet a value of the wrong type.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from catalogue.registry.errors import Problem
-from catalogue.registry.records import ProcedureRecord, identity_key
+from catalogue.registry.records import PROCEDURE_KEYS, ProcedureRecord, identity_key
 from catalogue.registry.vocab import (
     CHANNEL_CODES,
     CURRENCIES,
@@ -18,20 +21,148 @@ from catalogue.registry.vocab import (
     LEVEL_CODES,
     STATUSES,
 )
+from catalogue.sources.limits import INT32, INT64, int_problem, number_problem, text_problem
 
 COUNT_KEYS = ("originals", "copies", "certified_copies")
+LIST_KEYS = ("levels", "subjects", "channels", "documents", "steps", "legal_bases", "volumes")
+TEXT_KEYS = tuple(k for k in PROCEDURE_KEYS if k not in LIST_KEYS and k != "flags")
+# Per nested item: its text keys and its number keys with the column range they go to.
+ITEM_TEXT = {
+    "channels": ("kind", "description", "raw"),
+    "deadline": ("unit", "raw"),
+    "fees": ("kind", "currency", "unit", "raw"),
+    "documents": ("name", "template", "case", "raw"),
+    "steps": ("text", "actor"),
+    "legal_bases": ("number", "title", "raw"),
+    "flags": ("kind", "field", "message", "raw"),
+    "volumes": (),
+}
+ITEM_NUMBERS: dict[str, dict[str, Any]] = {
+    "deadline": {"value": "float"},
+    "fees": {"amount": "float"},
+    "documents": dict.fromkeys(COUNT_KEYS, INT32),
+    "steps": {"order": INT32},
+    "volumes": {"year": INT32}
+    | dict.fromkeys(
+        ("received", "resolved_early", "resolved_on_time", "resolved_late", "pending", "online"),
+        INT64,
+    ),
+}
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _text(value: Any, where: str, bad) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        bad(where, f"must be text, got {_kind(value)}")
+        return
+    why = text_problem(value)
+    if why:
+        bad(where, why)
+
+
+def _number(value: Any, where: str, bounds: Any, bad) -> None:
+    if value is None:
+        return
+    if bounds == "float":
+        if not _is_number(value):
+            bad(where, f"must be a number, got {_kind(value)}")
+            return
+        why = number_problem(value)
+    else:
+        if not isinstance(value, int) or isinstance(value, bool):
+            bad(where, f"must be a whole number, got {_kind(value)}")
+            return
+        why = int_problem(value, bounds)
+    if why:
+        bad(where, why)
+
+
+def _item(item: Any, kind: str, where: str, bad) -> bool:
+    """Type checks of one nested item; False when it is not even an object."""
+    if not isinstance(item, dict):
+        bad(where, f"must be an object, got {_kind(item)}")
+        return False
+    for key in ITEM_TEXT[kind]:
+        _text(item.get(key), f"{where}.{key}", bad)
+    for key, bounds in ITEM_NUMBERS.get(kind, {}).items():
+        _number(item.get(key), f"{where}.{key}", bounds, bad)
+    return True
+
+
+def _list(value: Any, where: str, bad) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        bad(where, f"must be a list, got {_kind(value)}")
+        return []
+    return value
+
+
+def check_types(rec: Any, bad) -> bool:
+    """Type and size checks of every field; False when the value checks cannot run.
+
+    ``bad(field, message)`` receives each problem.
+    """
+    if not isinstance(rec, dict):
+        bad(None, f"a procedure must be an object, got {_kind(rec)}")
+        return False
+    before = bad.count()
+    for key in TEXT_KEYS:
+        _text(rec.get(key), key, bad)
+    for key in ("levels", "subjects"):
+        for i, item in enumerate(_list(rec.get(key), key, bad)):
+            _text(item, f"{key}[{i}]", bad)
+            if item is None:
+                bad(f"{key}[{i}]", "must be text, got null")
+    for ci, ch in enumerate(_list(rec.get("channels"), "channels", bad)):
+        where = f"channels[{ci}]"
+        if not _item(ch, "channels", where, bad):
+            continue
+        deadline = ch.get("deadline")
+        if deadline is not None:
+            _item(deadline, "deadline", f"{where}.deadline", bad)
+        for fi, fee in enumerate(_list(ch.get("fees"), f"{where}.fees", bad)):
+            if _item(fee, "fees", f"{where}.fees[{fi}]", bad):
+                free = fee.get("free")
+                if free is not None and not isinstance(free, bool):
+                    bad(f"{where}.fees[{fi}].free", f"must be true or false, got {_kind(free)}")
+    for key in ("documents", "steps", "legal_bases", "volumes", "flags"):
+        for i, item in enumerate(_list(rec.get(key), key, bad)):
+            _item(item, key, f"{key}[{i}]", bad)
+    return bad.count() == before
+
+
+class _Collector:
+    """Collects problems of one record at one location."""
+
+    def __init__(self, file: str, line: int | None) -> None:
+        self.file, self.line = file, line
+        self.problems: list[Problem] = []
+
+    def __call__(self, field: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, self.line, field, message))
+
+    def count(self) -> int:
+        return len(self.problems)
+
+
 def check_record(rec: ProcedureRecord, *, file: str, line: int | None) -> list[Problem]:
     """Problems of one record (empty list when it is valid)."""
-    problems: list[Problem] = []
-
-    def bad(field: str, message: str) -> None:
-        problems.append(Problem(file, line, field, message))
+    bad = _Collector(file, line)
+    problems = bad.problems
+    if not check_types(rec, bad):
+        return problems
 
     if not isinstance(rec.get("name"), str) or not rec["name"].strip():
         bad("name", "required field is missing or empty")
@@ -89,6 +220,15 @@ def check_record(rec: ProcedureRecord, *, file: str, line: int | None) -> list[P
     return problems
 
 
+def _identity_typed(rec: Any) -> bool:
+    return (
+        isinstance(rec, dict)
+        and all(isinstance(rec.get(k), str | None) for k in ("code", "name", "agency"))
+        and isinstance(rec.get("levels") or [], list)
+        and all(isinstance(x, str) for x in rec.get("levels") or [])
+    )
+
+
 def check_duplicate(
     rec: ProcedureRecord,
     seen: dict[tuple[str, str, str], int | None],
@@ -97,6 +237,8 @@ def check_duplicate(
     line: int | None,
 ) -> list[Problem]:
     """A problem when the record's identity was already seen in this file (updates seen)."""
+    if not _identity_typed(rec):
+        return []  # its type problems are reported by check_record
     key = identity_key(rec)
     if key in seen:
         return [

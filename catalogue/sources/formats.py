@@ -7,15 +7,16 @@ round-trip losslessly. CSV is a flat, one-row-per-procedure template for bulk ed
 the main fields.
 
 Spreadsheet cells are always written as text (never formulas); the CSV neutralises cells
-beginning with ``=``, ``+``, ``-`` or ``@`` with a leading apostrophe, which the CSV reader
+beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with a leading
+apostrophe (:func:`neutralise`, the project's one definition), which the CSV reader
 removes again.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,27 @@ import yaml
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.records import PROCEDURE_KEYS, ProcedureRecord, empty_record
 from catalogue.registry.validate import check_records
+from catalogue.sources.limits import (
+    MAX_RECORDS,
+    JsonInputError,
+    YamlSyntaxError,
+    check_workbook,
+    compose_yaml,
+    entity_sheets,
+    loads_json,
+    parse_plain_yaml,
+    read_csv_table,
+    read_text_file,
+)
+from catalogue.sources.spreadsheet import (  # noqa: F401 - re-exported: the one neutraliser
+    FORMULA_PREFIXES,
+    neutralise,
+    neutralise_frame,
+    safe_csv_writer,
+    unneutralise,
+)
 
 FORMAT_TAG = "tthc-catalogue/1"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 SCALAR_KEYS = tuple(
     k
@@ -83,24 +102,6 @@ SHEETS: dict[str, tuple[str, ...]] = {
 }
 
 CSV_COLUMNS = (*SCALAR_KEYS, "levels", "subjects")
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula.
-
-    >>> neutralise("=1+1"), neutralise("-5 ngày"), neutralise(12)
-    ("'=1+1", "'-5 ngày", 12)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def unneutralise(value: str) -> str:
-    """Undo :func:`neutralise` on text read back from CSV."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
 
 
 # --------------------------------------------------------------------------- export
@@ -183,7 +184,7 @@ def _text_cell(ws, value: Any) -> Any:
 
 def write_csv(records: Iterable[ProcedureRecord], out: io.TextIOBase) -> None:
     """Flat CSV, one row per procedure; formula-like cells neutralised."""
-    writer = csv.writer(out)
+    writer = safe_csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for rec in records:
         row = [rec.get(k) for k in SCALAR_KEYS]
@@ -210,8 +211,8 @@ def export_text(records: list[ProcedureRecord], fmt: str) -> str:
 def _yaml_item_lines(text: str) -> list[int]:
     """1-based line of each item of the ``procedures`` list (best effort)."""
     try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+        node = compose_yaml(text)
+    except YamlSyntaxError:
         return []
     if not isinstance(node, yaml.MappingNode):
         return []
@@ -232,35 +233,23 @@ def _normalise(rec: dict[str, Any]) -> ProcedureRecord:
     return out
 
 
-def _read_text(path: Path, encoding: str) -> str:
-    """The file's text; ImportFailed naming the line of bad bytes, or an empty file."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFailed([Problem(str(path), line, None, "not valid UTF-8 text")]) from exc
-    if not text.strip():
-        raise ImportFailed([Problem(str(path), None, None, "the file is empty")])
-    return text
-
-
 def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read a JSON or YAML catalogue file; raise ImportFailed with every problem."""
     name = str(path)
-    text = _read_text(path, "utf-8")
+    text = read_text_file(path, "utf-8")
     try:
-        doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        line = getattr(exc, "lineno", None)
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            line = mark.line + 1
-        raise ImportFailed([Problem(name, line, None, f"cannot be parsed: {exc}")]) from exc
+        doc = loads_json(text) if path.suffix.lower() == ".json" else parse_plain_yaml(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed([Problem(name, exc.lineno, None, f"cannot be parsed: {exc}")]) from exc
+    except (JsonInputError, YamlSyntaxError) as exc:
+        raise ImportFailed([Problem(name, None, None, f"cannot be parsed: {exc}")]) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("procedures"), list):
         raise ImportFailed(
             [Problem(name, 1, "procedures", "expected a mapping with a 'procedures' list")]
         )
+    if len(doc["procedures"]) > MAX_RECORDS:
+        message = f"{len(doc['procedures'])} procedures (at most {MAX_RECORDS} in one file)"
+        raise ImportFailed([Problem(name, None, "procedures", message)])
     if doc.get("format") not in (None, FORMAT_TAG):
         raise ImportFailed([Problem(name, 1, "format", f"unknown format {doc.get('format')!r}")])
     lines = _yaml_item_lines(text) if path.suffix.lower() != ".json" else []
@@ -271,7 +260,7 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         if not isinstance(item, dict):
             problems.append(Problem(name, line, f"procedures[{i}]", "expected a mapping"))
             continue
-        unknown = sorted(set(item) - set(PROCEDURE_KEYS))
+        unknown = sorted(str(k) for k in set(item) - set(PROCEDURE_KEYS))
         if unknown:
             problems.append(
                 Problem(name, line, f"procedures[{i}]", f"unknown keys: {', '.join(unknown)}")
@@ -283,45 +272,40 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     return located
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value == "":
-        return None
-    return value
-
-
 def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read the one-sheet-per-entity workbook written by :func:`write_xlsx`."""
     from openpyxl import load_workbook
 
     name = str(path)
+    refused = check_workbook(path)
+    if refused:
+        raise ImportFailed(refused)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ImportFailed([Problem(name, None, None, f"not a readable workbook: {exc}")]) from exc
-    problems: list[Problem] = []
-    if "procedures" not in wb.sheetnames:
-        raise ImportFailed([Problem(name, None, "procedures", "sheet 'procedures' is missing")])
-    tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for sheet, cols in SHEETS.items():
-        if sheet not in wb.sheetnames:
-            tables[sheet] = []
-            continue
-        rows = wb[sheet].iter_rows(values_only=True)
-        header = [str(h) if h is not None else "" for h in next(rows, ())]
-        missing = [c for c in cols if c not in header]
-        if missing:
-            problems.append(Problem(f"{name}#{sheet}", 1, ",".join(missing), "missing column(s)"))
-            tables[sheet] = []
-            continue
-        idx = {c: header.index(c) for c in cols}
-        tables[sheet] = [
-            (rno, {c: _cell(row[idx[c]]) if idx[c] < len(row) else None for c in cols})
-            for rno, row in enumerate(rows, start=2)
-            if any(v not in (None, "") for v in row)
-        ]
-    wb.close()
+    try:
+        tables, problems = entity_sheets(wb, name, SHEETS)
+    except ImportFailed:
+        raise
+    except Exception as exc:  # a broken sheet inside a readable zip
+        raise ImportFailed([Problem(name, None, None, f"not a readable workbook: {exc}")]) from exc
+    finally:
+        wb.close()
     if problems:
         raise ImportFailed(problems)
+    return _records_from_tables(tables, name)
+
+
+def _records_from_tables(
+    tables: dict[str, list[tuple[int, dict[str, Any]]]], name: str
+) -> list[tuple[int | None, ProcedureRecord]]:
+    """Procedure records from the entity sheets' rows, every problem with sheet, row, column.
+
+    Long because one closure per kind of cell (whole number, number, owner row) shares
+    the problem list, and each entity sheet is a few lines of its own.
+    """
+    problems: list[Problem] = []
 
     def int_or_problem(sheet: str, rno: int, col: str, value: Any) -> Any:
         if value is None:
@@ -331,7 +315,8 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         if isinstance(value, int):
             return value
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
+            if len(value.strip()) <= 20:  # longer is beyond 64 bits anyway
+                return int(value.strip())
         problems.append(Problem(f"{name}#{sheet}", rno, col, f"must be a number, got {value!r}"))
         return None
 
@@ -340,6 +325,8 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
             return int(value) if isinstance(value, float) and value.is_integer() else value
         try:
             parsed = float(str(value).replace(",", "."))
+            if not math.isfinite(parsed):
+                raise ValueError(value)
         except ValueError:
             problems.append(
                 Problem(f"{name}#{sheet}", rno, col, f"must be a number, got {value!r}")
@@ -354,12 +341,12 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         for k in SCALAR_KEYS:
             rec[k] = row[k] if row[k] is None else str(row[k])
         rec["status"] = rec["status"] or "active"
-        rec["levels"] = [x.strip() for x in (row["levels"] or "").split(",") if x.strip()]
-        rec["subjects"] = [x for x in (row["subjects"] or "").split("\n") if x]
+        rec["levels"] = [x.strip() for x in str(row["levels"] or "").split(",") if x.strip()]
+        rec["subjects"] = [x for x in str(row["subjects"] or "").split("\n") if x]
         if row["flags"]:
             try:
-                rec["flags"] = json.loads(row["flags"])
-            except json.JSONDecodeError:
+                rec["flags"] = loads_json(str(row["flags"]))
+            except (json.JSONDecodeError, JsonInputError):
                 problems.append(Problem(f"{name}#procedures", rno, "flags", "not valid JSON"))
         if pno is None:
             problems.append(Problem(f"{name}#procedures", rno, "procedure_no", "required"))
@@ -454,16 +441,16 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
 def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     """Read the flat CSV template (one row per procedure, main fields only)."""
     name = str(path)
-    text = _read_text(path, "utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("name",) if c not in (reader.fieldnames or [])]
+    text = read_text_file(path, "utf-8-sig")
+    fieldnames, rows = read_csv_table(text, name, max_rows=MAX_RECORDS)
+    missing = [c for c in ("name",) if c not in fieldnames]
     if missing:
         raise ImportFailed([Problem(name, 1, ",".join(missing), "missing column(s)")])
-    unknown = [c for c in reader.fieldnames or [] if c not in CSV_COLUMNS]
+    unknown = [c for c in fieldnames if c not in CSV_COLUMNS]
     if unknown:
         raise ImportFailed([Problem(name, 1, ",".join(unknown), "unknown column(s)")])
     located = []
-    for row in reader:
+    for line_num, row in rows:
         rec = empty_record()
         for k in SCALAR_KEYS:
             value = unneutralise(row.get(k) or "")
@@ -471,7 +458,7 @@ def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         rec["status"] = rec["status"] or "active"
         rec["levels"] = [x.strip() for x in (row.get("levels") or "").split(",") if x.strip()]
         rec["subjects"] = [x.strip() for x in (row.get("subjects") or "").split(";") if x.strip()]
-        located.append((reader.line_num, rec))
+        located.append((line_num, rec))
     problems = check_records(located, file=name)
     if problems:
         raise ImportFailed(problems)

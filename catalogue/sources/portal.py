@@ -24,12 +24,28 @@ import hashlib
 import json
 import logging
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.records import SOURCE_HASH_KEY, ProcedureRecord, empty_record, identity_key
+from catalogue.registry.store import LIST_STUB
+from catalogue.sources.limits import (
+    MAX_LINE_BYTES,
+    MAX_RECORDS,
+    MAX_STREAM_DECOMPRESSED_BYTES,
+    MAX_STREAM_FILE_BYTES,
+    MAX_WORKBOOK_ROWS,
+    JsonInputError,
+    check_file_size,
+    check_workbook,
+    loads_json,
+    text_problem,
+    worksheet_rows,
+)
+from catalogue.sources.online_level import parse_online_level
 from catalogue.sources.portal_documents import parse_documents, parse_legal_bases, parse_steps
 from catalogue.sources.portal_parse import (
     PROBLEM_FLAG_KINDS,
@@ -120,6 +136,9 @@ def parse_portal_record(rec: dict[str, Any]) -> ProcedureRecord:
     ):
         record[key], more = parser(rec.get(portal_field))
         flags.extend(more)
+    online_level = parse_online_level(rec.get("cach_thuc_thuc_hien"))
+    if online_level:  # only where the text states it (NĐ 42/2022: toàn trình / một phần)
+        record["online_level"] = online_level
     return record
 
 
@@ -154,12 +173,36 @@ def iter_portal_jsonl(
     number = 0
     seen_any = False
     seen_sources: dict[str, int] = {}
+    too_big = check_file_size(path, MAX_STREAM_FILE_BYTES)
+    if too_big is not None:
+        yield 0, None, [too_big]
+        return
+    read = records = 0
     try:
         with _open_lines(path) as handle:
-            for number, raw_line in enumerate(handle, start=1):
+            while True:
+                # readline with a bound: a line without an end is never held whole
+                raw_line = handle.readline(MAX_LINE_BYTES + 1)
+                if not raw_line:
+                    break
+                number += 1
+                read += len(raw_line)
+                if read > MAX_STREAM_DECOMPRESSED_BYTES:
+                    message = f"more than {MAX_STREAM_DECOMPRESSED_BYTES} bytes of text"
+                    yield number, None, [Problem(name, number, None, message)]
+                    return
+                if len(raw_line) > MAX_LINE_BYTES and not raw_line.endswith(b"\n"):
+                    message = f"line longer than {MAX_LINE_BYTES} bytes"
+                    yield number, None, [Problem(name, number, None, message)]
+                    return
                 if not raw_line.strip():
                     continue
                 seen_any = True
+                records += 1
+                if records > MAX_RECORDS:
+                    message = f"more than {MAX_RECORDS} records in one file"
+                    yield number, None, [Problem(name, number, None, message)]
+                    return
                 line = raw_line.rstrip(b"\r\n")
                 digest = source_hash(line)
                 if digest in seen_sources:
@@ -174,7 +217,7 @@ def iter_portal_jsonl(
                 if record is not None:
                     record[SOURCE_HASH_KEY] = digest
                 yield number, record, problems
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield number, None, [Problem(name, number or None, None, f"cannot read file: {exc}")]
         return
     if not seen_any:
@@ -189,13 +232,19 @@ def _parse_line(name: str, number: int, raw_line: bytes) -> tuple[ProcedureRecor
             Problem(name, number, None, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
         ]
     try:
-        obj = json.loads(text)
+        obj = loads_json(text)
     except json.JSONDecodeError as exc:
         ended = exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip())
         what = "truncated line" if ended else "invalid JSON"
         return None, [Problem(name, number, None, f"{what}: {exc.msg} (column {exc.colno})")]
+    except JsonInputError as exc:
+        where = f" (column {exc.column})" if exc.column else ""
+        return None, [Problem(name, number, None, f"refused JSON: {exc.message}{where}")]
     if not isinstance(obj, dict):
         return None, [Problem(name, number, None, "a line must hold one JSON object")]
+    typed = _field_type_problems(obj, name, number)
+    if typed:
+        return None, typed
     problems = [
         Problem(name, number, field, "required field is missing or empty")
         for field in REQUIRED_FIELDS
@@ -207,6 +256,24 @@ def _parse_line(name: str, number: int, raw_line: bytes) -> tuple[ProcedureRecor
             field = PORTAL_FIELD_OF.get(item["field"], item["field"])
             problems.append(Problem(name, number, field, f"{item['message']}: {item['raw']!r}"))
     return record, problems
+
+
+def _field_type_problems(obj: dict[str, Any], name: str, number: int) -> list[Problem]:
+    """Every portal field is text or null (the portal publishes no other type)."""
+    problems = []
+    for field, value in obj.items():
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            kind = {dict: "an object", list: "a list", bool: "true/false"}.get(
+                type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+            )
+            problems.append(Problem(name, number, field, f"must be text, got {kind}"))
+            continue
+        why = text_problem(value)
+        if why:
+            problems.append(Problem(name, number, field, why))
+    return problems
 
 
 def read_portal_jsonl(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
@@ -251,12 +318,19 @@ def read_portal_excel(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
     from openpyxl import load_workbook  # heavy import, only when an Excel file is read
 
     name = str(path)
+    refused = check_workbook(Path(path))
+    if refused:
+        raise ImportFailed(refused)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ImportFailed([Problem(name, None, None, f"cannot read workbook: {exc}")]) from exc
     try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        rows = list(worksheet_rows(workbook.worksheets[0], name, max_rows=MAX_WORKBOOK_ROWS))
+    except ImportFailed:
+        raise
+    except Exception as exc:  # a broken sheet: openpyxl raises many types
+        raise ImportFailed([Problem(name, None, None, f"cannot read workbook: {exc}")]) from exc
     finally:
         workbook.close()
     header_row = _find_header(rows)
@@ -274,7 +348,17 @@ def read_portal_excel(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
         for column, key in zip(EXCEL_HEADER, EXCEL_KEYS, strict=True):
             cell = row[columns[column]] if columns[column] < len(row) else None
             text = unicodedata.normalize("NFC", str(cell)) if cell is not None else None
-            record[key] = clean_text(text)
+            why = text_problem(text) if text is not None else None
+            if why:
+                problems.append(Problem(name, number, column, why))
+                text = None
+            record[key] = _single_value(record, key, column, clean_text(text))
+        # a code missing from the catalogue becomes a flagged stub: no level, channel or
+        # document, so it is a draft (out of every cost) until its full record is imported
+        record["status"] = "draft"
+        record["flags"].append(
+            flag(LIST_STUB, "code", "known only from the list export; import its full record", None)
+        )
         for column, key in (("Mã số", "code"), ("Tên", "name")):
             if record[key] is None:
                 problems.append(Problem(name, number, column, "required cell is empty"))
@@ -291,6 +375,19 @@ def read_portal_excel(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
         raise ImportFailed(problems)
     log.info("read %d rows from %s", len(records), name)
     return records
+
+
+def _single_value(record: dict, key: str, column: str, text: str | None) -> str | None:
+    """A cell of several lines: agencies are separate values (the first kept, flagged);
+    other fields are one value written on several lines (joined with a space)."""
+    if text is None or "\n" not in text:
+        return text
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if key in ("agency", "issuing_agency"):
+        message = f"{column}: {len(lines)} values on separate lines; the first is kept"
+        record["flags"].append(flag("multi_value_cell", key, message, text))
+        return lines[0]
+    return " ".join(lines)
 
 
 def _find_header(rows: list[tuple]) -> int | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from catalogue.registry.db import make_engine, upgrade
+from catalogue.registry.db import make_engine, serialise_imports, upgrade
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.models import Procedure
 from catalogue.registry.records import ProcedureRecord
@@ -113,6 +113,7 @@ def _import_stream(
     problems: list[Problem] = []
     read = 0
     with engine.begin() as conn:
+        serialise_imports(conn)  # a concurrent import waits, then sees these rows
         known = existing_identities(conn)
         for path in ordered:
             source = str(path)
@@ -226,12 +227,14 @@ def demo_catalogue_path() -> Path:
 
 
 def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
-    """Make a demo database: the demo catalogue and one demo user per role.
+    """Make a demo database: the demo catalogue, one demo user per role and the demo
+    organisation profile (tỉnh Bình An).
 
     Only in a database created for the demo (unused and empty now, or marked demo, see
     :mod:`catalogue.registry.demo_users`) whose catalogue is empty; never when
     ``TTHC_DEMO=0``. Returns None when nothing was loaded.
     """
+    from catalogue.documents.profile import ensure_demo_profile
     from catalogue.registry.db import session_scope
     from catalogue.registry.demo_users import claim_demo, create_demo_users
 
@@ -248,4 +251,5 @@ def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
     )  # fmt: skip
     with session_scope(engine) as session:
         create_demo_users(session=session)
+    ensure_demo_profile(engine)
     return summary

@@ -19,7 +19,19 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from catalogue.quality.textnorm import fold
+from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.vocab import LEVELS
+from catalogue.sources.limits import (
+    BAD_CHARS,
+    MAX_COUNT_DIGITS,
+    MAX_CSV_ROWS,
+    MAX_FIELD_CHARS,
+    MAX_TEXT_FILE_BYTES,
+    MAX_WORKBOOK_ROWS,
+    check_file_size,
+    check_workbook,
+    worksheet_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +108,7 @@ def read_stats_file(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFra
     if not path.exists():
         raise StatsError(f"Không tìm thấy tệp {path} (file not found)")
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            ws = book[sheet] if sheet else book.worksheets[0]
-        except KeyError as exc:
-            raise StatsError(f"{path}: không có trang tính {sheet!r} (no such sheet)") from exc
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        book.close()
+        rows = _workbook_rows(path, sheet)
         start = next(
             (
                 i
@@ -122,13 +126,21 @@ def read_stats_file(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFra
         raw = pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=object)
         first_line = start + 2
     else:
+        too_big = check_file_size(path, MAX_TEXT_FILE_BYTES)
+        if too_big is not None:
+            raise StatsError(f"{path}: {too_big.message}")
         try:
             with path.open(encoding="utf-8-sig") as fh:
-                first = fh.readline()
+                first = fh.readline(MAX_FIELD_CHARS)
             sep = ";" if first.count(";") > first.count(",") else ","
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep)
-        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raw = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep,
+                nrows=MAX_CSV_ROWS + 1,
+            )  # fmt: skip
+        except (ValueError, UnicodeDecodeError, OverflowError, pd.errors.ParserError) as exc:
             raise StatsError(f"{path}: không đọc được CSV (cannot read CSV): {exc}") from exc
+        if len(raw) > MAX_CSV_ROWS:
+            raise StatsError(f"{path}: more than {MAX_CSV_ROWS} rows")
         first_line = 2
     names = _canonical_headers(list(raw.columns))
     missing = [c for c in ("period", *REQUIRED_COUNTS) if c not in names]
@@ -144,7 +156,58 @@ def read_stats_file(path: Path, *, sheet: str | None = None) -> tuple[pd.DataFra
         if key not in frame:
             frame[key] = ""
     frame["line"] = np.arange(first_line, first_line + len(frame))
-    return frame.reset_index(drop=True), names
+    frame = frame.reset_index(drop=True)
+    problems = _cell_problems(frame, names, str(path))
+    if problems:
+        raise ImportFailed(problems)
+    return frame, names
+
+
+def _workbook_rows(path: Path, sheet: str | None) -> list[list[Any]]:
+    """The cells of one worksheet, after the zip-level checks (bomb, declared rows)."""
+    from openpyxl import load_workbook
+
+    refused = check_workbook(path)
+    if refused:
+        raise StatsError(f"{path}: {refused[0].message}")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise StatsError(f"{path}: không đọc được tệp Excel (cannot read workbook): {exc}") from exc
+    try:
+        try:
+            ws = book[sheet] if sheet else book.worksheets[0]
+        except (KeyError, IndexError) as exc:
+            raise StatsError(f"{path}: không có trang tính {sheet!r} (no such sheet)") from exc
+        return [list(r) for r in worksheet_rows(ws, str(path), max_rows=MAX_WORKBOOK_ROWS)]
+    except (StatsError, ImportFailed):
+        raise
+    except Exception as exc:  # a broken sheet inside a readable zip
+        raise StatsError(f"{path}: không đọc được tệp Excel (cannot read workbook): {exc}") from exc
+    finally:
+        book.close()
+
+
+MAX_PROBLEMS = 200  # problems listed per kind: a broken file must not list a million
+
+
+def _cell_problems(frame: pd.DataFrame, names: dict[str, str], file: str) -> list[Problem]:
+    """Cells too long, with control characters, or counts beyond :data:`MAX_COUNT_DIGITS`."""
+    problems: list[Problem] = []
+    for key, header in names.items():
+        column = frame[key]
+        checks = [
+            (column.str.len() > MAX_FIELD_CHARS, f"more than {MAX_FIELD_CHARS} characters"),
+            (column.str.contains(BAD_CHARS, regex=True), "contains a control character"),
+        ]
+        if key in COUNT_COLUMNS:
+            digits = column.str.count(r"\d")
+            message = f"a count of more than {MAX_COUNT_DIGITS} digits"
+            checks.append((digits > MAX_COUNT_DIGITS, message))
+        for mask, message in checks:
+            lines = frame.loc[mask.fillna(False).astype(bool), "line"].head(MAX_PROBLEMS)
+            problems.extend(Problem(file, int(line), header, message) for line in lines)
+    return problems
 
 
 # --------------------------------------------------------------------------- synthetic file
@@ -168,7 +231,9 @@ def synthetic_stats(
     :data:`SEASONALITY`; about 1,5 % stay pending at each month's end; the late share,
     early share and online share follow the latest volume (online rising by a fifth,
     none without an online channel). ``without_code`` rows of distinct procedures lose
-    their code, to exercise matching by name. Columns: :data:`FILE_HEADERS` values.
+    their code, to exercise matching by name. A district-level procedure has no rows from
+    07/2025 on (local government has two levels since 01/07/2025). Columns:
+    :data:`FILE_HEADERS` values.
     """
     rng = np.random.default_rng(seed)
     n = len(records)
@@ -216,7 +281,7 @@ def synthetic_stats(
         codes[blank] = ""
     months = np.tile(np.array([f"{year}-{m:02d}" for m in range(1, 13)], dtype=object), n)
     h = FILE_HEADERS
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             h["code"]: codes[rep],
             h["name"]: names[rep],
@@ -231,12 +296,26 @@ def synthetic_stats(
             h["online"]: online,
         }
     )
+    return _two_levels(frame, records, year)
+
+
+def _two_levels(frame: pd.DataFrame, records: Sequence[dict[str, Any]], year: int) -> pd.DataFrame:
+    """Drop the district rows of months from 07/2025: local government has two levels
+    (province, commune) since 01/07/2025. ``frame`` has 12 monthly rows per record."""
+    first_level = np.array([(rec.get("levels") or [""])[0] for rec in records], dtype=object)
+    rep = np.repeat(np.arange(len(records)), 12)
+    month_no = np.tile(np.arange(1, 13), len(records))
+    gone = (first_level[rep] == "district") & ((year > 2025) | ((year == 2025) & (month_no >= 7)))
+    return frame[~gone].reset_index(drop=True)
 
 
 def write_stats_file(frame: pd.DataFrame, out: Path) -> Path:
     """Write a statistics table as CSV (UTF-8) or Excel, by the file's suffix."""
+    from catalogue.sources.formats import neutralise_frame  # formats imports this module's kin
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    frame = neutralise_frame(frame)  # names come from imported records
     if out.suffix.lower() in EXCEL_SUFFIXES:
         frame.to_excel(out, index=False, sheet_name="Thống kê hồ sơ")
     else:

@@ -63,3 +63,26 @@ def test_open_detail_from_the_catalogue(app):
 def test_detail_without_a_choice_points_to_the_catalogue(app):
     at = open_page(app.run(), "detail")
     assert "Chọn một thủ tục" in texts(at)
+
+
+def test_search_by_code_with_filters_set(app):
+    # Issue 18: a code typed with any filter set crashed the page ("output array is
+    # read-only"). Expected rows come from the demo file itself: codes starting with the
+    # typed prefix, in the chosen field.
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    demo = yaml.safe_load((root / "data" / "demo" / "catalogue.yaml").read_text("utf-8"))
+    wanted = sorted(
+        p["code"]
+        for p in demo["procedures"]
+        if (p.get("code") or "").startswith("1.0016") and p["field"] == "Hộ tịch"
+    )
+    assert wanted == ["1.001695", "1.001695"]  # one code at two agencies
+    at = open_page(app.run(), "catalogue")
+    at.multiselect(key="catalogue_field").select("Hộ tịch").run()
+    at.text_input(key="catalogue_query").input("1.0016").run()
+    no_exception(at)
+    assert sorted(at.dataframe[0].value["Mã TTHC"]) == wanted

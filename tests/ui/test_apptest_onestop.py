@@ -44,7 +44,7 @@ def test_onestop_reproduces_the_published_figures(app, stats_db):
     late = at.dataframe[2].value
     assert late.iloc[0]["Tên thủ tục"] == "Thủ tục đăng ký khai sinh"
     assert late.iloc[0]["Quá hạn"] == "31"
-    assert "văn bản xin lỗi" in shown
+    assert "Phiếu xin lỗi và hẹn lại ngày trả kết quả" in shown
     by_period = at.dataframe[1].value
     assert list(by_period["Kỳ"]) == ["2026-01", "2026-02"]
     assert len(at.get("vega_lite_chart")) == 1
@@ -148,3 +148,71 @@ def test_anonymous_users_see_onestop_but_not_priorities(app):
     at = open_page(app.run(), "onestop")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("ui/pages/priorities.py")
+
+
+@pytest.fixture
+def bieu06_db(app_db, tmp_path) -> str:
+    """The demo database with a Biểu 06 for the first quarter of 2026 (two field rows)."""
+    from catalogue.onestop.stats import import_stats
+    from catalogue.sources.service import open_catalogue
+    from tests.test_stats_bieu06 import Q1, bieu06_workbook
+
+    rows = [
+        ("Đất đai", "", "Cấp tỉnh", 20, 30, 25, 40, 15, 5, 10, 5, 6),
+        ("Hộ tịch", "", "Cấp xã", 60, 40, 10, 70, 33, 4, 2, 1, 4),
+    ]
+    engine = open_catalogue(app_db, migrate=False)
+    import_stats(engine, bieu06_workbook(tmp_path / "q1.xlsx", Q1, rows), actor="admin")
+    engine.dispose()
+    return app_db
+
+
+def test_onestop_reports_one_period_of_a_bieu06(app, bieu06_db):
+    at = open_page(app.run(), "onestop")
+    assert at.selectbox(key="onestop_year").value == 2026
+    period = at.selectbox(key="onestop_period_2026")
+    assert period.options == ["Cả năm 2026", "Quý 1 năm 2026"]
+    period.set_value("2026-Q1").run()
+    no_exception(at)
+    shown = texts(at)
+    # received 50 + 100, carried 25 + 10; resolved 60 + 107 = 167 (110 early, 48 on time,
+    # 9 late): 158/167 = 94,61 %, 110/167 = 65,87 %, 48/167 = 28,74 %, 9/167 = 5,39 %
+    assert (
+        "Quý 1 năm 2026 tiếp nhận 150 hồ sơ, kỳ trước chuyển sang 35; giải quyết xong "
+        "**167/185 hồ sơ, đạt 94,6 %, trong đó trước hạn 65,9 %, đúng hạn 28,7 %, quá hạn 5,4 %**"
+    ) in shown
+    # late: 9 resolved late + 6 pending overdue; 10 with a Phiếu xin lỗi
+    assert "Hồ sơ quá hạn: **15**; có Phiếu xin lỗi và hẹn lại ngày trả kết quả: **10**" in shown
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Hồ sơ tiếp nhận"] == "150" and metrics["Hồ sơ quá hạn"] == "15"
+    assert "Nghị định 118/2025/NĐ-CP" in shown
+    at.button(key="onestop_bieu06").click().run()
+    no_exception(at)
+    assert at.get("download_button")[0].proto.label == "Tải bieu-06.xlsx"
+
+
+def test_reviewer_records_the_online_level_on_the_detail_page(app):
+    from sqlalchemy import select
+
+    from catalogue.registry.models import AuditLog
+
+    at = sign_in(app.run(), "reviewer")
+    at = open_page(at, "priorities")
+    pid = at.selectbox(key="priorities_pick").value
+    at.button(key="priorities_open").click().run()
+    at = open_page(at, "detail")
+    assert "Mức độ trực tuyến" in texts(at)
+    at.selectbox(key=f"online_level_pick_{pid}").set_value("partial")
+    at.button(key="online_level_save").click().run()
+    no_exception(at)
+    assert "Đã lưu mức độ trực tuyến." in texts(at)
+    assert "Mức độ trực tuyến:** một phần (theo danh mục)" in texts(at)
+    from ui.state import core
+
+    with core.engine().connect() as conn:
+        audit = conn.execute(
+            select(AuditLog.__table__).where(
+                AuditLog.__table__.c.action == "procedure.online_level"
+            )
+        ).one()
+    assert audit.actor == "reviewer" and audit.after == {"online_level": "partial"}

@@ -17,8 +17,9 @@ def test_overview_shows_the_yearly_burden_and_its_estimated_part(app, app_db):
     metrics = _metrics(at)
     assert metrics["Chi phí tuân thủ hằng năm"] == billions(total)
     assert money(total) in texts(at)  # the full amount under the headline
-    # One demo procedure has a reviewer's sheet; the other 54 are estimated.
-    assert metrics["Thủ tục có chi phí ước tính"] == "54/55"
+    # The demo has 55 procedures, 5 of them abolished (not counted); one has a reviewer's
+    # sheet, the other 49 in force are estimated.
+    assert metrics["Thủ tục có chi phí ước tính"] == "49/50"
     assert "chưa sẵn sàng" not in texts(at)
 
 
@@ -57,7 +58,7 @@ def test_savings_report_without_decisions_still_shows_targets(app):
     at = open_page(at, "savings")
     shown = texts(at)
     assert "Chưa có phương án nào được phê duyệt" in shown
-    assert "55 thủ tục" in shown  # the baseline the targets are measured against
+    assert "50 thủ tục" in shown  # the baseline: the 50 demo procedures in force
     programmes = at.dataframe[0].value
     assert set(programmes["Mã chương trình"]) == {"NQ68", "NQ66-2025", "NQ66-2026"}
     assert set(programmes["Cắt giảm chi phí"]) == {"0,00 %"}
@@ -110,3 +111,28 @@ def test_report_pages_in_english(app):
         at = open_page(at, page)
         assert at.title[0].value == title
     assert "Progress against targets" in texts(at)
+
+
+def test_savings_workbook_download_is_the_filed_document(app_db, monkeypatch):
+    """The page's Excel button serves the savings report officials file: Vietnamese
+    headers and words, mã TTHC, no internal ids or English snake_case codes."""
+    import io
+    import re
+
+    import openpyxl
+
+    from ui.state import reports as reports_state
+    from ui.state import session as session_state
+
+    monkeypatch.setattr(session_state, "username", lambda: "analyst")
+    workbook = openpyxl.load_workbook(io.BytesIO(reports_state.savings_workbook()))
+    cells = [
+        str(c.value)
+        for ws in workbook.worksheets
+        for row in ws.iter_rows(max_row=8)
+        for c in row
+        if c.value is not None
+    ]
+    assert any("CHI PHÍ TUÂN THỦ" in c for c in cells)  # the title block
+    assert not [c for c in cells if re.fullmatch(r"[a-z]+(_[a-z]+)+", c)]  # no snake_case
+    assert not [c for c in cells if c in {"id", "procedure_id", "plan_id", "amend", "commune"}]

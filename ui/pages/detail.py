@@ -4,10 +4,12 @@ revision history and the costing sheet (edited and saved by reviewers and admins
 import pandas as pd
 import streamlit as st
 
+from ui import onestop_widgets
 from ui.i18n import day, label, money, number, t
 from ui.sheet_editor import sheet_editor
 from ui.sheet_widgets import sheet_summary
 from ui.state import catalogue as catalogue_state
+from ui.state import session as session_state
 
 st.title(t("detail.title"))
 pid = catalogue_state.selected_procedure()
@@ -31,6 +33,7 @@ st.markdown(
         ]
     )
 )
+onestop_widgets.online_level_field(pid, session_state.role())
 tabs = st.tabs(
     [
         t(f"detail.tab.{name}")

@@ -16,10 +16,14 @@ from ui.state import core
 def _stats_years(url: str, data_version: int) -> list[int]:
     from sqlalchemy import select, union
 
-    from catalogue.registry.models import DossierStat, Volume
+    from catalogue.registry.models import DossierStat, OnestopResult, Volume
 
     stat, vol = DossierStat.__table__, Volume.__table__
-    query = union(select(stat.c.year), select(vol.c.year).where(vol.c.received.is_not(None)))
+    query = union(
+        select(stat.c.year),
+        select(vol.c.year).where(vol.c.received.is_not(None)),
+        select(OnestopResult.__table__.c.year),
+    )
     with core.engine_at(url).connect() as conn:
         return sorted((int(y) for (y,) in conn.execute(query)), reverse=True)
 
@@ -68,3 +72,75 @@ def priorities(weights: dict[str, float]) -> pd.DataFrame:
     return _priorities(
         core.database_url(), core.version(), date.today(), tuple(sorted(checked.items()))
     )
+
+
+# --------------------------------------------------------------------------- periods (Biểu 06)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _periods(url: str, data_version: int, year: int) -> list[tuple[str, str]]:
+    from catalogue.onestop.frames import dossier_frame, periods_of_year
+
+    frame = dossier_frame(core.engine_at(url), year=year)
+    return [(p.label, p.kind) for p in periods_of_year(frame, year)]
+
+
+def periods(year: int) -> list[tuple[str, str]]:
+    """The periods held for ``year`` as (label, kind): each reportable on its own."""
+    return _periods(core.database_url(), core.version(), int(year))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _period_report(url: str, data_version: int, period: str, lang: str) -> dict[str, Any]:
+    from catalogue.onestop.report import overview
+
+    return overview(core.engine_at(url), period=period, lang=lang)
+
+
+def period_report(period: str, lang: str = "vi") -> dict[str, Any]:
+    """One period's performance (``catalogue.onestop.report.overview``). Read-only."""
+    return _period_report(core.database_url(), core.version(), period, lang)
+
+
+def bieu06(period: str, unit_name: str | None = None) -> bytes:
+    """The period's Biểu 06 workbook (``catalogue.onestop.export.export_bieu06``)."""
+    from catalogue.onestop.export import export_bieu06
+
+    data, _ = export_bieu06(core.engine(), period=period, unit_name=unit_name)
+    return data
+
+
+# --------------------------------------------------------------------------- online level
+
+
+def online_level(procedure_id: int) -> tuple[str | None, bool, int]:
+    """(level, whether the catalogue records it, the procedure's version) of one procedure."""
+    from catalogue.onestop.online import online_levels
+    from catalogue.registry.models import Procedure
+
+    levels = online_levels(core.engine()).set_index("procedure_id")
+    with core.engine().connect() as conn:
+        from sqlalchemy import select
+
+        version = conn.execute(
+            select(Procedure.__table__.c.version).where(Procedure.__table__.c.id == procedure_id)
+        ).scalar_one()
+    row = levels.loc[int(procedure_id)]
+    return row["online_level"], bool(row["online_level_stated"]), int(version)
+
+
+def save_online_level(procedure_id: int, level: str | None, *, expected_version: int) -> None:
+    """Record the online level as the signed-in user (audited; reviewers and admins)."""
+    from catalogue.onestop.online import set_online_level
+    from catalogue.registry.db import session_scope
+    from ui.state import session
+
+    with session_scope(core.engine()) as db:
+        set_online_level(
+            session=db,
+            actor=session.username(),
+            procedure_id=int(procedure_id),
+            level=level,
+            expected_version=expected_version,
+        )
+    core.data_changed()

@@ -1,5 +1,5 @@
 """Reports as the pages see them: the savings report for the signed-in user, and the bytes
-behind downloads (Excel workbooks, CSV tables, chart images)."""
+behind downloads (the savings workbook, CSV tables, chart images)."""
 
 from __future__ import annotations
 
@@ -22,28 +22,24 @@ def savings_report() -> dict[str, pd.DataFrame]:
         )
 
 
-def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An Excel workbook with one sheet per frame; text cells that could run as formulas
-    (starting with = + - @) are neutralised."""
-    import io
+def savings_workbook() -> bytes:
+    """The savings report as officials file it (``catalogue.documents.tiet_kiem``):
+    Vietnamese headers, mã TTHC, Vietnamese words, the shared print setup."""
+    from catalogue.documents.tiet_kiem import savings_xlsx
+    from catalogue.registry.db import session_scope
 
-    from catalogue.sources.formats import neutralise
-
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, sheet_frame in sheets.items():
-            safe = sheet_frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
-            safe.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
+    with session_scope(core.engine()) as db:
+        return savings_xlsx(session=db, actor=session.username(), costs=costing.catalogue_costs())
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A CSV table (UTF-8 with BOM, so that Excel shows Vietnamese); formula-like text
-    cells (starting with = + - @) are neutralised."""
-    from catalogue.sources.formats import neutralise
+    cells (starting with = + - @, a tab or a carriage return) are neutralised, and CRLF
+    row ends make a field holding a line break quoted."""
+    from catalogue.sources.formats import neutralise_frame
 
-    safe = frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    safe = neutralise_frame(frame)
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def chart_image(spec: dict, fmt: str) -> bytes:

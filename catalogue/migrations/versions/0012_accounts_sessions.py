@@ -6,7 +6,7 @@ markers: ``data_version`` (bumped by every committed write, read by every dashbo
 rerun) and ``mode`` (``demo`` for a database created for the demo, ``real`` otherwise).
 
 Revision ID: 0012
-Revises: 0009 (chained at merge: written against 0006)
+Revises: 0010 (chained at merge: written against 0006)
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
