@@ -19,6 +19,14 @@ from catalogue.cli.common import (
 from catalogue.registry.errors import ImportFailed
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
+AllowDeletions = Annotated[
+    bool,
+    typer.Option(
+        "--allow-deletions",
+        help="Allow the import to delete channels, fees, documents, steps, legal bases or "
+        "flags of stored procedures (refused otherwise).",
+    ),
+]
 
 
 def _print_summary(summary, as_json: bool) -> None:
@@ -34,6 +42,18 @@ def _print_summary(summary, as_json: bool) -> None:
         f"Read {data['read']}: created {data['created']}, updated {data['updated']}, "
         f"unchanged {data['unchanged']}."
     )
+    if data["volumes_changed"]:
+        typer.echo(
+            f"Số liệu hồ sơ theo năm thay đổi / yearly volumes changed: {data['volumes_changed']}"
+        )
+    if data["deleted"]:
+        rows = ", ".join(f"{n} {kind}" for kind, n in data["deleted"].items())
+        typer.echo(f"Đã xóa / deleted child rows: {rows}")
+    for kept in data["kept_published"]:
+        typer.echo(
+            f"Giữ theo quyết định {kept['decision']} / kept as published: {kept['code']} "
+            f"(nguồn khác / source differs: {', '.join(kept['source_changed'])})"
+        )
     if data["flags"]:
         typer.echo("Cờ cần xem lại / flags by kind:")
         for kind, n in data["flags"].items():
@@ -71,6 +91,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
         actor: AsOption = None,
+        allow_deletions: AllowDeletions = False,
     ) -> None:
         """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx).
 
@@ -81,7 +102,9 @@ def register(app: typer.Typer) -> None:
         engine = open_catalogue(db)
         _check_importer(db, actor)
         try:
-            summary = import_portal_files(engine, paths, actor=actor)
+            summary = import_portal_files(
+                engine, paths, actor=actor, allow_deletions=allow_deletions
+            )
         except ImportFailed as exc:
             report_import_failure(exc)
         _print_summary(summary, as_json)
@@ -92,17 +115,20 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
         actor: AsOption = None,
+        allow_deletions: AllowDeletions = False,
     ) -> None:
         """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook).
 
         With ``--as USER`` the user must be an admin and is recorded in the audit log.
+        A CSV file updates the main fields only and keeps every procedure's channels,
+        fees, documents, steps and legal bases.
         """
         from catalogue.sources.service import import_files, open_catalogue
 
         engine = open_catalogue(db)
         _check_importer(db, actor)
         try:
-            summary = import_files(engine, paths, actor=actor)
+            summary = import_files(engine, paths, actor=actor, allow_deletions=allow_deletions)
         except ImportFailed as exc:
             report_import_failure(exc)
         _print_summary(summary, as_json)
