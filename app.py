@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import widgets
 from ui.i18n import t
+from ui.state import session as session_state
 
 st.set_page_config(page_title="TTHC", page_icon=":material/fact_check:", layout="wide")
 widgets.sidebar()
@@ -31,7 +32,7 @@ PAGES = [
     ("ui/pages/data.py", "nav.data", ":material/upload_file:", ("admin",)),
     ("ui/pages/account.py", "nav.account", ":material/person:", EVERYONE),
 ]
-role = state.role()
+role = session_state.role()
 pages = [
     st.Page(path, title=t(title), icon=icon, default=i == 0)
     for i, (path, title, icon, roles) in enumerate(PAGES)

@@ -265,6 +265,25 @@ def test_every_command_takes_db_and_has_help_text():
         assert (cmd.help or "").strip(), " ".join(path)
 
 
+def test_every_group_command_and_parameter_has_help_text():
+    import typer.main
+
+    def walk(cmd, path):
+        yield path, cmd
+        for name, sub in (getattr(cmd, "commands", None) or {}).items():
+            yield from walk(sub, [*path, name])
+
+    found = list(walk(typer.main.get_command(build_app()), []))
+    groups = [path for path, cmd in found if getattr(cmd, "commands", None)]
+    assert {("db",), ("plan",), ("decision",), ("user",), ("stats",), ("sheet",)} <= {
+        tuple(g) for g in groups
+    }
+    for path, cmd in found:
+        assert (cmd.help or "").strip(), " ".join(path) or "tthc"
+        for param in cmd.params:
+            assert (getattr(param, "help", None) or "").strip(), f"{' '.join(path)} {param.name}"
+
+
 def test_import_as_a_user_is_checked_and_audited(db, tmp_path):
     from sqlalchemy import select
 

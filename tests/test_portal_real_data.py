@@ -356,7 +356,7 @@ def test_all_problems_of_a_file_are_reported(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("content", [b"", b"\n\n  \n", gzip.compress(b"")])
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n", gzip.compress(b"", mtime=0)])
 def test_empty_file(tmp_path, content):
     path = tmp_path / "empty.jsonl"
     path.write_bytes(content)

@@ -10,8 +10,8 @@ import streamlit as st
 
 from catalogue.quality.matching import MatchError, MatchResult, ReviewDecision, auto_decisions
 from catalogue.quality.textnorm import fold
-from ui import state
 from ui.i18n import label, number, t
+from ui.state import session as session_state
 from ui.widgets import pager
 
 # Aspects a duplicate group can differ in, in the order they are shown.
@@ -106,9 +106,9 @@ def decisions(results: list[MatchResult], auto_score: float) -> list[ReviewDecis
     out = [d for row, d in automatic.items() if row not in choices]
     for row, choice in choices.items():
         if choice == REJECT:
-            out.append(ReviewDecision(row, "reject", reviewer=state.username()))
+            out.append(ReviewDecision(row, "reject", reviewer=session_state.username()))
         elif choice != PENDING:
-            out.append(ReviewDecision(row, "accept", choice, reviewer=state.username()))
+            out.append(ReviewDecision(row, "accept", choice, reviewer=session_state.username()))
     return out
 
 

@@ -7,8 +7,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import state
 from ui.i18n import label, missing, money, number, percent, t
+from ui.state import costing as costing_state
+from ui.state import reports as reports_state
 from ui.widgets import headline, metric_row, pager, value_axis
 
 # Groups shown as bars; the table below the chart lists every group.
@@ -30,7 +31,7 @@ def _group_text(dimension: str, value: object) -> str:
 
 def burden_summary() -> None:
     """The catalogue's yearly burden, and how much of it is still an estimate."""
-    summary = state.burden()
+    summary = costing_state.burden()
     procedures, estimated = summary["procedures"], summary["estimated_procedures"]
     annual, annual_estimated = summary["annual_cost"], summary["estimated_annual_cost"]
     metric_row(
@@ -62,7 +63,7 @@ def burden_breakdown() -> None:
         horizontal=True,
         key="overview_by",
     )
-    totals = state.cost_totals(by)
+    totals = costing_state.cost_totals(by)
     names = [_group_text(by, v) for v in totals[by]]
     top = totals.head(TOP_GROUPS)
     data = pd.DataFrame(
@@ -319,7 +320,7 @@ def savings_table(grouped: pd.DataFrame, dimension: str) -> None:
 
 def _image(spec: dict, fmt: str):
     """Deferred rendering: the image is made only when its button is clicked."""
-    return lambda: state.chart_image(spec, fmt)
+    return lambda: reports_state.chart_image(spec, fmt)
 
 
 def savings_downloads(
@@ -334,14 +335,14 @@ def savings_downloads(
     }
     st.download_button(
         t("savings.download_xlsx"),
-        lambda: state.excel_bytes(sheets),
+        lambda: reports_state.excel_bytes(sheets),
         file_name=f"tiet-kiem-{dimension}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="savings_download_xlsx",
     )
     st.download_button(
         t("savings.download_csv"),
-        lambda: state.csv_bytes(report[f"by_{dimension}"]),
+        lambda: reports_state.csv_bytes(report[f"by_{dimension}"]),
         file_name=f"tiet-kiem-{dimension}.csv",
         mime="text/csv",
         key="savings_download_csv",

@@ -14,8 +14,10 @@ from typing import Any
 
 import streamlit as st
 
-from ui import state
 from ui.i18n import t
+from ui.state import core as core_state
+from ui.state import costing as costing_state
+from ui.state import session as session_state
 from ui.widgets import run_service
 
 TEXT = "detail_sheet_text"
@@ -30,7 +32,7 @@ def _estimate_data(procedure_id: int, rec: dict) -> dict:
     from analysis.errors import ParameterError, SheetError
 
     try:
-        estimate = state.sheet(procedure_id)
+        estimate = costing_state.sheet(procedure_id)
     except (SheetError, ParameterError):
         estimate = None
     if estimate is None:
@@ -42,10 +44,10 @@ def _estimate_data(procedure_id: int, rec: dict) -> dict:
 
 
 def _start_text(procedure_id: int, rec: dict) -> tuple[str, int]:
-    stored = state.stored_sheet(procedure_id)
+    stored = costing_state.stored_sheet(procedure_id)
     if stored is not None:
-        return state.sheet_text(stored[0]), stored[1]
-    return state.sheet_text(_estimate_data(procedure_id, rec)), 0
+        return costing_state.sheet_text(stored[0]), stored[1]
+    return costing_state.sheet_text(_estimate_data(procedure_id, rec)), 0
 
 
 def _load(procedure_id: int, rec: dict) -> None:
@@ -65,10 +67,10 @@ def _conflict(exc: Any, procedure_id: int, rec: dict) -> None:
     theirs, yours = st.columns(2)
     with theirs:
         st.markdown(f"**{t('detail.sheet_theirs')}**")
-        st.code(state.sheet_text(exc.theirs), language="yaml")
+        st.code(costing_state.sheet_text(exc.theirs), language="yaml")
     with yours:
         st.markdown(f"**{t('detail.sheet_yours')}**")
-        st.code(state.sheet_text(exc.yours), language="yaml")
+        st.code(costing_state.sheet_text(exc.yours), language="yaml")
     st.caption(t("detail.sheet_conflict_hint"))
     st.button(
         t("detail.sheet_reload"),
@@ -90,7 +92,7 @@ def _save(procedure_id: int, rec: dict, text: str, expected_version: int) -> int
         st.error(t("detail.sheet_yaml", where=exc.where, message=exc.message))
         return None
     try:
-        return state.save_sheet(procedure_id, data, expected_version=expected_version)
+        return costing_state.save_sheet(procedure_id, data, expected_version=expected_version)
     except SheetError as exc:
         _invalid(exc)
     except ConcurrentEdit as exc:
@@ -101,13 +103,13 @@ def _save(procedure_id: int, rec: dict, text: str, expected_version: int) -> int
 def sheet_editor(procedure_id: int, rec: dict) -> None:
     """The sheet as YAML: editable and saved for reviewers and admins, read-only otherwise."""
     st.subheader(t("detail.sheet_edit"))
-    if state.role() not in ("reviewer", "admin"):
-        stored = state.stored_sheet(procedure_id)
+    if session_state.role() not in ("reviewer", "admin"):
+        stored = costing_state.stored_sheet(procedure_id)
         if stored is None:
             st.caption(t("detail.sheet_none_stored"))
         else:
             st.caption(t("detail.sheet_read_only", version=stored[1]))
-            st.code(state.sheet_text(stored[0]), language="yaml")
+            st.code(costing_state.sheet_text(stored[0]), language="yaml")
         return
     loaded = st.session_state.get(LOADED)
     if loaded is None or loaded[0] != procedure_id or TEXT not in st.session_state:
@@ -131,5 +133,5 @@ def sheet_editor(procedure_id: int, rec: dict) -> None:
     if ok and version is not None:
         st.session_state[LOADED] = (procedure_id, version)
         st.session_state[FLASH] = version
-        state.data_changed()
+        core_state.data_changed()
         st.rerun()

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import state
 from ui.i18n import day, label, money, number, percent, t
+from ui.state import costing as costing_state
 from ui.widgets import headline, metric_row, value_axis
 
 
@@ -17,7 +17,7 @@ def baseline_sheet(procedure_id: int) -> Any:
     from analysis.errors import ParameterError, SheetError
 
     try:
-        sheet = state.sheet(procedure_id)
+        sheet = costing_state.sheet(procedure_id)
     except (SheetError, ParameterError) as exc:
         st.error(t("detail.sheet_invalid"))
         st.code(str(exc))
@@ -36,7 +36,9 @@ def sheet_summary(procedure_id: int) -> None:
     sheet = baseline_sheet(procedure_id)
     if sheet is None:
         return
-    result = state.evaluate(sheet, [], reason="", abolish_reason=t("compare.abolish_reason"))
+    result = costing_state.evaluate(
+        sheet, [], reason="", abolish_reason=t("compare.abolish_reason")
+    )
     base = result.baseline
     metric_row(
         [
@@ -193,7 +195,7 @@ def evaluated(baseline: Any, changes: list[dict]) -> Any:
     from analysis.errors import SheetError
 
     try:
-        return state.evaluate(
+        return costing_state.evaluate(
             baseline,
             changes,
             reason=t("compare.amend_reason"),
@@ -212,7 +214,7 @@ def sensitivity_panel(baseline: Any, changes: list[dict]) -> None:
             t("compare.sensitivity.percent"), 5, 50, 20, step=5, format="%d %%",
             key="compare_sensitivity",
         )  # fmt: skip
-        frame = state.sensitivity(
+        frame = costing_state.sensitivity(
             baseline,
             changes,
             percent=pct,

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from catalogue.registry.errors import ImportFailed, ServiceError
-from ui import state
 from ui.i18n import LANGUAGES, billions, label, lang, money, t
+from ui.state import session as session_state
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +26,21 @@ def sidebar() -> None:
             horizontal=True,
             key="lang",
         )
-        if state.user() is None:
+        if session_state.user() is None:
             st.caption(t("sidebar.anonymous"))
         else:
             st.caption(
-                t("sidebar.signed_in", user=state.username(), role=label("role", state.role()))
+                t(
+                    "sidebar.signed_in",
+                    user=session_state.username(),
+                    role=label("role", session_state.role()),
+                )
             )
 
 
 def require_role(*roles: str) -> bool:
     """Show a message and return False unless the signed-in role is one of ``roles``."""
-    if state.role() in roles:
+    if session_state.role() in roles:
         return True
     st.info(t("common.not_allowed"))
     return False

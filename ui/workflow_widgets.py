@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from catalogue.cycle import SECTIONS
-from ui import state
 from ui.i18n import day, label, money, percent, t
+from ui.state import core as core_state
+from ui.state import cycle as cycle_state
+from ui.state import session as session_state
 from ui.widgets import headline, metric_row, run_service
 
 
@@ -18,10 +20,10 @@ def add_to_plan(rec: dict, procedure_id: int, result: Any, changes: list[dict]) 
     from ui.option_form import option_data
 
     st.subheader(t("compare.to_plan"))
-    if state.role() != "reviewer":
+    if session_state.role() != "reviewer":
         st.caption(t("compare.reviewer_only"))
         return
-    ok, plans = run_service(state.workflow, "plans_frame")
+    ok, plans = run_service(cycle_state.workflow, "plans_frame")
     drafts = plans[plans["status"] == "draft"] if ok else plans
     if not ok or drafts.empty:
         st.info(t("compare.no_draft_plan"))
@@ -44,7 +46,7 @@ def add_to_plan(rec: dict, procedure_id: int, result: Any, changes: list[dict]) 
     base = result.baseline
     reason = content.strip() or t(f"compare.{action}_reason") if action != "keep" else None
     done, proposal = run_service(
-        state.workflow,
+        cycle_state.workflow,
         "add_proposal",
         plan_id=plan_id,
         procedure_id=procedure_id,
@@ -59,7 +61,7 @@ def add_to_plan(rec: dict, procedure_id: int, result: Any, changes: list[dict]) 
         },
     )
     if done:
-        state.data_changed()
+        core_state.data_changed()
         st.success(t("compare.added", plan=plan_id, savings=money(proposal.savings)))
 
 
@@ -131,7 +133,7 @@ def proposal_totals(proposals: pd.DataFrame) -> None:
 
 def plan_proposals(plan_id: int) -> None:
     """The proposals of one plan, their totals, and withdrawing one (reviewer)."""
-    ok, proposals = run_service(state.workflow, "proposals_frame", plan_id=plan_id)
+    ok, proposals = run_service(cycle_state.workflow, "proposals_frame", plan_id=plan_id)
     if not ok:
         return
     proposals = proposals[proposals["status"] != "withdrawn"]
@@ -141,7 +143,7 @@ def plan_proposals(plan_id: int) -> None:
     proposal_totals(proposals)
     proposals_table(proposals)
     open_ones = proposals[proposals["status"].isin(["draft", "returned"])]
-    if state.role() != "reviewer" or open_ones.empty:
+    if session_state.role() != "reviewer" or open_ones.empty:
         return
     left, right = st.columns([3, 1])
     names = {int(r.id): f"#{r.id} {r.code or '—'} {r.name}" for r in open_ones.itertuples()}
@@ -149,9 +151,9 @@ def plan_proposals(plan_id: int) -> None:
         t("plan.withdraw_pick"), list(names), format_func=names.get, key="plan_withdraw_pick"
     )
     if right.button(t("plan.withdraw"), key="plan_withdraw"):
-        ok, _ = run_service(state.workflow, "withdraw_proposal", proposal_id=chosen)
+        ok, _ = run_service(cycle_state.workflow, "withdraw_proposal", proposal_id=chosen)
         if ok:
-            state.data_changed()
+            core_state.data_changed()
             st.rerun()
 
 
@@ -198,7 +200,7 @@ def decision_downloads(decision_id: int, number: str) -> None:
         (left, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (right, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ):
-        ok, payload = run_service(state.decision_export, decision_id, fmt)
+        ok, payload = run_service(cycle_state.decision_export, decision_id, fmt)
         if ok:
             column.download_button(
                 t(f"decisions.download_{fmt}"),

@@ -1,4 +1,22 @@
-"""The ``tthc`` command line: thin commands, each calling one library function."""
+"""The ``tthc`` command line: thin commands, each calling one library function.
+
+One module per command group; each command is a plain function, ``register(app)`` only
+attaches them. Where is command X?
+
+- ``common``: shared options (--db, --as, --json, --format, --output) and helpers
+  (run_service, run_as, require_actor, fail, print_result, write_output).
+- ``catalogue_cmds``: ``db upgrade``, ``import-portal``, ``import``, ``export``, ``demo``.
+- ``cost``: ``cost`` (one costing sheet).
+- ``costing_cmds``: ``sheet save``, ``burden``, ``savings``.
+- ``match_cmds``: ``search``, ``duplicates``, ``match``.
+- ``stats_cmds``: ``stats import|report|generate``, ``priorities``.
+- ``user_cmds``: ``user add``.
+- ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
+- ``decision_cmds``: ``decision publish|show|export``.
+
+A new command group goes in a new ``<area>_cmds.py`` with ``register(app)``, named in
+``COMMAND_MODULES`` by one line.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +31,9 @@ COMMAND_MODULES = (
     "catalogue.cli.costing_cmds",
     "catalogue.cli.match_cmds",
     "catalogue.cli.stats_cmds",
-    "catalogue.cli.workflow_cmds",
+    "catalogue.cli.user_cmds",
+    "catalogue.cli.plan_cmds",
+    "catalogue.cli.decision_cmds",
 )
 
 

@@ -1,4 +1,4 @@
-"""Catalogue commands: database, import, export and the demo catalogue."""
+"""Catalogue commands: ``tthc db upgrade``, ``import-portal``, ``import``, ``export``, ``demo``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from catalogue.cli.common import (
 from catalogue.registry.errors import ImportFailed
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
+SummaryJson = Annotated[bool, typer.Option("--json", help="Summary as JSON.")]
 AllowDeletions = Annotated[
     bool,
     typer.Option(
@@ -71,101 +72,110 @@ def _check_importer(db: str | None, actor: str | None) -> None:
     )
 
 
+def _import(
+    db: str | None,
+    actor: str | None,
+    importer,
+    paths: list[Path],
+    as_json: bool,
+    allow_deletions: bool = False,
+) -> None:
+    """Run ``importer(engine, paths, actor=…)`` and print its summary; exit 1 on bad input."""
+    from catalogue.sources.service import open_catalogue
+
+    engine = open_catalogue(db)
+    _check_importer(db, actor)
+    try:
+        summary = importer(engine, paths, actor=actor, allow_deletions=allow_deletions)
+    except ImportFailed as exc:
+        report_import_failure(exc)
+    _print_summary(summary, as_json)
+
+
+def db_upgrade(db: DbOption = None) -> None:
+    """Apply schema migrations (Alembic) up to the newest revision."""
+    from catalogue.registry.db import current_revision
+    from catalogue.sources.service import open_catalogue
+
+    engine = open_catalogue(db)
+    typer.echo(f"Schema at revision {current_revision(engine)}.")
+
+
+def import_portal(
+    paths: Annotated[list[Path], typer.Argument(help="procedures.jsonl[.gz] or .xlsx")],
+    db: DbOption = None,
+    as_json: SummaryJson = False,
+    actor: AsOption = None,
+    allow_deletions: AllowDeletions = False,
+) -> None:
+    """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx).
+
+    With ``--as USER`` the user must be an admin and is recorded in the audit log.
+    """
+    from catalogue.sources.service import import_portal_files
+
+    _import(db, actor, import_portal_files, paths, as_json, allow_deletions)
+
+
+def import_own(
+    paths: Annotated[list[Path], typer.Argument(help="Catalogue files: yaml, json, csv, xlsx")],
+    db: DbOption = None,
+    as_json: SummaryJson = False,
+    actor: AsOption = None,
+    allow_deletions: AllowDeletions = False,
+) -> None:
+    """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook).
+
+    With ``--as USER`` the user must be an admin and is recorded in the audit log. A CSV
+    file updates the main fields only and keeps every procedure's channels, fees,
+    documents, steps and legal bases.
+    """
+    from catalogue.sources.service import import_files
+
+    _import(db, actor, import_files, paths, as_json, allow_deletions)
+
+
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="json, yaml, csv or xlsx")] = "json",
+    out: Annotated[Path | None, typer.Option("--out", help="Output file (default stdout)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export the whole catalogue in the project's own formats."""
+    from catalogue.sources.service import export_catalogue, open_catalogue
+
+    if fmt not in EXPORT_FORMATS:
+        fail(f"Unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.", 2)
+    if fmt == "xlsx" and out is None:
+        fail("--out is required for xlsx.", 2)
+    data = export_catalogue(open_catalogue(db), fmt)
+    if out is None:
+        stdout_write(data)
+    else:
+        out.write_bytes(data)
+        typer.echo(f"Wrote {out}")
+
+
+def demo(db: DbOption = None) -> None:
+    """Load the embedded demo catalogue and demo users when the database is empty."""
+    from catalogue.sources.service import load_demo_if_empty, open_catalogue
+
+    summary = load_demo_if_empty(open_catalogue(db))
+    if summary is None:
+        typer.echo("Nothing loaded: the database already holds procedures, or TTHC_DEMO=0.")
+    else:
+        _print_summary(summary, False)
+        typer.echo(
+            "Demo users: reviewer/reviewer-demo, chair/chair-demo-1, "
+            "analyst/analyst-demo, admin/admin-demo-1"
+        )
+
+
 def register(app: typer.Typer) -> None:
-    """Add the catalogue commands to ``app``."""
+    """Add the ``db`` group and the catalogue commands to ``app``."""
     db_app = typer.Typer(help="Cơ sở dữ liệu / database schema.", no_args_is_help=True)
     app.add_typer(db_app, name="db")
-
-    @db_app.command("upgrade")
-    def db_upgrade(db: DbOption = None) -> None:
-        """Apply schema migrations (Alembic) up to the newest revision."""
-        from catalogue.registry.db import current_revision
-        from catalogue.sources.service import open_catalogue
-
-        engine = open_catalogue(db)
-        typer.echo(f"Schema at revision {current_revision(engine)}.")
-
-    @app.command("import-portal")
-    def import_portal(
-        paths: Annotated[list[Path], typer.Argument(help="procedures.jsonl[.gz] or .xlsx")],
-        db: DbOption = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
-        actor: AsOption = None,
-        allow_deletions: AllowDeletions = False,
-    ) -> None:
-        """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx).
-
-        With ``--as USER`` the user must be an admin and is recorded in the audit log.
-        """
-        from catalogue.sources.service import import_portal_files, open_catalogue
-
-        engine = open_catalogue(db)
-        _check_importer(db, actor)
-        try:
-            summary = import_portal_files(
-                engine, paths, actor=actor, allow_deletions=allow_deletions
-            )
-        except ImportFailed as exc:
-            report_import_failure(exc)
-        _print_summary(summary, as_json)
-
-    @app.command("import")
-    def import_own(
-        paths: Annotated[list[Path], typer.Argument(help="Catalogue files: yaml, json, csv, xlsx")],
-        db: DbOption = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
-        actor: AsOption = None,
-        allow_deletions: AllowDeletions = False,
-    ) -> None:
-        """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook).
-
-        With ``--as USER`` the user must be an admin and is recorded in the audit log.
-        A CSV file updates the main fields only and keeps every procedure's channels,
-        fees, documents, steps and legal bases.
-        """
-        from catalogue.sources.service import import_files, open_catalogue
-
-        engine = open_catalogue(db)
-        _check_importer(db, actor)
-        try:
-            summary = import_files(engine, paths, actor=actor, allow_deletions=allow_deletions)
-        except ImportFailed as exc:
-            report_import_failure(exc)
-        _print_summary(summary, as_json)
-
-    @app.command("export")
-    def export(
-        fmt: Annotated[str, typer.Option("--format", help="json, yaml, csv or xlsx")] = "json",
-        out: Annotated[
-            Path | None, typer.Option("--out", help="Output file (default stdout)")
-        ] = None,
-        db: DbOption = None,
-    ) -> None:
-        """Export the whole catalogue in the project's own formats."""
-        from catalogue.sources.service import export_catalogue, open_catalogue
-
-        if fmt not in EXPORT_FORMATS:
-            fail(f"Unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.", 2)
-        if fmt == "xlsx" and out is None:
-            fail("--out is required for xlsx.", 2)
-        data = export_catalogue(open_catalogue(db), fmt)
-        if out is None:
-            stdout_write(data)
-        else:
-            out.write_bytes(data)
-            typer.echo(f"Wrote {out}")
-
-    @app.command("demo")
-    def demo(db: DbOption = None) -> None:
-        """Load the embedded demo catalogue and demo users when the database is empty."""
-        from catalogue.sources.service import load_demo_if_empty, open_catalogue
-
-        summary = load_demo_if_empty(open_catalogue(db))
-        if summary is None:
-            typer.echo("Nothing loaded: the database already holds procedures, or TTHC_DEMO=0.")
-        else:
-            _print_summary(summary, False)
-            typer.echo(
-                "Demo users: reviewer/reviewer-demo, chair/chair-demo-1, "
-                "analyst/analyst-demo, admin/admin-demo-1"
-            )
+    db_app.command("upgrade")(db_upgrade)
+    app.command("import-portal")(import_portal)
+    app.command("import")(import_own)
+    app.command("export")(export)
+    app.command("demo")(demo)

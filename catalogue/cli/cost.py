@@ -68,65 +68,64 @@ def _read_sheet(path: Path, *, params, db: str | None):
     return parse_sheet(data, params=params, file=file)
 
 
+def cost(
+    sheet: Annotated[
+        Path, typer.Argument(help="Costing sheet (YAML), e.g. data/sheets/tax-reporting.yaml.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+    parameters: Annotated[
+        Path | None,
+        typer.Option("--parameters", help="Parameter file (default data/parameters/cost.yaml)."),
+    ] = None,
+    db: DbOption = None,
+    sensitivity: Annotated[
+        int | None,
+        typer.Option(
+            "--sensitivity",
+            help="Also move hourly rate, population and hours by ± this many percent "
+            "(low / central / high).",
+            min=1,
+            max=99,
+        ),
+    ] = None,
+) -> None:
+    """Tính chi phí tuân thủ của một bảng tính CPTT: hiện trạng và các phương án.
+
+    Computes the compliance cost of the baseline and of every option (keep, amend,
+    abolish): cost of one execution, annual cost, savings, cut rate, deadline.
+    A sheet that gives only ``procedure: {code: …}`` (and options) takes the rest of its
+    baseline from the catalogue (the stored sheet, else the estimate from the record).
+    An invalid sheet exits with status 2 and names the file and key path on stderr.
+    """
+    from analysis.errors import ParameterError, SheetError
+    from analysis.parameters import load_parameters
+    from analysis.reference import evaluate_sheet
+    from analysis.report import render_table, result_to_dict
+
+    try:
+        params = load_parameters(parameters)
+        parsed = _read_sheet(sheet, params=params, db=db)
+        result = evaluate_sheet(parsed)
+    except SheetError as exc:
+        typer.echo(f"Bảng tính không hợp lệ / invalid sheet:\n{exc}", err=True)
+        raise typer.Exit(INVALID_SHEET) from exc
+    except ParameterError as exc:
+        typer.echo(f"Tham số không hợp lệ / invalid parameters: {exc}", err=True)
+        raise typer.Exit(INVALID_SHEET) from exc
+    spread = None if sensitivity is None else _sensitivity(parsed, sensitivity)
+    if as_json:
+        out = result_to_dict(result)
+        if spread is not None:
+            out["sensitivity"] = {"percent": sensitivity, "rows": spread.to_dict("records")}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    typer.echo(render_table(result))
+    if spread is not None:
+        typer.echo(_render_sensitivity(spread, sensitivity))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``cost`` command to ``app``."""
-
-    @app.command("cost")
-    def cost(
-        sheet: Annotated[
-            Path, typer.Argument(help="Costing sheet (YAML), e.g. data/sheets/tax-reporting.yaml.")
-        ],
-        as_json: Annotated[
-            bool, typer.Option("--json", help="Print one JSON object instead of a table.")
-        ] = False,
-        parameters: Annotated[
-            Path | None,
-            typer.Option(
-                "--parameters", help="Parameter file (default data/parameters/cost.yaml)."
-            ),
-        ] = None,
-        db: DbOption = None,
-        sensitivity: Annotated[
-            int | None,
-            typer.Option(
-                "--sensitivity",
-                help="Also move hourly rate, population and hours by ± this many percent "
-                "(low / central / high).",
-                min=1,
-                max=99,
-            ),
-        ] = None,
-    ) -> None:
-        """Tính chi phí tuân thủ của một bảng tính CPTT: hiện trạng và các phương án.
-
-        Computes the compliance cost of the baseline and of every option (keep, amend,
-        abolish): cost of one execution, annual cost, savings, cut rate, deadline.
-        A sheet that gives only ``procedure: {code: …}`` (and options) takes the rest of its
-        baseline from the catalogue (the stored sheet, else the estimate from the record).
-        An invalid sheet exits with status 2 and names the file and key path on stderr.
-        """
-        from analysis.errors import ParameterError, SheetError
-        from analysis.parameters import load_parameters
-        from analysis.reference import evaluate_sheet
-        from analysis.report import render_table, result_to_dict
-
-        try:
-            params = load_parameters(parameters)
-            parsed = _read_sheet(sheet, params=params, db=db)
-            result = evaluate_sheet(parsed)
-        except SheetError as exc:
-            typer.echo(f"Bảng tính không hợp lệ / invalid sheet:\n{exc}", err=True)
-            raise typer.Exit(INVALID_SHEET) from exc
-        except ParameterError as exc:
-            typer.echo(f"Tham số không hợp lệ / invalid parameters: {exc}", err=True)
-            raise typer.Exit(INVALID_SHEET) from exc
-        spread = None if sensitivity is None else _sensitivity(parsed, sensitivity)
-        if as_json:
-            out = result_to_dict(result)
-            if spread is not None:
-                out["sensitivity"] = {"percent": sensitivity, "rows": spread.to_dict("records")}
-            typer.echo(json.dumps(out, ensure_ascii=False))
-            return
-        typer.echo(render_table(result))
-        if spread is not None:
-            typer.echo(_render_sensitivity(spread, sensitivity))
+    app.command("cost")(cost)

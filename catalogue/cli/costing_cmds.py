@@ -1,4 +1,5 @@
-"""Costing sheets in the registry and whole-catalogue burden and savings commands."""
+"""Costing sheets in the registry (``tthc sheet save``) and the whole catalogue's ``burden`` and
+``savings``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from catalogue.cli.common import AsOption, DbOption, fail, require_actor, run_service
+from catalogue.cli.common import AsOption, DbOption, JsonOption, fail, require_actor, run_service
 
 GROUPINGS = ("field", "agency", "level", "status")
 
@@ -30,122 +31,121 @@ def _procedure_id(session, code: str) -> int:
     return ids[0]
 
 
+def sheet_save(
+    sheet: Annotated[Path, typer.Argument(help="Costing sheet YAML to store.")],
+    code: Annotated[str | None, typer.Option("--code", help="Procedure code.")] = None,
+    procedure_id: Annotated[int | None, typer.Option("--id", help="Procedure id.")] = None,
+    actor: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Store a reviewer's costing sheet with its procedure (replaces the estimate)."""
+    import yaml
+
+    from analysis import SheetError
+    from catalogue.costing.burden import save_sheet
+
+    who = require_actor(actor)
+    try:
+        content = yaml.safe_load(sheet.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        fail(f"{sheet}: {exc}", 2)
+    if not isinstance(content, dict):
+        fail(f"{sheet}: a costing sheet must be a YAML mapping", 2)
+
+    def save(session):
+        pid = (
+            procedure_id
+            if procedure_id is not None
+            else _procedure_id(
+                session, code or str((content.get("procedure") or {}).get("code") or "")
+            )
+        )
+        return pid, save_sheet(session=session, actor=who, procedure_id=pid, content=content)
+
+    try:
+        pid, stored = run_service(db, save)
+    except SheetError as exc:
+        fail(str(exc), 2)
+    typer.echo(f"Đã lưu bảng tính cho thủ tục #{pid} (version {stored.version}).")
+
+
+def burden(
+    by: Annotated[str, typer.Option("--by", help="field, agency, level or status")] = "field",
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
+    from analysis import format_vnd
+    from catalogue.costing.burden import catalogue_costs, cost_totals
+    from catalogue.sources.service import open_catalogue
+
+    if by not in GROUPINGS:
+        fail(f"--by must be one of {', '.join(GROUPINGS)}", 2)
+    costs = catalogue_costs(open_catalogue(db))
+    totals = cost_totals(costs, by)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "procedures": len(costs),
+                    "annual_cost": int(costs["annual_cost"].sum()),
+                    "estimated_procedures": int(costs["estimated"].sum()),
+                    "by": by,
+                    "groups": json.loads(totals.to_json(orient="records", force_ascii=False)),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    typer.echo(
+        f"{len(costs)} thủ tục; CPTT/năm {format_vnd(int(costs['annual_cost'].sum()))} "
+        f"({int(costs['estimated'].sum())} thủ tục ước tính)"
+    )
+    for row in totals.itertuples():
+        typer.echo(
+            f"  {getattr(row, by) or '—'}: {format_vnd(int(row.annual_cost))} "
+            f"({row.procedures} thủ tục)"
+        )
+
+
+def savings(
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Savings of published decisions and progress against the national targets."""
+    from analysis import format_percent, format_vnd
+    from catalogue.costing.burden import catalogue_costs
+    from catalogue.costing.reports import savings_overview
+    from catalogue.sources.service import open_catalogue
+
+    who = require_actor(actor)
+    costs = catalogue_costs(open_catalogue(db))
+    report = run_service(
+        db, lambda session: savings_overview(session=session, actor=who, costs=costs)
+    )
+    progress = report["programmes"]
+    if as_json:
+        out = {
+            name: json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+            for name, frame in report.items()
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    typer.echo(f"Tiết kiệm đã công bố: {format_vnd(int(report['adopted']['savings'].sum()))}/năm")
+    for row in progress.itertuples():
+        typer.echo(
+            f"  {row.programme}: cắt giảm {format_percent(row.cut_rate)} "
+            f"/ mục tiêu {format_percent(row.target_cut_rate)}"
+        )
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``sheet``, ``burden`` and ``savings`` commands to ``app``."""
+    """Add the ``sheet`` group and the ``burden`` and ``savings`` commands to ``app``."""
     sheet_app = typer.Typer(
         help="Bảng tính CPTT của thủ tục (costing sheets).", no_args_is_help=True
     )
     app.add_typer(sheet_app, name="sheet")
-
-    @sheet_app.command("save")
-    def sheet_save(
-        sheet: Annotated[Path, typer.Argument(help="Costing sheet YAML to store.")],
-        code: Annotated[str | None, typer.Option("--code", help="Procedure code.")] = None,
-        procedure_id: Annotated[int | None, typer.Option("--id", help="Procedure id.")] = None,
-        actor: AsOption = None,
-        db: DbOption = None,
-    ) -> None:
-        """Store a reviewer's costing sheet with its procedure (replaces the estimate)."""
-        import yaml
-
-        from analysis import SheetError
-        from catalogue.costing.burden import save_sheet
-
-        who = require_actor(actor)
-        try:
-            content = yaml.safe_load(sheet.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            fail(f"{sheet}: {exc}", 2)
-        if not isinstance(content, dict):
-            fail(f"{sheet}: a costing sheet must be a YAML mapping", 2)
-
-        def save(session):
-            pid = (
-                procedure_id
-                if procedure_id is not None
-                else _procedure_id(
-                    session, code or str((content.get("procedure") or {}).get("code") or "")
-                )
-            )
-            return pid, save_sheet(session=session, actor=who, procedure_id=pid, content=content)
-
-        try:
-            pid, stored = run_service(db, save)
-        except SheetError as exc:
-            fail(str(exc), 2)
-        typer.echo(f"Đã lưu bảng tính cho thủ tục #{pid} (version {stored.version}).")
-
-    @app.command("burden")
-    def burden(
-        by: Annotated[str, typer.Option("--by", help="field, agency, level or status")] = "field",
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
-        from analysis import format_vnd
-        from catalogue.costing.burden import catalogue_costs, cost_totals
-        from catalogue.sources.service import open_catalogue
-
-        if by not in GROUPINGS:
-            fail(f"--by must be one of {', '.join(GROUPINGS)}", 2)
-        costs = catalogue_costs(open_catalogue(db))
-        totals = cost_totals(costs, by)
-        if as_json:
-            typer.echo(
-                json.dumps(
-                    {
-                        "procedures": len(costs),
-                        "annual_cost": int(costs["annual_cost"].sum()),
-                        "estimated_procedures": int(costs["estimated"].sum()),
-                        "by": by,
-                        "groups": json.loads(totals.to_json(orient="records", force_ascii=False)),
-                    },
-                    ensure_ascii=False,
-                )
-            )
-            return
-        typer.echo(
-            f"{len(costs)} thủ tục; CPTT/năm {format_vnd(int(costs['annual_cost'].sum()))} "
-            f"({int(costs['estimated'].sum())} thủ tục ước tính)"
-        )
-        for row in totals.itertuples():
-            typer.echo(
-                f"  {getattr(row, by) or '—'}: {format_vnd(int(row.annual_cost))} "
-                f"({row.procedures} thủ tục)"
-            )
-
-    @app.command("savings")
-    def savings(
-        actor: AsOption = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """Savings of published decisions and progress against the national targets."""
-        from analysis import format_percent, format_vnd
-        from catalogue.costing.burden import catalogue_costs
-        from catalogue.costing.reports import savings_overview
-        from catalogue.sources.service import open_catalogue
-
-        who = require_actor(actor)
-        costs = catalogue_costs(open_catalogue(db))
-        report = run_service(
-            db, lambda session: savings_overview(session=session, actor=who, costs=costs)
-        )
-        progress = report["programmes"]
-        if as_json:
-            out = {
-                name: json.loads(
-                    frame.to_json(orient="records", force_ascii=False, date_format="iso")
-                )
-                for name, frame in report.items()
-            }
-            typer.echo(json.dumps(out, ensure_ascii=False))
-            return
-        typer.echo(
-            f"Tiết kiệm đã công bố: {format_vnd(int(report['adopted']['savings'].sum()))}/năm"
-        )
-        for row in progress.itertuples():
-            typer.echo(
-                f"  {row.programme}: cắt giảm {format_percent(row.cut_rate)} "
-                f"/ mục tiêu {format_percent(row.target_cut_rate)}"
-            )
+    sheet_app.command("save")(sheet_save)
+    app.command("burden")(burden)
+    app.command("savings")(savings)

@@ -6,4 +6,5 @@
 - ``formats``: the project's own JSON, YAML, Excel workbook and flat CSV formats.
 - ``stats_file``: one-stop statistics files: layout, reading CSV/Excel, a generator.
 - ``service``: import and export services (one transaction each) and ``open_catalogue``.
+- ``uploads``: files handed over as a name and bytes (imports, statistics, local lists).
 """

@@ -1,14 +1,14 @@
 """Data page: admins import an uploaded file with a progress bar driven by the importer,
 bad files give a validation report, and the import service refuses anyone but admins."""
 
-import gzip
 import json
 from pathlib import Path
 
 import pytest
 from ui_helpers import no_exception, open_page, sign_in, texts
 
-from ui import state
+from catalogue.sources import service
+from ui.state import data_import as data_import_state
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +44,7 @@ def _import(at, name: str, payload: bytes, mime: str = CSV_MIME):
 
 def test_admin_import_drives_the_progress_bar(app, monkeypatch):
     calls: list[int] = []
-    real = state.registry.import_files
+    real = service.import_files
 
     def spy(*args, progress=None, **kwargs):
         def record(read: int) -> None:
@@ -53,7 +53,7 @@ def test_admin_import_drives_the_progress_bar(app, monkeypatch):
 
         return real(*args, progress=record, **kwargs)
 
-    monkeypatch.setattr(state.registry, "import_files", spy)
+    monkeypatch.setattr(service, "import_files", spy)
     at = open_page(sign_in(app.run(), "admin"), "data")
     at = _import(at, "thu-nghiem.csv", _csv(1200))
     assert calls == [500, 1000, 1200]  # every 500 records, then the total
@@ -84,20 +84,6 @@ def test_only_admins_may_import_even_with_a_forged_role(app):
     assert "không được phép nhập dữ liệu danh mục" in at.error[0].value
     at = open_page(at, "overview")
     assert {m.label: m.value for m in at.metric}["Số thủ tục"] == "55"
-
-
-@pytest.mark.parametrize(
-    ("name", "payload", "portal", "expected"),
-    [
-        ("tthc.jsonl", b'{"a": 1}\n{"a": 2}\n\n{"a": 3}\n', True, 3),
-        ("tthc.jsonl.gz", gzip.compress(b'{"a": 1}\n{"a": 2}\n', mtime=0), True, 2),
-        ("danh-muc.csv", b"code,name\n1,a\n2,b\n", False, 2),
-        ("danh-muc.yaml", b"procedures:\n  - {name: a}\n", False, None),
-        ("danh-sach.xlsx", b"PK\x03\x04rest-of-a-workbook", True, None),
-    ],
-)
-def test_expected_records(name, payload, portal, expected):
-    assert state.expected_records(name, payload, portal=portal) == expected
 
 
 def test_portal_upload_with_a_bad_line_is_reported(app):
@@ -219,7 +205,7 @@ def test_unreadable_statistics_file_is_reported_against_the_upload(app, app_db):
 
 
 def test_the_sample_file_imports_cleanly(app, app_db):
-    name, make = state.sample_stats()
+    name, make = data_import_state.sample_stats()
     payload = make()
     assert name.endswith(".csv") and payload.startswith(STATS_HEADER.encode())
     rows = payload.decode("utf-8").count("\n") - 1

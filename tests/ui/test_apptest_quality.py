@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import no_exception, open_page, sign_in, texts
 
-from ui import state
+from ui.state import quality as quality_state
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "ui/pages/quality.py"
@@ -138,13 +138,13 @@ def _upload(at, name: str, payload: bytes, mime: str = CSV_MIME):
 
 def test_a_local_list_is_matched_reviewed_and_written_back(app, monkeypatch):
     written: list[bytes] = []
-    real = state.matched_file
+    real = quality_state.matched_file
 
     def spy(*args, **kwargs):
         written.append(real(*args, **kwargs))
         return written[-1]
 
-    monkeypatch.setattr(state, "matched_file", spy)
+    monkeypatch.setattr(quality_state, "matched_file", spy)
     codes = _demo_codes()
     expected = {row: codes[name][0] for row, name in enumerate(LOCAL_NAMES.values(), start=2)}
     ambiguous_row = len(LOCAL_NAMES) + 2
@@ -188,7 +188,7 @@ def test_a_local_list_is_matched_reviewed_and_written_back(app, monkeypatch):
 def test_a_file_without_the_chosen_column_gives_a_message(app, monkeypatch):
     # The column list offers a name column the file does not have (as when a header is
     # further down than the reader looks): matching says so instead of failing.
-    monkeypatch.setattr(state, "upload_columns", lambda name, payload: ["ten_thu_tuc"])
+    monkeypatch.setattr(quality_state, "upload_columns", lambda name, payload: ["ten_thu_tuc"])
     payload = "stt,co_quan\n1,UBND huyện Tân Phước\n".encode()
     at = _upload(_signed_in(app, "reviewer"), "ds.csv", payload)
     at.button(key="quality_run").click().run()
@@ -196,19 +196,6 @@ def test_a_file_without_the_chosen_column_gives_a_message(app, monkeypatch):
     assert "Không đọc được tệp" in at.error[0].value
     assert "ten_thu_tuc" in at.error[0].value
     assert not at.get("download_button")
-
-
-def test_matching_errors_name_the_upload_not_a_temporary_file():
-    from catalogue.quality.matching import MatchError
-
-    with pytest.raises(MatchError, match=r"^column 'ten' not found") as raised:
-        state.match_upload("ds.csv", _local_csv(["dang ky khai sinh"]), "ten")
-    assert "/tmp" not in str(raised.value)
-    with pytest.raises(MatchError, match=r"^ds\.xlsx: cannot be read"):
-        state.upload_columns("ds.xlsx", b"not a workbook")
-    # The uploader only takes CSV and Excel; the service refuses anything else too.
-    with pytest.raises(MatchError, match=r"^ds\.pdf: not a CSV or Excel"):
-        state.upload_columns("ds.pdf", b"%PDF-1.4")
 
 
 @pytest.mark.parametrize(
@@ -230,9 +217,9 @@ def test_an_excel_list_with_a_banner_gets_its_codes_in_a_new_column(app, monkeyp
     from openpyxl import Workbook, load_workbook
 
     written: list[bytes] = []
-    real = state.matched_file
+    real = quality_state.matched_file
     monkeypatch.setattr(
-        state, "matched_file", lambda *a, **k: written.append(real(*a, **k)) or written[-1]
+        quality_state, "matched_file", lambda *a, **k: written.append(real(*a, **k)) or written[-1]
     )
     book = Workbook()
     sheet = book.active

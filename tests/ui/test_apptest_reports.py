@@ -70,7 +70,8 @@ def test_targets_chart_exports_as_png_and_svg(app_db):
     from catalogue.costing.reports import savings_overview
     from catalogue.registry.db import session_scope
     from catalogue.sources.service import open_catalogue
-    from ui import report_widgets, state
+    from ui import report_widgets
+    from ui.state import reports as reports_state
 
     engine = open_catalogue(app_db, migrate=False)
     with session_scope(engine) as session:
@@ -78,8 +79,8 @@ def test_targets_chart_exports_as_png_and_svg(app_db):
     engine.dispose()
     chart = report_widgets.targets_chart(report["programmes"])
     spec = chart.to_dict()
-    assert state.chart_image(spec, "png").startswith(b"\x89PNG")
-    assert b"<svg" in state.chart_image(spec, "svg")
+    assert reports_state.chart_image(spec, "png").startswith(b"\x89PNG")
+    assert b"<svg" in reports_state.chart_image(spec, "svg")
 
 
 def test_csv_download_is_readable_and_neutralised():
@@ -88,10 +89,10 @@ def test_csv_download_is_readable_and_neutralised():
 
     import pandas as pd
 
-    from ui import state
+    from ui.state import reports as reports_state
 
     frame = pd.DataFrame({"Cơ quan": ["=SUM(A1)", "Sở Tư pháp"], "Tiết kiệm": [650, 0]})
-    data = state.csv_bytes(frame)
+    data = reports_state.csv_bytes(frame)
     assert data.startswith("\ufeff".encode())  # Excel opens Vietnamese text correctly
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["Cơ quan", "Tiết kiệm"], ["'=SUM(A1)", "650"], ["Sở Tư pháp", "0"]]

@@ -144,7 +144,7 @@ def test_first_sheet_starts_from_the_estimate_and_replaces_it(app, app_db):
     assert "Bảng tính ước tính" not in texts(at)
 
     # A correction: one activity fewer (the first, learning the requirements).
-    from ui.state import sheet_text
+    from ui.state.costing import sheet_text
 
     corrected = parse_yaml(at.text_area(key="detail_sheet_text").value)
     corrected["activities"] = corrected["activities"][1:]

@@ -2,14 +2,20 @@
 
 import streamlit as st
 
-from ui import state
 from ui.i18n import label, t
+from ui.state import session as session_state
 from ui.widgets import run_service
 
 st.title(t("account.title"))
 
-if state.user() is not None:
-    st.success(t("account.signed_in_as", user=state.username(), role=label("role", state.role())))
+if session_state.user() is not None:
+    st.success(
+        t(
+            "account.signed_in_as",
+            user=session_state.username(),
+            role=label("role", session_state.role()),
+        )
+    )
     if st.button(t("account.sign_out"), key="account_sign_out"):
         st.session_state.pop("user", None)
         st.rerun()
@@ -19,7 +25,7 @@ else:
         password = st.text_input(t("account.password"), type="password", key="account_password")
         submitted = st.form_submit_button(t("account.sign_in"), key="account_submit")
     if submitted:
-        ok, found = run_service(state.sign_in, name.strip(), password)
+        ok, found = run_service(session_state.sign_in, name.strip(), password)
         if ok and found is not None:
             st.session_state["user"] = found
             st.rerun()

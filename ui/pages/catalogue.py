@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from ui import state
 from ui.i18n import label, t
+from ui.state import catalogue as catalogue_state
+from ui.state import session as session_state
 from ui.widgets import pager
 
 st.title(t("catalogue.title"))
-frame = state.procedures()
+frame = catalogue_state.procedures()
 
 query = st.text_input(t("catalogue.search"), key="catalogue_query", placeholder=t("catalogue.hint"))
-choices = state.filter_choices()
+choices = catalogue_state.filter_choices()
 groups = {"levels": "level", "status": "status"}
 filters = {}
 for column, (name, options) in zip(st.columns(4), choices.items(), strict=True):
@@ -23,7 +24,9 @@ for column, (name, options) in zip(st.columns(4), choices.items(), strict=True):
             placeholder=t("common.choose"),
         )
 
-rows = state.search(query, filters) if query.strip() else state.filtered(filters)
+rows = (
+    catalogue_state.search(query, filters) if query.strip() else catalogue_state.filtered(filters)
+)
 st.caption(t("catalogue.count", shown=len(rows), total=len(frame)))
 start, stop = pager(len(rows), key="catalogue_page")
 page = rows.iloc[start:stop]
@@ -47,7 +50,7 @@ if len(page):
     if left.button(t("catalogue.open"), key="catalogue_open"):
         st.session_state["procedure_id"] = int(picked)
         st.switch_page("ui/pages/detail.py")
-    if state.role() in ("reviewer", "chair", "admin") and right.button(
+    if session_state.role() in ("reviewer", "chair", "admin") and right.button(
         t("catalogue.compare"), key="catalogue_compare"
     ):
         st.session_state["procedure_id"] = int(picked)

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import sheet_widgets, state, workflow_widgets
+from ui import sheet_widgets, workflow_widgets
 from ui.i18n import t
 from ui.option_form import change_form, change_list
+from ui.state import catalogue as catalogue_state
 
 st.title(t("compare.title"))
-pid = state.selected_procedure()
-rec = state.record(pid) if pid is not None else None
+pid = catalogue_state.selected_procedure()
+rec = catalogue_state.record(pid) if pid is not None else None
 if rec is None:
     st.info(t("detail.none"))
     st.page_link("ui/pages/catalogue.py", label=t("nav.catalogue"), icon=":material/search:")

@@ -4,8 +4,10 @@
 import pandas as pd
 import streamlit as st
 
-from ui import state, widgets
+from ui import widgets
 from ui.i18n import number, t
+from ui.state import core as core_state
+from ui.state import data_import as data_import_state
 
 st.title(t("data.title"))
 if not widgets.require_role("admin"):
@@ -21,7 +23,7 @@ upload = st.file_uploader(t("data.upload"), key="data_upload")
 if upload is not None and st.button(t("data.import"), key="data_import", type="primary"):
     portal = source == "portal"
     payload = upload.getvalue()
-    expected = state.expected_records(upload.name, payload, portal=portal)
+    expected = data_import_state.expected_records(upload.name, payload, portal=portal)
     bar = st.progress(0, text=t("data.step.read"))
 
     def advance(read: int) -> None:
@@ -33,14 +35,14 @@ if upload is not None and st.button(t("data.import"), key="data_import", type="p
             bar.progress(0, text=t("data.step.read_count", read=number(read)))
 
     ok, summary = widgets.run_service(
-        state.import_upload, upload.name, payload, portal=portal, progress=advance
+        data_import_state.import_upload, upload.name, payload, portal=portal, progress=advance
     )
     if ok:
         bar.progress(1.0, text=t("data.step.done", read=number(summary.read)))
     else:
         bar.progress(0, text=t("data.step.failed"))
     if ok:
-        state.data_changed()
+        core_state.data_changed()
         st.success(
             t(
                 "data.summary",
@@ -101,7 +103,7 @@ def stats_summary(result) -> None:
 
 st.subheader(t("data.stats.title"))
 st.caption(t("data.stats.intro"))
-sample_name, make_sample = state.sample_stats()
+sample_name, make_sample = data_import_state.sample_stats()
 st.download_button(
     t("data.stats.sample"),
     data=make_sample,
@@ -121,17 +123,17 @@ if stats_upload is not None and st.button(
     t("data.stats.import"), key="data_stats_import", type="primary"
 ):
     ok, result = widgets.run_service(
-        state.import_stats_upload,
+        data_import_state.import_stats_upload,
         stats_upload.name,
         stats_upload.getvalue(),
         accept_above=accept_above,
     )
     if ok:
-        state.data_changed()
+        core_state.data_changed()
         stats_summary(result)
 
 st.subheader(t("data.flags"))
-flagged = state.flags()
+flagged = data_import_state.flags()
 if flagged.empty:
     st.info(t("data.no_flags"))
 else:

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import state, widgets, workflow_widgets
+from ui import widgets, workflow_widgets
 from ui.i18n import day, t
+from ui.state import cycle as cycle_state
 
 st.title(t("decisions.title"))
-ok, decisions = widgets.run_service(state.workflow, "decisions_frame")
+ok, decisions = widgets.run_service(cycle_state.workflow, "decisions_frame")
 if not ok:
     st.stop()
 if decisions.empty:
@@ -19,7 +20,9 @@ names = {
 decision_id = st.selectbox(
     t("decisions.pick"), list(names), format_func=names.get, key="decisions_pick"
 )
-ok, items = widgets.run_service(state.workflow, "decision_items_frame", decision_id=decision_id)
+ok, items = widgets.run_service(
+    cycle_state.workflow, "decision_items_frame", decision_id=decision_id
+)
 if ok:
     workflow_widgets.decision_items(items)
 workflow_widgets.decision_downloads(

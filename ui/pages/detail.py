@@ -4,14 +4,14 @@ revision history and the costing sheet (edited and saved by reviewers and admins
 import pandas as pd
 import streamlit as st
 
-from ui import state
 from ui.i18n import day, label, money, number, t
 from ui.sheet_editor import sheet_editor
 from ui.sheet_widgets import sheet_summary
+from ui.state import catalogue as catalogue_state
 
 st.title(t("detail.title"))
-pid = state.selected_procedure()
-rec = state.record(pid) if pid is not None else None
+pid = catalogue_state.selected_procedure()
+rec = catalogue_state.record(pid) if pid is not None else None
 if rec is None:
     st.info(t("detail.none"))
     st.page_link("ui/pages/catalogue.py", label=t("nav.catalogue"), icon=":material/search:")
@@ -110,7 +110,7 @@ with tabs[5]:
                     t("detail.col.actor"): h["actor"] or "—",
                     t("detail.col.changed"): ", ".join(h["changed_fields"]) or "—",
                 }
-                for h in state.history(pid)
+                for h in catalogue_state.history(pid)
             ]
         ),
         hide_index=True,

@@ -4,17 +4,18 @@ most late dossiers."""
 
 import streamlit as st
 
-from ui import onestop_widgets, state
+from ui import onestop_widgets
 from ui.i18n import t
+from ui.state import onestop as onestop_state
 from ui.widgets import run_service
 
 st.title(t("onestop.title"))
-years = state.stats_years()
+years = onestop_state.stats_years()
 if not years:
     st.info(t("onestop.none"))
     st.stop()
 year = st.selectbox(t("onestop.year"), years, key="onestop_year")
-ok, report = run_service(state.onestop, year)
+ok, report = run_service(onestop_state.onestop, year)
 if not ok:
     st.stop()
 onestop_widgets.headline(year, report["totals"])

@@ -2,12 +2,16 @@
 
 import streamlit as st
 
-from ui import report_widgets, state
+from ui import report_widgets
 from ui.i18n import label, number, t
+from ui.state import catalogue as catalogue_state
+from ui.state import costing as costing_state
+from ui.state import reports as reports_state
+from ui.state import session as session_state
 from ui.widgets import metric_row, run_service
 
 st.title(t("overview.title"))
-frame = state.procedures()
+frame = catalogue_state.procedures()
 metric_row(
     [
         (t("overview.procedures"), number(len(frame)), None),
@@ -23,13 +27,13 @@ st.caption(
 
 st.subheader(t("overview.burden"))
 with st.spinner(t("overview.computing")):
-    ok, _ = run_service(state.catalogue_costs)
+    ok, _ = run_service(costing_state.catalogue_costs)
 if ok:
     report_widgets.burden_summary()
     report_widgets.burden_breakdown()
 
-if ok and state.user() is not None:
-    done, report = run_service(state.savings_report)
+if ok and session_state.user() is not None:
+    done, report = run_service(reports_state.savings_report)
     if done:
         st.subheader(t("overview.approved_savings"))
         if report["adopted"].empty:

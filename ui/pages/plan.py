@@ -4,28 +4,33 @@ from datetime import date
 
 import streamlit as st
 
-from ui import state, widgets, workflow_widgets
+from ui import widgets, workflow_widgets
 from ui.i18n import t
+from ui.state import core as core_state
+from ui.state import cycle as cycle_state
+from ui.state import session as session_state
 
 st.title(t("plan.title"))
 if not widgets.require_role("reviewer", "admin"):
     st.stop()
-ok, plans = widgets.run_service(state.workflow, "plans_frame")
+ok, plans = widgets.run_service(cycle_state.workflow, "plans_frame")
 if not ok:
     st.stop()
 workflow_widgets.plans_table(plans)
 
-if state.role() == "reviewer":
+if session_state.role() == "reviewer":
     with st.form("plan_new", clear_on_submit=True):
         st.markdown(f"**{t('plan.new')}**")
         name = st.text_input(t("plan.name"), key="plan_name")
         year = st.number_input(t("plan.year"), 2000, 2100, date.today().year, key="plan_year")
-        programme = st.selectbox(t("plan.programme"), state.programmes(), key="plan_programme")
+        programme = st.selectbox(
+            t("plan.programme"), cycle_state.programmes(), key="plan_programme"
+        )
         scope = st.text_input(t("plan.scope"), key="plan_scope")
         created = st.form_submit_button(t("plan.create"), key="plan_create")
     if created:
         ok, _ = widgets.run_service(
-            state.workflow,
+            cycle_state.workflow,
             "create_plan",
             name=name,
             year=int(year),
@@ -33,7 +38,7 @@ if state.role() == "reviewer":
             agency_scope=scope or None,
         )
         if ok:
-            state.data_changed()
+            core_state.data_changed()
             st.rerun()
 
 if plans.empty:
@@ -41,9 +46,9 @@ if plans.empty:
 plan_id = workflow_widgets.pick_plan(plans, key="plan_pick")
 workflow_widgets.plan_proposals(plan_id)
 plan = plans.set_index("id").loc[plan_id]
-if state.role() == "reviewer" and plan["status"] in ("draft", "submitted"):
+if session_state.role() == "reviewer" and plan["status"] in ("draft", "submitted"):
     if st.button(t("plan.submit"), key="plan_submit", type="primary"):
-        ok, _ = widgets.run_service(state.workflow, "submit_plan", plan_id=plan_id)
+        ok, _ = widgets.run_service(cycle_state.workflow, "submit_plan", plan_id=plan_id)
         if ok:
-            state.data_changed()
+            core_state.data_changed()
             st.success(t("plan.submitted"))

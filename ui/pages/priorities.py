@@ -3,8 +3,10 @@ deadline and the lack of a full online channel, each rank explained; weights adj
 
 import streamlit as st
 
-from ui import onestop_widgets, state
+from ui import onestop_widgets
 from ui.i18n import number, t
+from ui.state import onestop as onestop_state
+from ui.state import session as session_state
 from ui.widgets import pager, run_service
 
 st.title(t("priorities.title"))
@@ -15,7 +17,7 @@ if sum(weights.values()) <= 0:
     st.warning(t("priorities.no_weight"))
     st.stop()
 with st.spinner(t("overview.computing")):
-    ok, ranked = run_service(state.priorities, weights)
+    ok, ranked = run_service(onestop_state.priorities, weights)
 if not ok:
     st.stop()
 st.caption(t("priorities.count", count=number(len(ranked))))
@@ -33,7 +35,7 @@ if len(page):
     if left.button(t("catalogue.open"), key="priorities_open"):
         st.session_state["procedure_id"] = int(picked)
         st.switch_page("ui/pages/detail.py")
-    if state.role() in ("reviewer", "chair", "admin") and right.button(
+    if session_state.role() in ("reviewer", "chair", "admin") and right.button(
         t("catalogue.compare"), key="priorities_compare"
     ):
         st.session_state["procedure_id"] = int(picked)

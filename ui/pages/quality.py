@@ -8,8 +8,9 @@ import streamlit as st
 
 from catalogue.quality.matching import accepted_codes, auto_decisions
 from ui import quality_widgets as qw
-from ui import state, widgets
+from ui import widgets
 from ui.i18n import number, t
+from ui.state import quality as quality_state
 
 st.title(t("quality.title"))
 if not widgets.require_role("reviewer", "admin"):
@@ -29,7 +30,7 @@ threshold = left.slider(
 same_code = right.checkbox(
     t("quality.dup.same_code"), key="quality_same_code", help=t("quality.dup.same_code_help")
 )
-groups = state.duplicates(threshold, same_code)
+groups = quality_state.duplicates(threshold, same_code)
 widgets.metric_row(
     [
         (t("quality.dup.groups"), number(len(groups)), None),
@@ -49,7 +50,7 @@ if upload is None:
     qw.forget_results()
     st.stop()
 payload = upload.getvalue()
-ok, columns = qw.read_safely(state.upload_columns, upload.name, payload)
+ok, columns = qw.read_safely(quality_state.upload_columns, upload.name, payload)
 if not ok:
     qw.forget_results()
     st.stop()
@@ -72,7 +73,7 @@ if stored is not None and stored["signature"] != signature:
 if st.button(t("quality.match.run"), key="quality_run", type="primary"):
     qw.forget_results()
     with st.spinner(t("quality.match.running")):
-        ok, matched = qw.read_safely(state.match_upload, upload.name, payload, column)
+        ok, matched = qw.read_safely(quality_state.match_upload, upload.name, payload, column)
     if ok:
         st.session_state[qw.RESULTS_KEY] = {"signature": signature, "results": matched}
 stored = st.session_state.get(qw.RESULTS_KEY)
@@ -117,7 +118,7 @@ st.caption(
         pending=number(len(results) - len(codes)),
     )
 )
-ok, written = qw.read_safely(state.matched_file, upload.name, payload, column, codes)
+ok, written = qw.read_safely(quality_state.matched_file, upload.name, payload, column, codes)
 if ok:
     source = Path(upload.name)
     st.download_button(

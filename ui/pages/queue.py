@@ -4,13 +4,15 @@ from datetime import date
 
 import streamlit as st
 
-from ui import state, widgets, workflow_widgets
+from ui import widgets, workflow_widgets
 from ui.i18n import t
+from ui.state import core as core_state
+from ui.state import cycle as cycle_state
 
 st.title(t("queue.title"))
 if not widgets.require_role("chair"):
     st.stop()
-ok, queue = widgets.run_service(state.workflow, "approval_queue")
+ok, queue = widgets.run_service(cycle_state.workflow, "approval_queue")
 if ok and queue.empty:
     st.info(t("queue.empty"))
 elif ok:
@@ -30,13 +32,17 @@ elif ok:
         decided = st.form_submit_button(t("queue.decide"), key="queue_decide_button")
     if decided:
         ok, _ = widgets.run_service(
-            state.workflow, "decide_proposal", proposal_id=chosen, verdict=verdict, comment=comment
+            cycle_state.workflow,
+            "decide_proposal",
+            proposal_id=chosen,
+            verdict=verdict,
+            comment=comment,
         )
         if ok:
-            state.data_changed()
+            core_state.data_changed()
             st.rerun()
 
-plans_ok, plans = widgets.run_service(state.workflow, "plans_frame")
+plans_ok, plans = widgets.run_service(cycle_state.workflow, "plans_frame")
 if not plans_ok:
     st.stop()
 submitted = plans[plans["status"] == "submitted"]
@@ -44,9 +50,9 @@ if not submitted.empty:
     st.subheader(t("queue.approve_plan"))
     plan_id = workflow_widgets.pick_plan(submitted, key="queue_plan")
     if st.button(t("queue.approve"), key="queue_approve", type="primary"):
-        ok, _ = widgets.run_service(state.workflow, "approve_plan", plan_id=plan_id)
+        ok, _ = widgets.run_service(cycle_state.workflow, "approve_plan", plan_id=plan_id)
         if ok:
-            state.data_changed()
+            core_state.data_changed()
             st.rerun()
 
 approved = plans[plans["status"] == "approved"]
@@ -67,7 +73,7 @@ if not approved.empty:
         )
     if published:
         ok, decision = widgets.run_service(
-            state.workflow,
+            cycle_state.workflow,
             "publish_decision",
             plan_id=plan_id,
             number=number,
@@ -76,6 +82,6 @@ if not approved.empty:
             effective_on=effective_on,
         )
         if ok:
-            state.data_changed()
+            core_state.data_changed()
             st.success(t("queue.published", number=decision.number))
             st.page_link("ui/pages/decisions.py", label=t("nav.decisions"), icon=":material/gavel:")

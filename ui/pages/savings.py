@@ -4,13 +4,14 @@ Excel and PNG/SVG downloads."""
 
 import streamlit as st
 
-from ui import report_widgets, state
+from ui import report_widgets
 from ui.i18n import t
+from ui.state import reports as reports_state
 from ui.widgets import run_service
 
 st.title(t("savings.title"))
 with st.spinner(t("overview.computing")):
-    ok, report = run_service(state.savings_report)
+    ok, report = run_service(reports_state.savings_report)
 if not ok:
     st.stop()
 adopted = report["adopted"]

@@ -1,0 +1,117 @@
+"""The catalogue as the pages see it: the procedures frame, filter choices, search, one
+procedure's record and history, and the procedure chosen for the detail pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui.state import core
+
+
+# Shared, not copied per call (a 100.000-row frame would be unpickled on every rerun):
+# pages must treat it as read-only.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _procedures(url: str, data_version: int) -> pd.DataFrame:
+    from catalogue.quality.search import load_search_frame
+
+    return load_search_frame(core.engine_at(url)).reset_index(drop=True)
+
+
+def procedures() -> pd.DataFrame:
+    """One row per procedure: id, code, name, field, agency, levels, status (read-only)."""
+    return _procedures(core.database_url(), core.version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _choices(url: str, data_version: int) -> dict[str, list]:
+    from catalogue.registry.vocab import LEVEL_CODES, STATUSES
+
+    frame = _procedures(url, data_version)
+    return {
+        "field": sorted(frame["field"].dropna().unique()),
+        "agency": sorted(frame["agency"].dropna().unique()),
+        "levels": list(LEVEL_CODES),
+        "status": list(STATUSES),
+    }
+
+
+def filter_choices() -> dict[str, list]:
+    """The values each catalogue filter offers (fields, agencies, levels, statuses)."""
+    return _choices(core.database_url(), core.version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _by_id(url: str, data_version: int) -> pd.DataFrame:
+    return _procedures(url, data_version).set_index("id", drop=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def search_index_at(url: str, data_version: int) -> Any:
+    """The search index over the procedures of ``url`` at ``data_version`` (built once)."""
+    from catalogue.quality.search import SearchIndex
+
+    return SearchIndex.build(_procedures(url, data_version))
+
+
+def search_index() -> Any:
+    """The search index over :func:`procedures`, built once per data version."""
+    return search_index_at(core.database_url(), core.version())
+
+
+def search(query: str, filters: dict[str, list], limit: int = 1000) -> pd.DataFrame:
+    """Rows of :func:`procedures` matching ``query`` best first, with a ``score`` column.
+
+    Accents, typos and word order are ignored by the search service; ``filters`` maps
+    field / agency / levels / status to the accepted values.
+    """
+    hits = search_index().search(query, limit=limit, filters=filters)
+    by_id = _by_id(core.database_url(), core.version())
+    rows = by_id.loc[[hit.id for hit in hits]].reset_index(drop=True)
+    return rows.assign(score=[hit.score for hit in hits])
+
+
+def filtered(filters: dict[str, list]) -> pd.DataFrame:
+    """Rows of :func:`procedures` whose field / agency / levels / status are accepted."""
+    rows = procedures()
+    for name, wanted in filters.items():
+        if not wanted:
+            continue
+        if name == "levels":
+            accepted = set(wanted)
+            rows = rows[[bool(accepted.intersection(levels)) for levels in rows["levels"]]]
+        else:
+            rows = rows[rows[name].isin(wanted)]
+    return rows
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _record(url: str, data_version: int, procedure_id: int) -> dict | None:
+    from catalogue.registry.store import load_records
+
+    with core.engine_at(url).connect() as conn:
+        return load_records(conn, ids=[procedure_id], with_ids=True).get(procedure_id)
+
+
+def record(procedure_id: int) -> dict | None:
+    """One procedure as a canonical record (channels, fees, documents, …), or None."""
+    return _record(core.database_url(), core.version(), int(procedure_id))
+
+
+def history(procedure_id: int) -> list[dict]:
+    """The revision history of one procedure, oldest first."""
+    from catalogue.registry.store import revision_history
+
+    with core.engine().connect() as conn:
+        return revision_history(conn, int(procedure_id))
+
+
+def selected_procedure() -> int | None:
+    """The procedure chosen in the catalogue (or by ``?id=`` in the address), or None."""
+    chosen = st.session_state.get("procedure_id") or st.query_params.get("id")
+    try:
+        return int(chosen) if chosen is not None else None
+    except ValueError:
+        return None

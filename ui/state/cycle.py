@@ -1,0 +1,39 @@
+"""The review cycle as the pages see it: the workflow services called as the signed-in
+user, a decision's Excel list or Word draft, and the programmes a plan counts towards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.state import core, session
+
+
+def workflow(name: str, /, **kwargs: Any) -> Any:
+    """Call ``catalogue.cycle.<name>`` as the signed-in user, in one transaction.
+
+    The service checks the role and raises ServiceError / PermissionDenied with a
+    message for the user; reads return frames, actions the changed row.
+    """
+    from catalogue import cycle as services
+    from catalogue.registry.db import session_scope
+
+    with session_scope(core.engine()) as db:
+        return getattr(services, name)(session=db, actor=session.username(), **kwargs)
+
+
+def programmes() -> list[str]:
+    """Programme tags a plan can count towards (``data/parameters/programmes.yaml``)."""
+    from analysis.targets import load_programmes
+
+    return list(dict.fromkeys(p.plan_tag for p in load_programmes()))
+
+
+def decision_export(decision_id: int, fmt: str) -> bytes:
+    """The decision's list as Excel (``xlsx``) or its Word draft (``docx``), as bytes."""
+    from catalogue.documents.exports import export_decision
+    from catalogue.registry.db import session_scope
+
+    with session_scope(core.engine()) as db:
+        return export_decision(
+            session=db, actor=session.username(), decision_id=decision_id, fmt=fmt
+        )
