@@ -35,10 +35,22 @@ def sheet_save(
     sheet: Annotated[Path, typer.Argument(help="Costing sheet YAML to store.")],
     code: Annotated[str | None, typer.Option("--code", help="Procedure code.")] = None,
     procedure_id: Annotated[int | None, typer.Option("--id", help="Procedure id.")] = None,
+    version: Annotated[
+        int,
+        typer.Option(
+            "--version",
+            help="Version of the stored sheet you edited (0 when none is stored yet); "
+            "refused if someone saved it since.",
+        ),
+    ] = ...,
     actor: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Store a reviewer's costing sheet with its procedure (replaces the estimate)."""
+    """Store a reviewer's costing sheet with its procedure (replaces the estimate).
+
+    ``--version`` is required: a save made from an older version is refused (exit 1)
+    instead of silently overwriting someone else's save.
+    """
     import yaml
 
     from analysis import SheetError
@@ -60,12 +72,16 @@ def sheet_save(
                 session, code or str((content.get("procedure") or {}).get("code") or "")
             )
         )
-        return pid, save_sheet(session=session, actor=who, procedure_id=pid, content=content)
+        return pid, save_sheet(
+            session=session, actor=who, procedure_id=pid, content=content,
+            expected_version=version,
+        )  # fmt: skip
 
     try:
         pid, stored = run_service(db, save)
     except SheetError as exc:
         fail(str(exc), 2)
+
     typer.echo(f"Đã lưu bảng tính cho thủ tục #{pid} (version {stored.version}).")
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
@@ -93,35 +93,61 @@ def save_sheet(
 ) -> CostingSheet:
     """Validate a reviewer's sheet and store it with its procedure (audited).
 
-    Raises :class:`analysis.SheetError` (nothing stored) when the sheet is invalid and
-    :class:`ConcurrentEdit` when someone saved the sheet since ``expected_version``.
+    ``expected_version`` is the version the reviewer started from (0: no sheet stored
+    yet). Without it the save is a read-modify-write of the version read now. Either way
+    the write is a compare-and-set in the database (``UPDATE … WHERE version = …``, or
+    the unique procedure of a first sheet), so of two concurrent saves exactly one wins
+    and the other gets :class:`ConcurrentEdit`. Raises :class:`analysis.SheetError`
+    (nothing stored) when the sheet is invalid.
     """
     require(session=session, actor=actor, action="sheet.edit")
     if session.get(Procedure, procedure_id) is None:
         raise NotFound(f"Không có thủ tục #{procedure_id} (no procedure #{procedure_id})")
     data = to_json(content)  # validate exactly what will be stored and read back
     parse_sheet(from_json(data), params=params or load_parameters(), file=f"sheet[{procedure_id}]")
+    table = CostingSheet.__table__
+    row = session.execute(
+        select(table.c.version, table.c.content).where(table.c.procedure_id == procedure_id)
+    ).first()
+    current = 0 if row is None else row.version
+    before = None if row is None else row.content
+    wanted = current if expected_version is None else expected_version
+
+    def refused(theirs: Any) -> ConcurrentEdit:
+        return ConcurrentEdit(
+            "Bảng tính đã được người khác lưu trước; hãy tải lại "
+            "(the sheet was saved by someone else first; reload it)",
+            theirs=theirs,
+            yours=data,
+        )
+
+    if wanted != current:
+        raise refused(before)
+    now = utcnow()
+    if row is None:
+        try:
+            with session.begin_nested():  # a concurrent first save fails only this part
+                session.execute(
+                    insert(table).values(
+                        procedure_id=procedure_id, content=data, author=actor,
+                        estimated=False, version=1, updated_at=now,
+                    )
+                )  # fmt: skip
+        except IntegrityError as exc:
+            raise refused(None) from exc
+    else:
+        done = session.execute(
+            update(table)
+            .where(table.c.procedure_id == procedure_id, table.c.version == wanted)
+            .values(content=data, author=actor, estimated=False, version=wanted + 1,
+                    updated_at=now)
+        )  # fmt: skip
+        if done.rowcount != 1:
+            raise refused(before)
+    session.expire_all()
     stored = session.scalars(
         select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)
-    ).first()
-    before = None if stored is None else stored.content
-    if stored is None:
-        stored = CostingSheet(procedure_id=procedure_id, content=data, author=actor)
-        session.add(stored)
-    else:
-        if expected_version is not None and stored.version != expected_version:
-            raise ConcurrentEdit(
-                "Bảng tính đã được người khác lưu trước; hãy tải lại "
-                "(the sheet was saved by someone else first; reload it)",
-                theirs=stored.content,
-                yours=data,
-            )
-        stored.content = data
-        stored.author = actor
-        stored.estimated = False
-        stored.version += 1
-        stored.updated_at = utcnow()
-    session.flush()
+    ).one()
     write_audit(
         session=session,
         actor=actor,
