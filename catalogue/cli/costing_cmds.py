@@ -92,12 +92,13 @@ def burden(
 ) -> None:
     """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
     from analysis import format_vnd
-    from catalogue.costing.burden import catalogue_costs, cost_totals
+    from catalogue.costing.burden import catalogue_costs, cost_totals, unpriceable_procedures
     from catalogue.sources.service import open_catalogue
 
     if by not in GROUPINGS:
         fail(f"--by must be one of {', '.join(GROUPINGS)}", 2)
     costs = catalogue_costs(open_catalogue(db))
+    unpriceable = unpriceable_procedures(costs)
     totals = cost_totals(costs, by)
     if as_json:
         typer.echo(
@@ -108,6 +109,7 @@ def burden(
                     "estimated_procedures": int(costs["estimated"].sum()),
                     "by": by,
                     "groups": json.loads(totals.to_json(orient="records", force_ascii=False)),
+                    "unpriceable": unpriceable,
                 },
                 ensure_ascii=False,
             )
@@ -122,6 +124,15 @@ def burden(
             f"  {getattr(row, by) or '—'}: {format_vnd(int(row.annual_cost))} "
             f"({row.procedures} thủ tục)"
         )
+    _echo_unpriceable(unpriceable)
+
+
+def _echo_unpriceable(unpriceable: list[dict]) -> None:
+    """Name the procedures left out of the figures because they cannot be priced."""
+    if unpriceable:
+        typer.echo(f"Không tính được / unpriceable ({len(unpriceable)}), not in the totals:")
+        for row in unpriceable:
+            typer.echo(f"  {row['code'] or '#' + str(row['procedure_id'])}: {row['reason']}")
 
 
 def savings(

@@ -24,12 +24,11 @@ from analysis import (
     ParameterSet,
     Sheet,
     estimate_sheet,
-    evaluate_frames,
     load_parameters,
     parse_sheet,
-    sheets_to_frames,
 )
 from analysis.sheet import BASELINE_KEYS
+from catalogue.costing.containment import UNPRICEABLE_ERRORS, evaluate_contained
 from catalogue.registry.audit import write_audit
 from catalogue.registry.auth import require
 from catalogue.registry.errors import ConcurrentEdit, NotFound
@@ -286,17 +285,28 @@ def catalogue_sheets(
     params: ParameterSet,
     on: date | None = None,
     ids: list[int] | None = None,
+    unpriceable: dict[int, str] | None = None,
 ) -> dict[int, Sheet]:
-    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one."""
+    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one.
+
+    With ``unpriceable`` (a dict to fill), a procedure whose sheet cannot be built (a
+    stored sheet that no longer validates, a record whose figures break the estimate) is
+    left out and named there with the reason, instead of failing the whole catalogue.
+    """
     stored = stored_sheets(conn, ids)
     records = load_records(conn, ids=ids, with_ids=True)
     sheets: dict[int, Sheet] = {}
     for pid, rec in records.items():
-        if pid in stored:
-            data = {k: v for k, v in stored[pid].items() if k != "options"}
-            sheets[pid] = parse_sheet(data, params=params, file=f"sheet[{pid}]", today=on)
-        else:
-            sheets[pid] = estimate_sheet(rec, params, on=on)
+        try:
+            if pid in stored:
+                data = {k: v for k, v in stored[pid].items() if k != "options"}
+                sheets[pid] = parse_sheet(data, params=params, file=f"sheet[{pid}]", today=on)
+            else:
+                sheets[pid] = estimate_sheet(rec, params, on=on)
+        except UNPRICEABLE_ERRORS as exc:
+            if unpriceable is None:
+                raise
+            unpriceable[pid] = f"{type(exc).__name__}: {exc}"
     return sheets
 
 
@@ -349,14 +359,19 @@ def _input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Ser
 
 
 def _compute(
-    conn: Connection, ids: list[int], *, params: ParameterSet, on: date | None
+    conn: Connection,
+    ids: list[int],
+    *,
+    params: ParameterSet,
+    on: date | None,
+    unpriceable: dict[int, str],
 ) -> pd.DataFrame:
     parts = []
     for start in range(0, len(ids), CHUNK):
-        sheets = catalogue_sheets(conn, params=params, on=on, ids=ids[start : start + CHUNK])
-        frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
-        evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
-        parts.append(evaluated[evaluated["option_id"] == "baseline"])
+        sheets = catalogue_sheets(
+            conn, params=params, on=on, ids=ids[start : start + CHUNK], unpriceable=unpriceable
+        )
+        parts += evaluate_contained(sheets, unpriceable)
     if not parts:
         return pd.DataFrame(columns=["procedure_id", *RESULT_COLUMNS])
     out = pd.concat(parts, ignore_index=True)
@@ -398,10 +413,13 @@ def catalogue_costs(
     """Baseline compliance cost of every procedure (vectorised), one row per procedure.
 
     Columns: :data:`COST_COLUMNS`; ``estimated`` tells which figures come from the
-    parameters rather than a reviewer's sheet. Results are cached in ``baseline_cost``
-    with a key of everything they depend on (record revision, reviewer's sheet version,
-    latest yearly volume, parameter values in effect); only procedures whose key changed
-    are evaluated again, in chunks so that memory stays bounded at national scale.
+    parameters rather than a reviewer's sheet. A procedure whose figures cannot be priced
+    (a value beyond what the evaluator holds) is left out, logged and listed in
+    ``attrs["unpriceable"]`` (:func:`unpriceable_procedures`); the rest is priced.
+    Results are cached in ``baseline_cost`` with a key of everything they depend on
+    (record revision, reviewer's sheet version, latest yearly volume, parameter values in
+    effect); only procedures whose key changed are evaluated again, in chunks so that
+    memory stays bounded at national scale.
     """
     from catalogue.registry.models import Agency
 
@@ -438,7 +456,8 @@ def catalogue_costs(
             cached["input_key"].to_numpy() == keys.reindex(cached["procedure_id"]).to_numpy()
         ]
         stale = sorted(set(procs["procedure_id"]) - set(cached["procedure_id"]))
-        fresh = _compute(conn, stale, params=params, on=on)
+        unpriceable: dict[int, str] = {}
+        fresh = _compute(conn, stale, params=params, on=on, unpriceable=unpriceable)
     if len(fresh):
         _store_cache(engine, fresh, keys)
     results = (
@@ -449,8 +468,21 @@ def catalogue_costs(
     procs["agency"] = procs["agency_id"].map(agencies)
     procs["level"] = procs["levels"].map(lambda lv: lv[0] if lv else None)
     out = procs.merge(results, on="procedure_id", how="left")
+    bad = out["procedure_id"].isin(list(unpriceable))
+    named = out.loc[bad, ["procedure_id", "code", "name"]].to_dict("records")
+    out = out[~bad].copy()
     out["estimated"] = out["estimated"].astype(bool)
-    return out[list(COST_COLUMNS)].reset_index(drop=True)
+    out = out[list(COST_COLUMNS)].reset_index(drop=True)
+    out.attrs["unpriceable"] = [{**r, "reason": unpriceable[r["procedure_id"]]} for r in named]
+    for row in out.attrs["unpriceable"]:
+        log.warning("procedure %s (#%s) cannot be priced: %s", row["code"], row["procedure_id"],
+                    row["reason"])  # fmt: skip
+    return out
+
+
+def unpriceable_procedures(costs: pd.DataFrame) -> list[dict[str, Any]]:
+    """The procedures :func:`catalogue_costs` could not price: id, code, name, reason."""
+    return list(costs.attrs.get("unpriceable", []))
 
 
 def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:
