@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from catalogue.registry.auth import ROLES
 from ui import widgets
 from ui.i18n import t
 from ui.state import session as session_state
@@ -10,8 +11,8 @@ st.set_page_config(page_title="TTHC", page_icon=":material/fact_check:", layout=
 widgets.sidebar()
 
 # Pages each role may open; services still refuse whatever a role may not do.
-EVERYONE = (None, "reviewer", "chair", "analyst", "admin")
-SIGNED_IN = ("reviewer", "chair", "analyst", "admin")
+SIGNED_IN = tuple(ROLES)
+EVERYONE = (None, *SIGNED_IN)
 PAGES = [
     ("ui/pages/overview.py", "nav.overview", ":material/dashboard:", EVERYONE),
     ("ui/pages/catalogue.py", "nav.catalogue", ":material/search:", EVERYONE),

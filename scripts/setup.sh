@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the project needs: a virtual environment with the package and its
 # dependencies. With --test it also installs what the tests need from Debian's packages
-# (PostgreSQL server, Chromium). Safe to run again: it skips work already done.
+# (PostgreSQL server, Chromium, LibreOffice). Safe to run again: it skips work already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,7 @@ need_apt=()
 if [ "${1:-}" = "--test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing from Debian: ${need_apt[*]}"

@@ -31,7 +31,6 @@ ALLOWED_LONG_MODULES: dict[str, str] = {
     "catalogue/onestop/stats.py": "issue 10: being split (import, validation, synthetic file)",
     "catalogue/documents/exports.py": "issue 10: being split per document",
     "catalogue/sources/portal_parse.py": "issue 10: being split (fields, fees, documents)",
-    "ui/state.py": "issue 10: being split into a package per domain (ui/state/)",
 }
 
 # "path::qualified.name" → reason; each must still be over MAX_FUNCTION_LINES.
@@ -55,12 +54,6 @@ ALLOWED_LONG_FUNCTIONS: dict[str, str] = {
 FORBIDDEN_IMPORTS = {
     "analysis": {"catalogue", "streamlit"},
     "catalogue": {"streamlit"},
-}
-# (path, module) → reason; each must still import it (else remove its entry).
-ALLOWED_IMPORTS: dict[tuple[str, str], str] = {
-    ("analysis/model.py", "catalogue"): (
-        "issue 10 item 3: CHANNEL_CODES moves to analysis/vocab.py (another helper's work)"
-    ),
 }
 DYNAMIC_IMPORTERS = {"import_module", "__import__"}
 
@@ -189,18 +182,8 @@ def test_forbidden_imports(package):
     offenders = [
         f"{path}:{line} imports {name}"
         for (path, name), line in _forbidden_imports(package).items()
-        if (path, name) not in ALLOWED_IMPORTS
     ]
     assert not offenders, "\n".join(offenders)
-
-
-@pytest.mark.parametrize("key", sorted(ALLOWED_IMPORTS))
-def test_forbidden_import_allowlist_shrinks(key):
-    path, name = key
-    package = path.split("/")[0]
-    assert key in _forbidden_imports(package), (
-        f"{path} no longer imports {name}: remove it from ALLOWED_IMPORTS"
-    )
 
 
 def test_sources_are_found():

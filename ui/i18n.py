@@ -77,7 +77,7 @@ def money(amount: object) -> str:
     """Money in đồng (``1.234.567 đ``), with ``tỷ đồng`` added for large sums."""
     if missing(amount):
         return "—"
-    text = format_vnd(round(amount), lang=lang())
+    text = format_vnd(amount, lang=lang())  # rounded half-up there
     if abs(amount) >= TY_THRESHOLD:
         text += f" ({format_ty(amount, lang=lang())})"
     return text

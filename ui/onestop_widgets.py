@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis import rates
 from ui.i18n import label, lang, missing, money, number, t
 from ui.widgets import metric_row, value_axis
 
@@ -192,7 +193,7 @@ def weight_sliders(key: str) -> dict[str, float]:
         for factor, weight in DEFAULT_WEIGHTS.items():
             st.session_state[f"{key}_{factor}"] = round(weight * 100)
 
-    weights = {}
+    chosen: dict[str, int] = {}
     for column, (factor, default) in zip(
         st.columns(len(DEFAULT_WEIGHTS)), DEFAULT_WEIGHTS.items(), strict=True
     ):
@@ -200,19 +201,20 @@ def weight_sliders(key: str) -> dict[str, float]:
         percent = column.slider(
             factor_label(factor), 0, 100, step=5, format="%d %%", key=f"{key}_{factor}"
         )
-        weights[factor] = percent / 100
+        chosen[factor] = percent
     st.button(t("priorities.reset"), key=f"{key}_reset", on_click=reset)
-    total = sum(weights.values())
+    total = sum(chosen.values())
     if total > 0:
         st.caption(
             t(
                 "priorities.shares",
                 shares="; ".join(
-                    f"{factor_label(f)} {number(w / total * 100, 1)} %" for f, w in weights.items()
+                    f"{factor_label(f)} {number(rates.percent(w, total, decimals=1), 1)} %"
+                    for f, w in chosen.items()
                 ),
             )
         )
-    return weights
+    return {factor: percent / 100 for factor, percent in chosen.items()}
 
 
 def contributions_chart(ranked: pd.DataFrame) -> None:
@@ -273,7 +275,7 @@ def ranking_table(page: pd.DataFrame) -> None:
                 t("priorities.col.explanation"): [explain(r, lang=lang()) for r in rows],
                 factor_label("annual_cost"): page["annual_cost"].map(money),
                 factor_label("late_rate"): page["late_rate"].map(
-                    lambda v: "—" if missing(v) else rate(round(float(v) * 100, 1))
+                    lambda v: "—" if missing(v) else rate(rates.percent(float(v), 1, decimals=1))
                 ),
                 factor_label("documents"): page["documents"].map(number),
                 factor_label("deadline_days"): page["deadline_days"].map(lambda v: number(v, 2)),

@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.changes import CHANGE_TYPES
-from analysis.model import CHANNEL_CODES, DECIMALS
+from analysis.model import DECIMALS
+from analysis.vocab import CHANNEL_CODES, CURRENCIES
 from ui.i18n import label, t
 
 # Which list of the sheet a ``name``/``document`` argument picks from, per change type.
@@ -58,7 +59,7 @@ def _argument(sheet: Any, kind_name: str, field: str, kind: str, required: bool)
             text, ["all", *CHANNEL_CODES], key=key, format_func=lambda c: label("channel", c)
         )
     if kind == "currency":
-        return st.selectbox(text, ["VND", "USD"], key=key)
+        return st.selectbox(text, list(CURRENCIES), key=key)
     if kind == "channels":
         chosen = st.multiselect(
             text,

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis import rates
 from ui.i18n import label, missing, money, number, percent, t
 from ui.state import costing as costing_state
 from ui.state import reports as reports_state
@@ -43,7 +44,7 @@ def burden_summary() -> None:
                 f"{number(estimated)}/{number(procedures)}",
                 t(
                     "overview.estimated_share",
-                    share=percent(round(annual_estimated / annual * 100, 2) if annual else 0),
+                    share=percent(rates.percent(annual_estimated, annual)),
                 ),
             ),
         ]

@@ -169,7 +169,8 @@ def test_reviewer_chair_analyst_journey(server, page):
     from playwright.sync_api import expect
 
     page.goto(server)
-    expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
+    # The first run opens the database and costs the catalogue: as long as any other wait.
+    expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=TIMEOUT_MS)
     _settle(page)
 
     # Reviewer: sign in, create a plan, find a procedure, build an amend option.
