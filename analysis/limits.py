@@ -43,7 +43,10 @@ COUNT_MAX = int(MAXIMA["count"])
 FEE_MAX = {"VND": 10**13, "USD": 10**9}  # per fee
 FEE_PLACES = {"VND": 0, "USD": 2}  # whole đồng; US cents
 DEADLINE_MAX = 10**5  # in the deadline's own unit (days, hours, months)
-DOCUMENT_COUNT_MAX = 10**4  # originals, copies, certified copies of one document
+# Originals, copies, certified copies of one document. Not 10⁴: the portal parser reads
+# some template names ending in a year as counts (20261 = "…2026" + "1"); those are
+# kept raw, not refused here.
+DOCUMENT_COUNT_MAX = 10**6
 # One-stop statistics and yearly volumes: dossiers per row (< 2⁶³ by six orders).
 STAT_COUNT_MAX = 10**12
 YEAR_RANGE = (1900, 2200)

@@ -38,6 +38,82 @@ def _clean_amount(value: Any) -> Any:
     return value
 
 
+def _rows_by(conn: Connection, table, key, order_cols, ids: list[int] | None) -> dict:
+    """Rows of ``table`` grouped by ``key`` (all, or those whose key is in ``ids``)."""
+    q = select(table).order_by(key, *order_cols)
+    out: dict[int, list] = defaultdict(list)
+    if ids is None:
+        for row in conn.execute(q).mappings():
+            out[row[key.name]].append(row)
+        return out
+    for start in range(0, len(ids), CHUNK):
+        for row in conn.execute(q.where(key.in_(ids[start : start + CHUNK]))).mappings():
+            out[row[key.name]].append(row)
+    return out
+
+
+def _channel(c, fees: dict[int, list]) -> dict[str, Any]:
+    return {
+        "kind": c["kind"],
+        "deadline": {
+            "value": _clean_amount(c["deadline_value"]),
+            "unit": c["deadline_unit"],
+            "raw": c["deadline_raw"],
+        },
+        "fees": [
+            {
+                "kind": f["kind"],
+                "amount": _clean_amount(f["amount"]),
+                "currency": f["currency"],
+                "free": bool(f["free"]),
+                "unit": f["unit"],
+                "raw": f["raw"],
+            }
+            for f in fees.get(c["id"], [])
+        ],
+        "description": c["description"],
+        "raw": c["raw"],
+    }
+
+
+DOCUMENT_KEYS = ("name", "originals", "copies", "certified_copies", "template", "case", "raw")
+MAIN_KEYS = (
+    "code", "name", "field", "kind", "competent_agency", "authorised_agency",
+    "coordinating_agency", "status", "decision", "source_url", "result", "conditions",
+)  # fmt: skip
+
+
+def _record(p, agencies: dict[int, str], children: dict[str, dict]) -> ProcedureRecord:
+    """One canonical record from its procedure row and its grouped child rows."""
+    pid = p["id"]
+    rec = empty_record()
+    rec.update({k: p[k] for k in MAIN_KEYS})
+    rec.update(
+        levels=list(p["levels"] or []),
+        subjects=list(p["subjects"] or []),
+        agency=agencies.get(p["agency_id"]),
+        issuing_agency=agencies.get(p["issuing_agency_id"]),
+        flags=list(p["flags"] or []),
+    )
+    rec["channels"] = [_channel(c, children["fees"]) for c in children["channels"].get(pid, [])]
+    rec["documents"] = [
+        {k: d[k] for k in DOCUMENT_KEYS} for d in children["documents"].get(pid, [])
+    ]
+    rec["steps"] = [
+        {"order": s["order"], "text": s["text"], "actor": s["actor"]}
+        for s in children["steps"].get(pid, [])
+    ]
+    rec["legal_bases"] = [
+        {"number": lb["number"], "title": lb["title"], "raw": lb["raw"]}
+        for lb in children["legal"].get(pid, [])
+    ]
+    rec["volumes"] = [
+        {"year": v["year"], **{k: v[k] for k in VOLUME_KEYS}}
+        for v in children["volumes"].get(pid, [])
+    ]
+    return rec
+
+
 def load_records(
     conn: Connection,
     *,
@@ -55,109 +131,22 @@ def load_records(
     if not procs:
         return {} if with_ids else []
     agencies = {i: n for i, n in conn.execute(select(T_AGENCY.c.id, T_AGENCY.c.name))}
-    id_filter = [p["id"] for p in procs] if ids is not None else None
+    only = [p["id"] for p in procs] if ids is not None else None
 
-    def children(table, order_cols):
-        q = select(table).order_by(table.c.procedure_id, *order_cols)
-        out: dict[int, list] = defaultdict(list)
-        if id_filter is None:
-            for row in conn.execute(q).mappings():
-                out[row["procedure_id"]].append(row)
-        else:
-            for start in range(0, len(id_filter), CHUNK):
-                part = id_filter[start : start + CHUNK]
-                for row in conn.execute(q.where(table.c.procedure_id.in_(part))).mappings():
-                    out[row["procedure_id"]].append(row)
-        return out
+    def by_procedure(table, *order):
+        return _rows_by(conn, table, table.c.procedure_id, order, only)
 
-    channels = children(T_CHANNEL, [T_CHANNEL.c.position])
-    channel_ids = [c["id"] for rows in channels.values() for c in rows]
-    fees: dict[int, list] = defaultdict(list)
-    fee_q = select(T_FEE).order_by(T_FEE.c.channel_id, T_FEE.c.position)
-    if id_filter is None:
-        for row in conn.execute(fee_q).mappings():
-            fees[row["channel_id"]].append(row)
-    else:
-        for start in range(0, len(channel_ids), CHUNK):
-            part = channel_ids[start : start + CHUNK]
-            for row in conn.execute(fee_q.where(T_FEE.c.channel_id.in_(part))).mappings():
-                fees[row["channel_id"]].append(row)
-    docs = children(T_DOC, [T_DOC.c.position])
-    steps = children(T_STEP, [T_STEP.c.order, T_STEP.c.id])
-    legal = children(T_LEGAL, [T_LEGAL.c.position])
-    volumes = children(T_VOLUME, [T_VOLUME.c.year])
-
-    out: dict[int, ProcedureRecord] = {}
-    for p in procs:
-        rec = empty_record()
-        pid = p["id"]
-        rec.update(
-            code=p["code"],
-            name=p["name"],
-            field=p["field"],
-            kind=p["kind"],
-            levels=list(p["levels"] or []),
-            subjects=list(p["subjects"] or []),
-            agency=agencies.get(p["agency_id"]),
-            competent_agency=p["competent_agency"],
-            authorised_agency=p["authorised_agency"],
-            coordinating_agency=p["coordinating_agency"],
-            issuing_agency=agencies.get(p["issuing_agency_id"]),
-            status=p["status"],
-            decision=p["decision"],
-            source_url=p["source_url"],
-            result=p["result"],
-            conditions=p["conditions"],
-            flags=list(p["flags"] or []),
-        )
-        rec["channels"] = [
-            {
-                "kind": c["kind"],
-                "deadline": {
-                    "value": _clean_amount(c["deadline_value"]),
-                    "unit": c["deadline_unit"],
-                    "raw": c["deadline_raw"],
-                },
-                "fees": [
-                    {
-                        "kind": f["kind"],
-                        "amount": _clean_amount(f["amount"]),
-                        "currency": f["currency"],
-                        "free": bool(f["free"]),
-                        "unit": f["unit"],
-                        "raw": f["raw"],
-                    }
-                    for f in fees.get(c["id"], [])
-                ],
-                "description": c["description"],
-                "raw": c["raw"],
-            }
-            for c in channels.get(pid, [])
-        ]
-        rec["documents"] = [
-            {
-                "name": d["name"],
-                "originals": d["originals"],
-                "copies": d["copies"],
-                "certified_copies": d["certified_copies"],
-                "template": d["template"],
-                "case": d["case"],
-                "raw": d["raw"],
-            }
-            for d in docs.get(pid, [])
-        ]
-        rec["steps"] = [
-            {"order": s["order"], "text": s["text"], "actor": s["actor"]}
-            for s in steps.get(pid, [])
-        ]
-        rec["legal_bases"] = [
-            {"number": lb["number"], "title": lb["title"], "raw": lb["raw"]}
-            for lb in legal.get(pid, [])
-        ]
-        rec["volumes"] = [
-            {"year": v["year"], **{k: v[k] for k in VOLUME_KEYS}} for v in volumes.get(pid, [])
-        ]
-        out[pid] = rec
+    channels = by_procedure(T_CHANNEL, T_CHANNEL.c.position)
+    channel_ids = [c["id"] for rows in channels.values() for c in rows] if only else None
+    children = {
+        "channels": channels,
+        "fees": _rows_by(conn, T_FEE, T_FEE.c.channel_id, [T_FEE.c.position], channel_ids),
+        "documents": by_procedure(T_DOC, T_DOC.c.position),
+        "steps": by_procedure(T_STEP, T_STEP.c.order, T_STEP.c.id),
+        "legal": by_procedure(T_LEGAL, T_LEGAL.c.position),
+        "volumes": by_procedure(T_VOLUME, T_VOLUME.c.year),
+    }
+    out = {p["id"]: _record(p, agencies, children) for p in procs}
     if with_ids:
         return out
     return [out[p["id"]] for p in procs]

@@ -5,12 +5,9 @@ The workbook has one sheet per entity (procedures, channels, fees, documents, st
 legal_bases, volumes) linked by ``procedure_no`` and ``channel_no``; JSON, YAML and the
 workbook round-trip losslessly into an empty database.
 
-CSV is a flat, one-row-per-procedure template for bulk editing of the *main fields* only.
-Its records are marked main-fields-only, so importing it updates those fields of the
-procedures it names and never touches their channels, fees, documents, steps, legal
-bases, flags or volumes (carrying seven child tables in one flat file would make it a
-poor editing template; the workbook is the format that carries them). Export → import of
-an unchanged CSV therefore changes nothing.
+CSV is a flat, one-row-per-procedure template for editing the *main fields* only: its
+records are marked main-fields-only, so an import keeps the stored children (seven child
+tables make a poor flat template; the workbook carries them).
 
 Spreadsheet cells are always written as text (never formulas); the CSV neutralises cells
 beginning with ``=``, ``+``, ``-`` or ``@`` with a leading apostrophe, which the CSV reader
@@ -28,13 +25,9 @@ from typing import Any
 
 import yaml
 
+from catalogue.registry import records as canonical
 from catalogue.registry.errors import ImportFailed, Problem
-from catalogue.registry.records import (
-    MAIN_FIELDS_ONLY_KEY,
-    PROCEDURE_KEYS,
-    ProcedureRecord,
-    empty_record,
-)
+from catalogue.registry.records import PROCEDURE_KEYS, ProcedureRecord, empty_record
 from catalogue.registry.validate import check_records
 
 FORMAT_TAG = "tthc-catalogue/1"
@@ -463,10 +456,7 @@ def read_xlsx(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
 
 
 def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
-    """Read the flat CSV template (one row per procedure, main fields only).
-
-    Every record is marked main-fields-only: an import keeps the stored children.
-    """
+    """Read the flat CSV template (one row per procedure, main fields only: see above)."""
     name = str(path)
     text = _read_text(path, "utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
@@ -485,7 +475,7 @@ def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         rec["status"] = rec["status"] or "active"
         rec["levels"] = [x.strip() for x in (row.get("levels") or "").split(",") if x.strip()]
         rec["subjects"] = [x.strip() for x in (row.get("subjects") or "").split(";") if x.strip()]
-        rec[MAIN_FIELDS_ONLY_KEY] = True
+        rec[canonical.MAIN_FIELDS_ONLY_KEY] = True
         located.append((reader.line_num, rec))
     problems = check_records(located, file=name)
     if problems:
