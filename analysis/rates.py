@@ -133,7 +133,9 @@ def _as_integers(part: Any, whole: Any) -> tuple[np.ndarray, np.ndarray]:
     if len(p) != len(w):
         raise ValueError(f"part and whole differ in length: {len(p)} and {len(w)}")
     if p.dtype.kind in "iu" and w.dtype.kind in "iu":  # the fast path of whole arrays
-        return p.astype(np.int64), w.astype(np.int64)
+        if p.dtype.kind == "i" == w.dtype.kind or max(_bound(p), _bound(w)) <= _INT64_LIMIT:
+            return p.astype(np.int64), w.astype(np.int64)
+        return p.astype(object), w.astype(object)  # uint64 beyond int64: exact integers
     p, w = p.astype(object), w.astype(object)
     if len(p) != len(w):
         raise ValueError(f"part and whole differ in length: {len(p)} and {len(w)}")

@@ -211,7 +211,15 @@ def parse_sheet(
             hourly_rate = None
     usd_rate = Decimal(0)
     fees_raw = _items(reader, data.get("fees"), "fees")
-    if any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw):
+    changes_raw = [
+        c
+        for o in data.get("options") or []
+        if isinstance(o, dict)
+        for c in o.get("changes") or []
+        if isinstance(c, dict)
+    ]
+    # an option may set a fee in USD: the rate is needed to price it even if none is now
+    if any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw + changes_raw):
         try:
             usd_rate = params.value("usd_rate", on)
         except ParameterError as exc:

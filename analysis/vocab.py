@@ -48,7 +48,7 @@ STATUSES = ("active", "amended", "replaced", "abolished", "draft")  # of a proce
 # "legal" is a figure set by a legal text (a fee in a circular, a deadline in a decree).
 METHODS = ("statistics", "survey", "estimate", "default", "legal")
 
-PLAN_STATUSES = ("draft", "submitted", "approved", "published")
+PLAN_STATUSES = ("draft", "submitted", "approved", "adopted", "published")
 PROPOSAL_STATUSES = ("draft", "submitted", "approved", "rejected", "returned", "withdrawn")
 
 

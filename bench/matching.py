@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from catalogue.quality.duplicates import find_duplicates  # noqa: E402
-from catalogue.quality.matching import PERTURBATIONS, match_names, perturb_name  # noqa: E402
+from catalogue.quality.matching import match_names  # noqa: E402
 from catalogue.quality.search import SearchIndex  # noqa: E402
 from catalogue.quality.textnorm import normalise_name  # noqa: E402
+from tests.people_typing import KINDS, typed  # noqa: E402
 
 PORTAL = ROOT.parent / "shared" / "data" / "portal" / "procedures.jsonl.gz"
 ACTIONS = ("Cấp lại", "Gia hạn", "Điều chỉnh", "Thu hồi", "Cấp đổi", "Hủy bỏ", "Tạm dừng")
@@ -66,7 +67,7 @@ def local_list(national: list[dict], n: int, rng: random.Random) -> tuple[list[s
         rec = rng.choice(national)
         name = rec["name"]
         if rng.random() < 0.7:
-            name = perturb_name(name, rng.choice(PERTURBATIONS), rng) or name
+            name = typed(name, rng.choice(KINDS), rng) or name
         names.append(name)
         truth.append(rec["code"])
     return names, truth
@@ -126,15 +127,15 @@ def main() -> None:
     while len(procs) < args.procedures:
         rec = rng.choice(national)
         if rng.random() < 0.1:
-            typed = perturb_name(rec["name"], rng.choice(PERTURBATIONS), rng) or rec["name"]
+            text = typed(rec["name"], rng.choice(KINDS), rng) or rec["name"]
             code = None
         else:
-            typed, code = rec["name"], rec["code"]
+            text, code = rec["name"], rec["code"]
         procs.append(
             {
                 "id": len(procs),
                 "code": code,
-                "name": typed,
+                "name": text,
                 "field": rec["field"],
                 "agency": rng.choice(agencies),
                 "levels": ["province"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -15,8 +16,8 @@ from sqlmodel import select
 from catalogue import cycle as wf
 from catalogue.registry.db import make_engine, session_scope, upgrade
 from catalogue.registry.errors import ConcurrentEdit
-from catalogue.registry.models import AuditLog, Proposal
-from tests.workflow_support import draft_plan, seed
+from catalogue.registry.models import AuditLog, DecisionItem, ProcedureClaim, Proposal, Routing
+from tests.workflow_support import draft_plan, make_procedures, seed, submitted_plan
 
 
 @pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -166,3 +167,113 @@ def test_simultaneous_adds_of_one_procedure(shared_engine):
     assert isinstance(refused[0], ConcurrentEdit | wf.ServiceError), refused
     with session_scope(shared_engine) as s:
         assert len(s.exec(select(Proposal).where(Proposal.plan_id == plan_id)).all()) == 1
+
+
+# --------------------------------------------------------------------------- issue 18.2
+# Two chairs adopting, or publishing, changes to one procedure at the same moment: one
+# wins, the other is refused naming the procedure and the winner's decision; never two
+# contradictory signed decisions. Each race is forced (both transactions open at once,
+# the winner holding its transaction a little) and repeated REPEAT times.
+
+REPEAT = 20
+
+
+def _race(engine, calls):
+    """Run the calls at once, each in its own session; their results or exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            with session_scope(engine) as s:
+                barrier.wait(10)
+                results[i] = call(s)
+                time.sleep(0.05)  # still uncommitted while the other one runs
+        except Exception as exc:  # noqa: BLE001 - the test inspects what happened
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _one_procedure(engine, world, n):
+    with session_scope(engine) as s:
+        return make_procedures(s, [{"code": f"8.{n:06d}", "name": f"Thủ tục đua {n}"}])[0]
+
+
+def _adopt(pid, plan, proposal, number):
+    def call(s):
+        return wf.adopt_plan(
+            session=s, actor="chau", plan_id=plan, number=number,
+            signed_on=date(2027, 1, 4), signer="A",
+            routes={proposal: {"route": "recommendation", "addressee": "Bộ Tư pháp"}},
+        ).number  # fmt: skip
+
+    return call
+
+
+def _check_one_winner(results, code):
+    won = [r for r in results if isinstance(r, str)]
+    lost = [r for r in results if not isinstance(r, str)]
+    assert len(won) == 1 and len(lost) == 1, results
+    assert isinstance(lost[0], wf.ClaimConflict), lost
+    assert code in str(lost[0]) and won[0] in str(lost[0]), lost[0]
+    return won[0]
+
+
+def test_two_chairs_adopting_one_procedure_at_once(shared_engine):
+    world = seed(shared_engine)
+    for n in range(REPEAT):
+        pid = _one_procedure(shared_engine, world, n)
+        spec = {"x": {"procedure_id": pid, "action": "abolish", "reason": "Thừa"}}
+        a = submitted_plan(shared_engine, world, spec, name=f"A{n}")
+        b = submitted_plan(shared_engine, world, spec, name=f"B{n}")
+        results = _race(
+            shared_engine,
+            [_adopt(pid, a["plan"], a["x"], f"{n + 1}/QĐ-UBND"),
+             _adopt(pid, b["plan"], b["x"], f"{n + 101}/QĐ-UBND")],
+        )  # fmt: skip
+        _check_one_winner(results, f"8.{n:06d}")
+        with session_scope(shared_engine) as s:
+            assert len(s.exec(select(Routing).where(Routing.procedure_id == pid)).all()) == 1
+            claims = s.exec(select(ProcedureClaim).where(ProcedureClaim.procedure_id == pid))
+            assert len(claims.all()) == 1
+
+
+def test_two_chairs_publishing_one_procedure_at_once(shared_engine):
+    """One list amends the procedure, the other abolishes it: only one is signed."""
+    world = seed(shared_engine)
+    for n in range(REPEAT):
+        pid = _one_procedure(shared_engine, world, n)
+        spec = {"x": {"procedure_id": pid, "action": "abolish", "reason": "Thừa"}}
+        a = submitted_plan(shared_engine, world, spec, name=f"A{n}")
+        with session_scope(shared_engine) as s:
+            _adopt(pid, a["plan"], a["x"], f"{n + 1}/QĐ-UBND")(s)
+            act = wf.record_act(
+                session=s, actor="ruth", number=f"{n + 1}/2027/TT-BTP", title="Thông tư",
+                issuer="Bộ Tư pháp", issued_on=date(2027, 2, 1), in_force_on=date(2027, 3, 15),
+            )  # fmt: skip
+            routing = s.exec(select(Routing).where(Routing.procedure_id == pid)).one()
+            wf.link_act(session=s, actor="ruth", act_id=act.id, routing_id=routing.id,
+                        extent="whole")  # fmt: skip
+            act_id, routing_id = act.id, routing.id
+
+        def publish(number, entry, act_id=act_id):
+            return lambda s: wf.publish_list(
+                session=s, actor="chau", number=number, signed_on=date(2027, 3, 1),
+                signer="A", entries=[{**entry, "act_id": act_id}],
+            ).decision.number  # fmt: skip
+
+        results = _race(
+            shared_engine,
+            [publish(f"{n + 201}/QĐ-UBND", {"routing_id": routing_id}),
+             publish(f"{n + 301}/QĐ-UBND", {"procedure_id": pid, "section": "abolished"})],
+        )  # fmt: skip
+        _check_one_winner(results, f"8.{n:06d}")
+        with session_scope(shared_engine) as s:
+            items = s.exec(select(DecisionItem).where(DecisionItem.procedure_id == pid)).all()
+            assert len(items) == 1, [(i.decision_id, i.section) for i in items]

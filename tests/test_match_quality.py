@@ -1,27 +1,34 @@
 """Matching and duplicate-detection quality measured on the 2.039 real portal names.
 
-The labelled sets are built by perturbing real names the way people type them (fixed
-seed). A name-level miss that is indistinguishable by name (two codes whose names are
-identical once accents and spacing are folded) is counted as a miss in ``top1`` and as a
-hit in ``top1_name``. Figures reached (seed 20260):
+The labelled sets are built by typing real names the way people do, with the slips of
+``tests/people_typing.py`` (written independently of the matcher's own abbreviation and
+level-note tables; fixed seed). Each typed name's truth is the code it was typed from.
+``top1`` counts a hit only for that exact code; ``top1_name`` also counts a code whose
+name is identical once accents and spacing are folded (the same procedure published at
+two levels with the same name cannot be told apart by name). Figures reached (seed
+20260, 16.8xx typed names; measured 01/12/2026):
 
-==================  =====  =====  =========  ========  =========
-perturbation        rows   top1   top1_name  recall@5  ambiguous
-==================  =====  =====  =========  ========  =========
-accents dropped     2039   0.994  1.000      1.000     0.066
-one typo            2039   0.989  0.995      1.000     0.083
-two typos           2039   0.984  0.991      1.000     0.112
-word order swap     2039   0.994  1.000      1.000     0.073
-level note cut/add  2039   0.964  0.970      1.000     0.103
-abbreviation         633   0.994  1.000      1.000     0.111
-all                 10828  0.985  0.992      1.000     0.089
-==================  =====  =====  =========  ========  =========
+=================  ======  =======  =========  ========
+slip               rows    top1     top1_name  recall@5
+=================  ======  =======  =========  ========
+no accents          2039   0.994    1.000      1.000
+dropped letter      2035   0.993    0.999      1.000
+doubled letter      2035   0.993    0.999      1.000
+neighbour key       2028   0.993    0.999      1.000
+swapped letters     1389   0.993    1.000      1.000
+missing space       2039   0.994    1.000      1.000
+shifted space       2039   0.994    1.000      1.000
+abbreviated         1049   0.994    0.999      1.000
+level-note slip      132   1.000    1.000      1.000
+mixed               2038   0.992    0.998      1.000
+all                16823   0.993    0.999      1.000
+=================  ======  =======  =========  ========
 
-Level-note misses are procedures published once per level ("… (cấp Bộ)" / "… (cấp Tỉnh)")
-whose note was cut: both candidates score alike and the row is marked ambiguous.
+Before the verbs and compact (space-free) comparison: missing space 0,982, shifted space
+0,976, level-note slip 0,682, all 0,986.
 
-Duplicates (threshold 90; 300 perturbed copies + natural level variants, 400 true pairs):
-precision 0.992, recall 0.968 (threshold 85: 0.826 / 0.973; 95: 0.992 / 0.953).
+Duplicates (threshold 90; 300 typed copies + natural level variants, 400 true pairs):
+precision 0,992, recall 0,980.
 """
 
 from __future__ import annotations
@@ -33,10 +40,11 @@ from collections import defaultdict
 import pytest
 
 from catalogue.quality.duplicates import find_duplicates
-from catalogue.quality.matching import PERTURBATIONS, match_names, perturb_name
+from catalogue.quality.matching import match_names
 from catalogue.quality.search import SearchIndex
 from catalogue.quality.textnorm import normalise_name
 from tests.match_support import read_real_records
+from tests.people_typing import KINDS, typed
 
 SEED = 20260
 
@@ -60,11 +68,11 @@ def test_matching_quality_on_real_names(real):
     key = {r["code"]: normalise_name(r["name"]).key for r in records}
     rng = random.Random(SEED)
     queries, truth, kinds = [], [], []
-    for kind in PERTURBATIONS:
+    for kind in KINDS:
         for r in records:
-            typed = perturb_name(r["name"], kind, rng)
-            if typed is not None:
-                queries.append(typed)
+            text = typed(r["name"], kind, rng)
+            if text is not None and text != r["name"]:
+                queries.append(text)
                 truth.append(r["code"])
                 kinds.append(kind)
     results = match_names(queries, index, top_k=5)
@@ -78,13 +86,14 @@ def test_matching_quality_on_real_names(real):
         counts[3] += code in got
     total = [sum(c[i] for c in per_kind.values()) for i in range(4)]
     top1, top1_name, recall5 = (total[i] / total[0] for i in (1, 2, 3))
-    assert total[0] > 10_000
-    assert top1 >= 0.985
-    assert top1_name >= 0.99
-    assert recall5 >= 0.999
+    assert total[0] > 15_000
+    # the issue's goals: top-1 ≥ 99 %, recall@5 ≥ 99,5 %
+    assert top1 >= 0.99
+    assert top1_name >= 0.995
+    assert recall5 >= 0.995
     for kind, (n, t1, _, r5) in per_kind.items():
-        assert t1 / n >= 0.96, kind
-        assert r5 / n >= 0.999, kind
+        assert t1 / n >= 0.98, kind
+        assert r5 / n >= 0.995, kind
 
 
 def test_duplicate_detection_quality(real):
@@ -94,9 +103,9 @@ def test_duplicate_detection_quality(real):
     true_links = []
     # Copies of real procedures at another agency without a code, as typed locally.
     for pos, r in enumerate(rng.sample(records, 300)):
-        kind = rng.choice(["accents", "typo1", "word_order", "level_note", "abbreviation"])
-        typed = perturb_name(r["name"], kind, rng) or perturb_name(r["name"], "typo1", rng)
-        copy = dict(r, id=len(records) + pos, code=None, agency="UBND tỉnh Thử nghiệm", name=typed)
+        kind = rng.choice(["no_accents", "dropped_letter", "shifted_space", "abbreviated"])
+        text = typed(r["name"], kind, rng) or typed(r["name"], "dropped_letter", rng)
+        copy = dict(r, id=len(records) + pos, code=None, agency="UBND tỉnh Thử nghiệm", name=text)
         labelled.append(copy)
         true_links.append((r["id"], copy["id"]))
     # Natural near-duplicates: real procedures (different codes) whose names differ only in
@@ -116,7 +125,7 @@ def test_duplicate_detection_quality(real):
     hits = len(predicted & truth)
     precision, recall = hits / len(predicted), hits / len(truth)
     assert precision >= 0.99
-    assert recall >= 0.965
+    assert recall >= 0.975
 
 
 def _pairs_of_components(links):

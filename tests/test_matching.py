@@ -15,13 +15,12 @@ from catalogue.quality.matching import (
     auto_decisions,
     match_file,
     match_names,
-    perturb_name,
     read_local_list,
-    strip_accents,
     write_back,
 )
 from catalogue.quality.search import SearchIndex
 from tests.match_support import SMALL
+from tests.people_typing import typed, without_accents
 
 
 @pytest.fixture
@@ -132,13 +131,13 @@ def test_bad_inputs(index, tmp_path):
         match_file(tmp_path / "missing.csv", "Tên", index)
 
 
-def test_perturbations_are_deterministic():
+def test_typing_slips_are_deterministic():
     name = "Cấp Giấy chứng nhận giáo viên dạy thực hành lái xe"
-    assert strip_accents(name) == "Cap Giay chung nhan giao vien day thuc hanh lai xe"
-    a = perturb_name(name, "typo2", random.Random(1))
-    assert a == perturb_name(name, "typo2", random.Random(1)) and a != name
-    assert perturb_name(name, "abbreviation", random.Random(1)).startswith("Cấp GCN")
-    assert perturb_name("Trả lại khu vực biển (cấp tỉnh)", "level_note", random.Random(1)) == (
-        "Trả lại khu vực biển"
+    assert without_accents(name) == "Cap Giay chung nhan giao vien day thuc hanh lai xe"
+    a = typed(name, "mixed", random.Random(1))
+    assert a == typed(name, "mixed", random.Random(1)) and a != name
+    assert typed(name, "abbreviated", random.Random(1)).startswith("Cấp GCN")
+    assert typed("Trả lại khu vực biển (cấp tỉnh)", "shifted_space", random.Random(3)) != (
+        "Trả lại khu vực biển (cấp tỉnh)"
     )
-    assert perturb_name("Khai thuế", "word_order", random.Random(1)) is None
+    assert typed("Khai", "missing_space", random.Random(1)) is None

@@ -20,8 +20,8 @@ from catalogue.documents import exports
 from catalogue.registry import auth
 from catalogue.registry.db import session_scope
 from catalogue.registry.errors import PermissionDenied
-from catalogue.registry.models import User
-from tests.workflow_support import USERS, seed
+from catalogue.registry.models import Routing, User
+from tests.workflow_support import USERS, make_procedures, seed
 
 SHEET = {  # a minimal valid costing sheet
     "subject": "citizen",
@@ -44,17 +44,61 @@ def _plan(engine, world, stage: str) -> dict[str, int]:
     rev, chair = USERS["reviewer"], USERS["chair"]
     with session_scope(engine) as s:
         plan = wf.create_plan(session=s, actor=rev, name=f"P{next(_counter)}", year=2026)
+        procedure = world["procedures"][0]
+        if stage in ("decided", "adopted"):  # a procedure of its own: one adoption each
+            n = next(_counter)
+            procedure = make_procedures(s, [{"code": f"9.{n:06d}", "name": f"Thủ tục {n}"}])[0]
         prop = wf.add_proposal(
-            session=s, actor=rev, plan_id=plan.id, procedure_id=world["procedures"][0],
+            session=s, actor=rev, plan_id=plan.id, procedure_id=procedure,
             action="amend", option=OPTION, figures={"cost_before": 10, "cost_after": 5},
+            figures_source="Tính tay trong kiểm thử",
         )  # fmt: skip
-        if stage in ("submitted", "decided", "approved"):
+        if stage in ("submitted", "decided", "approved", "adopted"):
             wf.submit_plan(session=s, actor=rev, plan_id=plan.id)
-        if stage in ("decided", "approved"):
+        if stage in ("decided", "approved", "adopted"):
             wf.decide_proposal(session=s, actor=chair, proposal_id=prop.id, verdict="approve")
         if stage == "approved":
             wf.approve_plan(session=s, actor=chair, plan_id=plan.id)
-        return {"plan": plan.id, "proposal": prop.id, "version": prop.version}
+        out = {"plan": plan.id, "proposal": prop.id, "version": prop.version}
+        if stage == "adopted":
+            out["adoption"] = _adopt(s, chair, plan.id, prop.id).id
+        return out
+
+
+def _adopt(s, user, plan_id, proposal_id):
+    return wf.adopt_plan(
+        session=s, actor=user, plan_id=plan_id, number=f"{next(_counter)}/QĐ-UBND",
+        signed_on=date(2027, 1, 4), signer="A",
+        routes={proposal_id: {"route": "recommendation", "addressee": "Bộ Tư pháp"}},
+    )  # fmt: skip
+
+
+def _act(s, user):
+    return wf.record_act(
+        session=s, actor=user, number=f"{next(_counter)}/2027/TT-BTP", title="Thông tư",
+        issuer="Bộ Tư pháp", issued_on=date(2027, 2, 1), in_force_on=date(2027, 3, 15),
+    )  # fmt: skip
+
+
+def _enacted(engine, world) -> dict[str, int]:
+    """A plan adopted and its proposal implemented by an act, by users allowed to."""
+    ids = _plan(engine, world, "adopted")
+    with session_scope(engine) as s:
+        act = _act(s, USERS["reviewer"])
+        routing = s.exec(select(Routing).where(Routing.proposal_id == ids["proposal"])).one()
+        wf.link_act(
+            session=s, actor=USERS["reviewer"], act_id=act.id, routing_id=routing.id,
+            extent="whole",
+        )  # fmt: skip
+        return {**ids, "act": act.id, "routing": routing.id}
+
+
+def _publish_list(s, user, engine, world):
+    ids = _enacted(engine, world)
+    wf.publish_list(
+        session=s, actor=user, number=f"{next(_counter)}/QĐ-UBND", signed_on=date(2027, 3, 1),
+        signer="A", entries=[{"routing_id": ids["routing"], "act_id": ids["act"]}],
+    )  # fmt: skip
 
 
 def _read_everything(s, user, engine, world):
@@ -73,6 +117,7 @@ def _publish(s, user, engine, world):
         session=s, actor=user, plan_id=ids["plan"], number=f"{next(_counter)}/QĐ-UBND",
         signed_on=date(2026, 12, 1), signer="A", effective_on=date(2026, 12, 1),
     )  # fmt: skip
+    _publish_list(s, user, engine, world)  # the công bố citing its act (issue 12)
 
 
 # action → attempt(session, user, engine, world); state is prepared inside the attempt.
@@ -126,17 +171,34 @@ ATTEMPTS: dict[str, Callable] = {
         session=s, actor=user, plan_id=_plan(e, w, "draft")["plan"], fmt="csv"
     ),
     "audit.read": lambda s, user, e, w: wf.audit_frame(session=s, actor=user),
+    "plan.adopt": lambda s, user, e, w: (lambda ids: _adopt(s, user, ids["plan"], ids["proposal"]))(
+        _plan(e, w, "decided")
+    ),
+    "act.record": lambda s, user, e, w: _act(s, user),
+    "changes.apply": lambda s, user, e, w: wf.apply_due_changes(
+        session=s, actor=user, today=date(2027, 3, 15)
+    ),
+    "scope.edit": lambda s, user, e, w: wf.set_business_scope(
+        session=s,
+        actor=user,
+        procedure_id=w["procedures"][2],
+        business_related=True,
+        reason="Đối tượng là hộ kinh doanh",
+    ),  # fmt: skip
 }
 
 EXPECTED = {  # the matrix as the issue states it, written out independently of auth.py
     "reviewer": {"plan.create", "sheet.edit", "proposal.add", "proposal.edit", "proposal.withdraw",
-                 "plan.submit", "workflow.read", "export"},
+                 "plan.submit", "workflow.read", "export",
+                 # issue 12: the reviewer records acts and corrects the scope, never adopts
+                 # or publishes
+                 "act.record", "changes.apply", "scope.edit"},
     "chair": {"proposal.decide", "plan.approve", "decision.publish", "workflow.read", "export",
-              "audit.read"},
-    "analyst": {"workflow.read", "export"},
+              "audit.read", "plan.adopt", "changes.apply"},
+    "analyst": {"workflow.read", "export"},  # reads only: records no act
     "admin": {"user.manage", "catalogue.import", "parameters.edit", "sheet.edit",
               "workflow.read", "export",
-              "audit.read"},
+              "audit.read", "act.record", "changes.apply"},
 }  # fmt: skip
 
 

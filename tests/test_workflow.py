@@ -251,10 +251,17 @@ def test_proposal_validation(engine, world):
         ({"action": "replace", "reason": "r", "replacement_procedure_id": p[0]}, "replace itself"),
         ({"action": "new"}, "only a draft procedure"),
         ({"action": "amend", "option": {"changes": [{"type": "remove_fee"}]}}, "needs a reason"),
-        ({"action": "keep", "figures": {"cost_before": -1}}, "whole đồng"),
-        ({"action": "keep", "figures": {"cost_before": 1.5}}, "whole đồng"),
-        ({"action": "keep", "figures": {"benefit": 1}}, "unknown cost figures"),
-    ]
+        ({"action": "keep", "figures": {"cost_before": -1}, "figures_source": "s"}, "whole đồng"),
+        ({"action": "keep", "figures": {"cost_before": 1.5}, "figures_source": "s"}, "whole đồng"),
+        ({"action": "keep", "figures": {"benefit": 1}, "figures_source": "s"}, "unknown cost"),
+        # Issue 12 item 5: typed figures need a source and must add up.
+        ({"action": "keep", "figures": {"cost_before": 100, "cost_after": 90}}, "need a source"),
+        (
+            {"action": "keep", "figures_source": "Báo cáo",
+             "figures": {"cost_before": 100, "cost_after": 90, "savings": 10**12}},
+            "savings must equal before − after",
+        ),
+    ]  # fmt: skip
     for kwargs, message in cases:
         with pytest.raises(ServiceError, match=message):
             with session_scope(engine) as s:
@@ -268,6 +275,7 @@ def test_proposal_validation(engine, world):
         again = wf.add_proposal(
             session=s, actor="ruth", plan_id=ids["plan"], procedure_id=p[2], action="abolish",
             reason="Xem lại", figures={"cost_before": 100, "cost_after": 0},
+            figures_source="Tính tay trong kiểm thử",
         )  # fmt: skip
         assert again.id == ids["keep"]
         assert (again.status, again.action, again.savings, again.cut_rate) == (

@@ -99,7 +99,8 @@ def test_scripted_run_from_empty_database_to_exports(tmp_path):
     proposals = {}
 
     def add(key, *extra):
-        out = run("plan", "add", plan, CODES[key], *extra, "--as", "ruth", "--db", db, "--json")
+        out = run("plan", "add", plan, CODES[key], *extra, "--figures-source", "Báo cáo rà soát",
+                  "--as", "ruth", "--db", db, "--json")  # fmt: skip
         proposals[key] = json.loads(out.stdout)["proposal_id"]
 
     add("keep", "--action", "keep", "--cost-before", "500000", "--cost-after", "500000")

@@ -103,25 +103,30 @@ def draft_plan(engine, world: dict[str, Any]) -> dict[str, int]:
             option=AMEND_OPTION, content="Bỏ bản sao giấy tờ tùy thân; thời hạn 2 ngày",
             figures={"cost_before": 1_000_000, "cost_after": 400_000,
                      "deadline_before": 5, "deadline_after": 2},
+            figures_source="Tính tay trong kiểm thử",
         ).id  # fmt: skip
         out["abolish"] = wf.add_proposal(
             session=s, actor=rev, plan_id=plan.id, procedure_id=p[1], action="abolish",
             option={"id": "bo", "action": "abolish", "reason": "Không còn cần thiết"},
             reason="-Không còn cần thiết", legal_change="@Bãi bỏ Điều 7",
             figures={"cost_before": 2_345_678, "cost_after": 0},
+            figures_source="Tính tay trong kiểm thử",
         ).id  # fmt: skip
         out["keep"] = wf.add_proposal(
             session=s, actor=rev, plan_id=plan.id, procedure_id=p[2], action="keep",
             figures={"cost_before": 500_000, "cost_after": 500_000},
+            figures_source="Tính tay trong kiểm thử",
         ).id  # fmt: skip
         out["replace"] = wf.add_proposal(
             session=s, actor=rev, plan_id=plan.id, procedure_id=p[3], action="replace",
             reason="Hợp nhất", replacement_procedure_id=p[4],
             figures={"cost_before": 300_000, "cost_after": 100_000},
+            figures_source="Tính tay trong kiểm thử",
         ).id  # fmt: skip
         out["reject"] = wf.add_proposal(
             session=s, actor=rev, plan_id=plan.id, procedure_id=p[5], action="abolish",
             reason="Đề xuất chưa thuyết phục", figures={"cost_before": 10, "cost_after": 0},
+            figures_source="Tính tay trong kiểm thử",
         ).id  # fmt: skip
     return out
 
@@ -158,4 +163,61 @@ def published_plan(engine, world: dict[str, Any]) -> dict[str, int]:
             effective_on=date(2026, 12, 31),
         )  # fmt: skip
         ids["decision"] = decision.id
+    return ids
+
+
+# --------------------------------------------------------------------------- issue 12 cycle
+
+# A costing sheet for procedure 0 ("Đăng ký khai sinh"), priced by hand in
+# tests/test_workflow_cycle.py: 279.600.000 đ/năm before, 120.900.000 đ/năm after FULL_OPTION.
+KHAI_SINH_SHEET = {
+    "procedure": {"code": "1.000001", "name": "Đăng ký khai sinh"},
+    "date": "2026-01-01",
+    "subject": "citizen",
+    "hourly_rate": 50000,
+    "population": 1000,
+    "frequency": 2,
+    "channels": {"direct": 0.6, "online": 0.4},
+    "deadline_days": {"direct": 5, "online": 3},
+    "documents": [{"name": "Tờ khai đăng ký khai sinh"}, {"name": "Bản sao giấy tờ tùy thân"}],
+    "fees": [{"name": "Lệ phí", "amount": 8000, "currency": "VND", "channels": ["direct"]}],
+    "activities": [
+        {"name": "Chuẩn bị tờ khai", "hours": 1, "document": "Tờ khai đăng ký khai sinh"},
+        {"name": "Chuẩn bị bản sao", "hours": 0.5, "document": "Bản sao giấy tờ tùy thân"},
+        {"name": "Nộp trực tiếp", "hours": 2, "channels": ["direct"]},
+    ],
+}
+
+# Every kind of change the catalogue and the sheet hold: a document, a fee (to USD), the
+# channel shares, the frequency and the deadline.
+FULL_OPTION = {
+    "id": "don-gian-hoa",
+    "action": "amend",
+    "changes": [
+        {"type": "remove_document", "document": "Bản sao giấy tờ tùy thân",
+         "reason": "Khai thác CSDL quốc gia về dân cư",
+         "legal_change": "Sửa đổi khoản 1 Điều 9 Nghị định 123/2015/NĐ-CP"},
+        {"type": "set_fee", "name": "Lệ phí", "amount": 10, "currency": "USD",
+         "reason": "Thu theo mức quy định cho người nước ngoài"},
+        {"type": "set_channels", "value": {"direct": 0.2, "online": 0.8},
+         "reason": "Đẩy mạnh dịch vụ công trực tuyến"},
+        {"type": "set_frequency", "value": 1, "reason": "Một lần thay vì hai"},
+        {"type": "set_deadline", "days": 2, "channel": "all", "reason": "Rút ngắn thời hạn"},
+    ],
+}  # fmt: skip
+
+
+def submitted_plan(engine, world, proposals, name="Phương án 2027", year=2027):
+    """A submitted plan whose proposals ({key: add_proposal kwargs}) are all approved."""
+    rev, chair = world["users"]["reviewer"], world["users"]["chair"]
+    ids: dict[str, int] = {}
+    with session_scope(engine) as s:
+        plan = wf.create_plan(session=s, actor=rev, name=name, year=year, programme="NQ66")
+        ids["plan"] = plan.id
+        for key, kwargs in proposals.items():
+            ids[key] = wf.add_proposal(session=s, actor=rev, plan_id=plan.id, **kwargs).id
+        wf.submit_plan(session=s, actor=rev, plan_id=plan.id)
+    with session_scope(engine) as s:
+        for key in proposals:
+            wf.decide_proposal(session=s, actor=chair, proposal_id=ids[key], verdict="approve")
     return ids

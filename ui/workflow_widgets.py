@@ -59,6 +59,7 @@ def add_to_plan(rec: dict, procedure_id: int, result: Any, changes: list[dict]) 
             "deadline_before": base.deadline_days,
             "deadline_after": outcome.deadline_days,
         },
+        figures_source="model: trang so sánh phương án (compare page)",
     )
     if done:
         core_state.data_changed()

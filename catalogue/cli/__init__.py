@@ -13,6 +13,8 @@ attaches them. Where is command X?
 - ``user_cmds``: ``user add``.
 - ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
 - ``decision_cmds``: ``decision publish|show|export``.
+- ``cycle_cmds``: ``cycle adopt|publish|apply|pending|stages|scope``,
+  ``act record|link|import|list``.
 
 A new command group goes in a new ``<area>_cmds.py`` with ``register(app)``, named in
 ``COMMAND_MODULES`` by one line.
@@ -34,6 +36,7 @@ COMMAND_MODULES = (
     "catalogue.cli.user_cmds",
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
+    "catalogue.cli.cycle_cmds",
 )
 
 

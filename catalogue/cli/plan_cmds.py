@@ -37,6 +37,10 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Lý do.")]
 LegalChange = Annotated[str | None, typer.Option("--legal-change", help="Kiến nghị thực thi.")]
 CostBefore = Annotated[int | None, typer.Option(help="CPTT trước, đồng/năm.")]
 CostAfter = Annotated[int | None, typer.Option(help="CPTT sau, đồng/năm.")]
+FiguresSource = Annotated[
+    str | None,
+    typer.Option("--figures-source", help="Nguồn của số liệu nhập tay (source of typed figures)."),
+]
 
 
 def _load_mapping(path: Path | None, option: str) -> dict[str, Any] | None:
@@ -144,6 +148,7 @@ def plan_add(
     sheet: Annotated[
         Path | None, typer.Option("--sheet", help="Costing sheet YAML to evaluate the option.")
     ] = None,
+    figures_source: FiguresSource = None,
     actor: AsOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -175,6 +180,7 @@ def plan_add(
             replacement_procedure_id=_procedure_id(s, replacement) if replacement else None,
             figures=figures or None,
             sheet=sheet_data,
+            figures_source=figures_source,
         ).id
 
     proposal_id = run_service(db, work)
@@ -192,6 +198,7 @@ def plan_edit(
     option_file: OptionFile = None,
     cost_before: CostBefore = None,
     cost_after: CostAfter = None,
+    figures_source: FiguresSource = None,
     actor: AsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -206,6 +213,7 @@ def plan_edit(
         option=_load_mapping(option_file, "--option"),
         cost_before=cost_before,
         cost_after=cost_after,
+        figures_source=figures_source,
     )
     new_version = run_service(
         db,

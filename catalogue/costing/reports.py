@@ -8,6 +8,7 @@ against the national targets.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -114,3 +115,81 @@ def savings_overview(
     """
     adopted = approved_savings_frame(session=session, actor=actor)
     return savings_report(evaluated_frame(costs, adopted), plans_frame_for(adopted, costs))
+
+
+# --------------------------------------------------------------------------- by stage (issue 12)
+
+ENDED = ("abolished", "replaced", "draft")  # out of the current totals
+
+
+def current_costs(costs: pd.DataFrame) -> pd.DataFrame:
+    """Procedures in force now: abolished and replaced ones leave from their date in force."""
+    return costs[~costs["status"].isin(ENDED)]
+
+
+def baseline_costs(
+    *, session: Session, costs: pd.DataFrame, stages: pd.DataFrame, day: date
+) -> pd.DataFrame:
+    """The in-scope catalogue as it stood on ``day``, with each procedure's cost then.
+
+    Reconstructed from the revisions and their enactments: a procedure counts when it
+    existed on ``day`` (it was not started by an entry in force later, and had not ended
+    by an entry in force by then); its cost is the one signed before the change when a
+    change came into force after ``day`` (``routing.cost_before``), else today's cost.
+    """
+    from sqlmodel import select
+
+    from catalogue.cycle.scope import business_related_map
+    from catalogue.registry.models import DecisionItem, Enactment
+
+    started_after, ended_by = set(), set()
+    for item, enactment in session.exec(
+        select(DecisionItem, Enactment).join(
+            Enactment, Enactment.decision_item_id == DecisionItem.id
+        )
+    ):
+        if item.section == "new" and enactment.in_force_on > day:
+            started_after.add(item.procedure_id)
+        if item.replacement_procedure_id and enactment.in_force_on > day:
+            started_after.add(item.replacement_procedure_id)
+        if item.section in ("abolished", "replaced") and enactment.in_force_on <= day:
+            ended_by.add(item.procedure_id)
+    scope = business_related_map(session)
+    frame = costs[~costs["procedure_id"].isin(started_after | ended_by)].copy()
+    frame = frame[frame["status"] != "draft"]
+    frame = frame[frame["procedure_id"].map(lambda i: scope.get(i, False))]
+    changed = stages[(stages["stage"] == "in_force") & (stages["in_force_on"] > day)]
+    before = dict(zip(changed["procedure_id"], changed["cost_before"], strict=True))
+    frame["annual_cost"] = [
+        int(before[p]) if p in before and pd.notna(before[p]) else int(c or 0)
+        for p, c in zip(frame["procedure_id"], frame["annual_cost"], strict=True)
+    ]
+    return frame
+
+
+def stage_report(
+    *, session: Session, actor: str, costs: pd.DataFrame, today: date
+) -> dict[str, pd.DataFrame]:
+    """Savings by stage (``by_stage``, one row per procedure in ``procedures``) and programme
+    progress counting what is in force against each baseline catalogue (``programmes``)."""
+    from analysis.targets import baseline_day, stage_progress
+    from catalogue.cycle.stages import savings_by_stage, stage_totals
+
+    stages = savings_by_stage(session=session, actor=actor, today=today)
+    programmes = load_programmes()
+    baselines = {
+        p.code: int(
+            baseline_costs(session=session, costs=costs, stages=stages, day=baseline_day(p))[
+                "annual_cost"
+            ].sum()
+        )
+        for p in programmes
+    }
+    return {
+        "procedures": stages,
+        "by_stage": stage_totals(stages),
+        "programmes": stage_progress(stages, baselines, programmes),
+        "current_annual_cost": pd.DataFrame(
+            [{"stage": "in_force", "annual_cost": int(current_costs(costs)["annual_cost"].sum())}]
+        ),
+    }

@@ -2,6 +2,15 @@
 
 It will hold review plans, reviews, phương án, decisions and legal acts (PROCESS.md §1).
 
+The law's sequence (PROCESS.md §1, issue 12): a plan (phương án) is submitted, the
+chair decides each proposal and signs the Quyết định thông qua
+(:func:`~catalogue.cycle.adoption.adopt_plan`: routes each proposal, changes no record);
+a legal act is recorded and linked (:mod:`~catalogue.cycle.acts`); the chair signs the
+Quyết định công bố citing it (:func:`~catalogue.cycle.publication.publish_list`); from
+the act's date in force :func:`~catalogue.cycle.enactment.apply_due_changes` applies
+every change. ``approve_plan`` / ``publish_decision`` below are the earlier shortcut
+(publication rewriting the catalogue at once), kept until the dashboard moves over.
+
 Life cycle (DESIGN §5)::
 
     plan: draft ──submit──▶ submitted ──approve──▶ approved ──publish──▶ published
@@ -24,6 +33,15 @@ Modules: :mod:`~catalogue.cycle.plans` (plans and proposals),
 """
 
 from analysis.vocab import PLAN_STATUSES, PROPOSAL_STATUSES
+from catalogue.cycle.acts import EXTENTS, import_acts, link_act, record_act
+from catalogue.cycle.adoption import (
+    ROUTES,
+    adopt_plan,
+    check_decision_number,
+    default_route,
+    update_adoption,
+)
+from catalogue.cycle.claims import ClaimConflict
 from catalogue.cycle.common import (
     PROPOSAL_ACTIONS,
     SECTION_OF_ACTION,
@@ -34,7 +52,9 @@ from catalogue.cycle.common import (
     Immutable,
     evaluate_option,
 )
+from catalogue.cycle.cycle_views import acts_frame, find_act, routings_frame
 from catalogue.cycle.decisions import delete_decision, publish_decision, update_decision
+from catalogue.cycle.enactment import apply_due_changes, pending_changes
 from catalogue.cycle.plans import (
     add_proposal,
     approve_plan,
@@ -44,6 +64,9 @@ from catalogue.cycle.plans import (
     submit_plan,
     withdraw_proposal,
 )
+from catalogue.cycle.publication import Publication, publish_list, working_days_between
+from catalogue.cycle.scope import business_related_map, derived_business_related, set_business_scope
+from catalogue.cycle.stages import STAGES, savings_by_stage, stage_totals
 from catalogue.cycle.views import (
     DECISION_COLUMNS,
     ITEM_COLUMNS,
@@ -65,6 +88,30 @@ from catalogue.registry.errors import ServiceError
 from catalogue.registry.models import Plan, Proposal
 
 __all__ = [
+    "EXTENTS",
+    "ROUTES",
+    "ClaimConflict",
+    "Publication",
+    "adopt_plan",
+    "apply_due_changes",
+    "check_decision_number",
+    "default_route",
+    "import_acts",
+    "link_act",
+    "pending_changes",
+    "publish_list",
+    "record_act",
+    "working_days_between",
+    "acts_frame",
+    "find_act",
+    "routings_frame",
+    "STAGES",
+    "savings_by_stage",
+    "stage_totals",
+    "business_related_map",
+    "derived_business_related",
+    "set_business_scope",
+    "update_adoption",
     "DECISION_COLUMNS",
     "ITEM_COLUMNS",
     "PLAN_COLUMNS",

@@ -9,13 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from analysis.rates import cut_rate
 from catalogue.registry.audit import jsonable
 from catalogue.registry.errors import ConcurrentEdit, NotFound, ServiceError
 from catalogue.registry.models import (
-    CostingSheet,
     Plan,
     Procedure,
     Proposal,
@@ -40,6 +39,7 @@ EDITABLE_FIELDS = (
     "savings",
     "deadline_before",
     "deadline_after",
+    "figures_source",
 )
 
 # Sections of a decision's list (Phụ lục), in their official order.
@@ -292,25 +292,3 @@ def _check_proposal_fields(session: Session, procedure: Procedure, values: dict[
         raise ServiceError(
             "Chỉ đề xuất thay thế mới có thủ tục thay thế (only replace proposals name one)"
         )
-
-
-def _figures_for(
-    session: Session,
-    procedure_id: int,
-    option: dict[str, Any],
-    figures: CostFigures | dict[str, Any] | None,
-    sheet: dict[str, Any] | None,
-) -> CostFigures:
-    """Caller's figures, else the cost model's on the given (or stored) costing sheet."""
-    if isinstance(figures, CostFigures):
-        return figures
-    if figures is not None:
-        return CostFigures.from_mapping(figures)
-    if sheet is None:
-        stored = session.exec(
-            select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)
-        ).first()
-        if stored is None or option.get("action") not in ("keep", "amend", "abolish"):
-            return CostFigures()
-        sheet = stored.content
-    return evaluate_option(sheet, option)

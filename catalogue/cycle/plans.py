@@ -16,14 +16,15 @@ from catalogue.cycle.common import (
     Immutable,
     _check_proposal_fields,
     _check_version,
-    _figures_for,
     _get,
     _plan_dict,
     _plan_for_change,
     _proposal_dict,
     _status_vi,
     _versioned_update,
+    evaluate_option,
 )
+from catalogue.cycle.figures import MODEL, merged_typed, model_figures, typed_figures
 from catalogue.registry.audit import jsonable, write_audit
 from catalogue.registry.auth import require
 from catalogue.registry.errors import ConcurrentEdit, ServiceError
@@ -34,7 +35,28 @@ from catalogue.registry.models import (
     utcnow,
 )
 
+SHEET_GIVEN = "bảng tính kèm đề xuất (sheet given with the proposal)"
+
 # --------------------------------------------------------------------------- plans
+
+
+def _new_figures(
+    session: Session,
+    procedure_id: int,
+    option: dict[str, Any],
+    figures: CostFigures | dict[str, Any] | None,
+    sheet: dict[str, Any] | None,
+    source: str | None,
+) -> tuple[CostFigures, str]:
+    """Typed figures (checked, with their source) or the cost model's, with their source."""
+    if figures is not None:
+        typed = asdict(figures) if isinstance(figures, CostFigures) else dict(figures)
+        return typed_figures(typed, source), str(source).strip()
+    if sheet is not None:
+        priced = option.get("action") in ("keep", "amend", "abolish")
+        return (evaluate_option(sheet, option) if priced else CostFigures()), SHEET_GIVEN
+    computed, label, _sheet = model_figures(session, procedure_id, option)
+    return computed, label
 
 
 def create_plan(
@@ -86,14 +108,16 @@ def add_proposal(
     replacement_procedure_id: int | None = None,
     figures: CostFigures | dict[str, Any] | None = None,
     sheet: dict[str, Any] | None = None,
+    figures_source: str | None = None,
 ) -> Proposal:
     """Add one proposal (one per procedure per plan) to a draft plan.
 
     ``option`` is the cost model's option dict (``id``, ``action``, ``changes`` each with
-    ``reason`` and ``legal_change``). Cost figures come from ``figures`` when given,
-    else from evaluating the option on ``sheet`` or on the procedure's stored costing
-    sheet (see :func:`evaluate_option`). A withdrawn proposal for the same procedure is
-    reopened with the new content.
+    ``reason`` and ``legal_change``). Cost figures come from the cost model: the option
+    evaluated on ``sheet`` when given, else on the procedure's stored costing sheet, else
+    on its estimate (:mod:`catalogue.cycle.figures`). Figures typed by hand (``figures``)
+    need ``figures_source`` and must be consistent (savings = before − after). A
+    withdrawn proposal for the same procedure is reopened with the new content.
     """
     require(session=session, actor=actor, action="proposal.add")
     plan = _plan_for_change(session, plan_id, ("draft",))
@@ -109,7 +133,10 @@ def add_proposal(
         "replacement_procedure_id": replacement_procedure_id,
     }
     _check_proposal_fields(session, procedure, values)
-    values.update(asdict(_figures_for(session, procedure_id, option, figures, sheet)))
+    computed, values["figures_source"] = _new_figures(
+        session, procedure_id, option, figures, sheet, figures_source
+    )
+    values.update(asdict(computed))
     existing = session.exec(
         select(Proposal).where(Proposal.plan_id == plan.id, Proposal.procedure_id == procedure_id)
     ).first()
@@ -182,7 +209,8 @@ def edit_proposal(
     figures are given, they are evaluated again (see :func:`add_proposal`). A returned
     proposal becomes a draft again, to be resubmitted. A stale ``expected_version``
     raises :class:`ConcurrentEdit` carrying the saved row (``theirs``) and these updates
-    (``yours``); nothing is written.
+    (``yours``); nothing is written. Long because the typed and model figure rules
+    (issue 12 item 5) sit between the checks and the versioned write.
     """
     require(session=session, actor=actor, action="proposal.edit")
     proposal = _get(session, Proposal, proposal_id, "đề xuất")
@@ -215,11 +243,20 @@ def edit_proposal(
     _check_proposal_fields(session, procedure, merged)
     figure_keys = set(CostFigures.__dataclass_fields__)
     given = {k: values.pop(k) for k in list(values) if k in figure_keys}
+    source = values.pop("figures_source", None)
     if given:
-        values.update(asdict(CostFigures.from_mapping(given)))
+        # a partial edit keeps the other figures (the derived ones follow the costs)
+        kept = source or proposal.figures_source
+        if not kept or kept.startswith(MODEL):
+            kept = source
+        values.update(asdict(typed_figures(merged_typed(proposal, given), kept)))
+        values["figures_source"] = kept
     elif "option" in values or sheet is not None:
         option = merged.get("option") or {}
-        values.update(asdict(_figures_for(session, proposal.procedure_id, option, None, sheet)))
+        computed, values["figures_source"] = _new_figures(
+            session, proposal.procedure_id, option, None, sheet, None
+        )
+        values.update(asdict(computed))
     before = _proposal_dict(proposal)
     new_status = "draft" if proposal.status == "returned" else proposal.status
     _versioned_update(

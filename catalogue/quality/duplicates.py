@@ -15,15 +15,14 @@ members (name, field, agency, levels, fees, deadlines, documents).
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from sqlalchemy.engine import Engine
 
+from catalogue.quality.scoring import unexplained_words
 from catalogue.quality.search import SearchIndex, load_search_frame
 from catalogue.quality.textnorm import fold
 
@@ -95,26 +94,6 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def unexplained_words(a: str, b: str) -> int:
-    """Words of either name absent from the other even allowing one or two typos.
-
-    >>> unexplained_words("cap lai giay phep", "cap giay phpe")
-    1
-    """
-    ta, tb = Counter(a.split()), Counter(b.split())
-    count = 0
-    # Multisets: "cấp lại … lái xe" has one more "lai" than "cấp … lái xe".
-    only_a, only_b = ta - tb, tb - ta
-    # A mistyped word of one name stands for a word the other name has and it lacks.
-    for mine, theirs in ((only_a, list(only_b)), (only_b, list(only_a))):
-        for tok in mine.elements():
-            allowed = 1 if len(tok) < 6 else 2
-            near = process.extractOne(tok, theirs, scorer=OSA.distance, score_cutoff=allowed)
-            if near is None:
-                count += 1
-    return count
 
 
 def find_duplicates(

@@ -23,12 +23,19 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from catalogue.quality.textnorm import NormalisedName, fold, normalise_name
+from catalogue.quality.scoring import (
+    ACTION_PENALTY,
+    compact_score,
+    name_score,
+    sorted_tokens,
+    typed_scores,
+)
+from catalogue.quality.textnorm import NormalisedName, actions_of, fold, normalise_name
 
 log = logging.getLogger(__name__)
 
@@ -46,22 +53,6 @@ class SearchHit(NamedTuple):
     score: float
     name: str
     code: str | None
-
-
-def _sorted_tokens(core: str) -> str:
-    return " ".join(sorted(core.split()))
-
-
-def name_score(query_sorted: Sequence[str], choice_sorted: Sequence[str]) -> np.ndarray:
-    """Similarity 0–100 of names pairwise, word order ignored (token-sorted Indel ratio).
-
-    Both sequences hold token-sorted cores (:func:`NormalisedName.core` with sorted tokens).
-    """
-    if not len(query_sorted):
-        return np.zeros(0, dtype=np.float32)
-    return process.cpdist(
-        query_sorted, choice_sorted, scorer=fuzz.ratio, workers=-1, dtype=np.float32
-    )
 
 
 def _features(tokens: list[str]) -> list[str]:
@@ -138,6 +129,8 @@ class SearchIndex:
     postings: np.ndarray
     unit_norm: np.ndarray
     vocabulary: list[str]
+    unit_compact: list[str]
+    unit_actions: list[frozenset[str]]
 
     @classmethod
     def build(cls, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> SearchIndex:
@@ -181,9 +174,9 @@ class SearchIndex:
             frame=frame,
             unit_of_row=unit_of_row,
             unit_names=unit_names,
-            unit_sorted=[_sorted_tokens(n.core) for n in unit_names],
+            unit_sorted=[sorted_tokens(n.core) for n in unit_names],
             unit_full_sorted=[
-                _sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in unit_names
+                sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in unit_names
             ],
             unit_row_ptr=unit_row_ptr,
             unit_rows=order,
@@ -193,6 +186,8 @@ class SearchIndex:
             postings=units[by_feat],
             unit_norm=np.maximum(unit_norm, 1e-9),
             vocabulary=sorted(f for f in feature_ids if "_" not in f),
+            unit_compact=[n.core.replace(" ", "") for n in unit_names],
+            unit_actions=[actions_of(n.core) for n in unit_names],
         )
 
     @property
@@ -300,14 +295,27 @@ class SearchIndex:
         """For each normalised name, the ``k`` most similar units with scores 0–100.
 
         Scores compare cores with word order ignored; a level note that contradicts the
-        unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``.
+        unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``; a
+        leading action that differs ("Cấp" / "Cấp lại") costs :data:`ACTION_PENALTY`.
         """
         feats = [self._informative(self._query_features(n.core)) for n in names]
         cands = self.candidate_units(feats, prefilter)
         q_pos = np.repeat(np.arange(len(names)), [len(c) for c in cands])
         flat = np.concatenate(cands) if cands else np.zeros(0, dtype=np.int64)
-        q_sorted = [_sorted_tokens(n.core) for n in names]
+        q_sorted = [sorted_tokens(n.core) for n in names]
         scores = name_score([q_sorted[i] for i in q_pos], [self.unit_sorted[u] for u in flat])
+        q_compact = [n.core.replace(" ", "") for n in names]
+        scores = np.maximum(
+            scores,
+            compact_score([q_compact[i] for i in q_pos], [self.unit_compact[u] for u in flat]),
+        )
+        q_actions = [actions_of(n.core) for n in names]
+        for j, (qi, unit) in enumerate(zip(q_pos, flat, strict=True)):
+            qa, ua = q_actions[qi], self.unit_actions[unit]
+            if qa and ua and not (qa & ua):
+                scores[j] = max(0.0, scores[j] - ACTION_PENALTY)
+        # a level note that agrees with the unit's orders equal scores (a second key)
+        agree = np.zeros(len(flat), dtype=np.int8)
         if level_penalty:
             q_levels = [n.note_levels for n in names]
             u_levels: dict[int, frozenset[str]] = {}
@@ -320,14 +328,16 @@ class SearchIndex:
                     ul = u_levels[unit] = self.unit_names[unit].note_levels
                 if ul and not (ql & ul):
                     scores[j] = max(0.0, scores[j] - level_penalty)
+                agree[j] = bool(ql & ul)
         # Equal scores are ordered by how close the whole names are, notes included.
-        q_full = [_sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
+        q_full = [sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
         tiebreak = name_score([q_full[i] for i in q_pos], [self.unit_full_sorted[u] for u in flat])
         results: list[list[tuple[int, float]]] = []
         pos = 0
         for cand in cands:
             s = scores[pos : pos + len(cand)]
-            order = np.lexsort((-tiebreak[pos : pos + len(cand)], -s))[:k]
+            part = slice(pos, pos + len(cand))
+            order = np.lexsort((-tiebreak[part], -agree[part], -s))[:k]
             results.append([(int(cand[i]), float(s[i])) for i in order])
             pos += len(cand)
         return results
@@ -385,7 +395,7 @@ class SearchIndex:
         (cand,) = self.candidate_units([feats], candidates, allowed=allowed)
         if not len(cand):
             return []
-        scores = self._coverage_scores(core, cand)
+        scores = typed_scores(self, core, cand)
         if norm.note_levels:
             for i, unit in enumerate(cand):
                 levels = self.unit_names[unit].note_levels
@@ -411,50 +421,6 @@ class SearchIndex:
                 if len(hits) >= limit:
                     return hits
         return hits
-
-    def _coverage_scores(self, core: str, cand: np.ndarray) -> np.ndarray:
-        """Score 0–100 of candidate units for a typed query.
-
-        Mostly how much of the query the name covers (each query word found exactly, with
-        a typo, or as a prefix for the word being typed, weighted by rarity), a little how
-        close the whole name is, so that among names containing the query the shortest wins.
-        """
-        q_tokens = core.split()
-        weights = []
-        for tok in q_tokens:
-            fid = self.feature_ids.get(tok)
-            if fid is None:
-                # An unknown word weighs like the vocabulary word it most likely misspells.
-                near = process.extractOne(tok, self.vocabulary, scorer=fuzz.ratio, score_cutoff=70)
-                fid = self.feature_ids[near[0]] if near else None
-            weights.append(
-                self.feature_weight[fid] if fid is not None else self.feature_weight.max()
-            )
-        total = sum(weights) or 1.0
-        closeness = process.cdist(
-            [_sorted_tokens(core)],
-            [self.unit_sorted[u] for u in cand],
-            scorer=fuzz.ratio,
-            dtype=np.float32,
-        )[0]
-        scores = np.empty(len(cand), dtype=np.float32)
-        last = len(q_tokens) - 1
-        for i, unit in enumerate(cand):
-            name_tokens = self.unit_names[unit].core.split()
-            token_set = set(name_tokens)
-            covered = 0.0
-            for pos, (tok, w) in enumerate(zip(q_tokens, weights, strict=True)):
-                if tok in token_set:
-                    covered += w
-                    continue
-                if pos == last and any(t.startswith(tok) for t in name_tokens):
-                    covered += w
-                    continue
-                best = process.extractOne(tok, token_set, scorer=fuzz.ratio, score_cutoff=70)
-                if best is not None:
-                    covered += w * best[1] / 100.0
-            scores[i] = 100.0 * covered / total * (0.8 + 0.2 * closeness[i] / 100.0)
-        return scores
 
     def _search_code(self, query: str, limit: int, row_mask: np.ndarray | None) -> list[SearchHit]:
         codes = self.frame["code"].fillna("").astype(str)

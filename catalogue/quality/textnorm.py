@@ -54,6 +54,9 @@ ABBREVIATIONS: dict[str, str] = {
     "pccc": "phong chay chua chay",
     "attp": "an toan thuc pham",
     "cqt": "co quan thue",
+    "dk": "dang ky",
+    "qsd": "quyen su dung",
+    "htx": "hop tac xa",
 }
 
 # Level words as they appear in notes (folded), mapped to the registry's level codes.
@@ -86,6 +89,135 @@ _NOTE_PATTERNS = (
 )
 _LEVEL_IN_NOTE = re.compile(rf"\b{_LEVEL_ALT}\b")
 _NON_WORD = re.compile(r"[\W_]+")
+
+
+# Leading verbs that tell procedures apart ("Cấp" / "Cấp lại" / "Cấp đổi" / "Gia hạn" …),
+# folded and without spaces so that "cấplại" and "cấ plại" are read too. Two spellings of
+# one action share a code (the value).
+ACTIONS: dict[str, str] = {
+    "cap": "cap",
+    "capmoi": "cap",
+    "caplai": "cap lai",
+    "capdoi": "cap doi",
+    "doi": "cap doi",
+    "giahan": "gia han",
+    "dieuchinh": "dieu chinh",
+    "capdieuchinh": "dieu chinh",
+    "suadoi": "sua doi",
+    "bosung": "bo sung",
+    "thuhoi": "thu hoi",
+    "huy": "huy",
+    "xoa": "xoa",
+    "xoadangky": "xoa dang ky",
+    "dangky": "dang ky",
+    "dangkylai": "dang ky lai",
+    "dangkythaydoi": "dang ky thay doi",
+    "thaydoi": "thay doi",
+    "chamdut": "cham dut",
+    "tamdung": "tam dung",
+    "tralai": "tra lai",
+    "congnhan": "cong nhan",
+    "congnhanlai": "cong nhan lai",
+    "chungnhan": "chung nhan",
+    "chungnhanlai": "chung nhan lai",
+    "congbo": "cong bo",
+    "congbolai": "cong bo lai",
+    "chuyendoi": "chuyen doi",
+    "chuyennhuong": "chuyen nhuong",
+    "dinhchinh": "dinh chinh",
+}
+_ACTION_KEYS = sorted(ACTIONS, key=len, reverse=True)
+_CONNECTORS = ("va", "hoac")
+
+# Level notes read without spaces, so that typing slips inside a note ("(cấpTỉnh)",
+# "tạ icấp trung ương", "(thựchiện tại cấp xã)") are still recognised as notes.
+_LEVEL_COMPACT = {
+    "tw": "ministry",
+    "trunguong": "ministry",
+    "bo": "ministry",
+    "tinh": "province",
+    "huyen": "district",
+    "xa": "commune",
+}
+_LEVEL_COMPACT_ALT = "|".join(sorted(_LEVEL_COMPACT, key=len, reverse=True))
+_COMPACT_NOTE = re.compile(
+    rf"^(?:thuchien)?(?:(?:tai|o))?(?:cap(?:{_LEVEL_COMPACT_ALT})(?:va|hoac)?)+$"
+)
+_COMPACT_TAIL = re.compile(rf"(?:thuchien)?(?:tai|o)cap(?:{_LEVEL_COMPACT_ALT})$")
+_COMPACT_LEVEL = re.compile(rf"cap({_LEVEL_COMPACT_ALT})")
+
+
+def actions_of(core: str) -> frozenset[str]:
+    """The leading action verbs of a name core ("cap, cap lai giay phep" → cấp, cấp lại).
+
+    >>> sorted(actions_of("cap cap lai giay phep lien van"))
+    ['cap', 'cap lai']
+    >>> sorted(actions_of("caplai giay phep"))
+    ['cap lai']
+    >>> actions_of("thu tuc hai quan")
+    frozenset()
+    """
+    text = core.replace(" ", "")
+    found: set[str] = set()
+    while text:
+        key = next((k for k in _ACTION_KEYS if text.startswith(k)), None)
+        if key is None:
+            break
+        found.add(ACTIONS[key])
+        text = text[len(key) :]
+        for connector in _CONNECTORS:
+            rest = text[len(connector) :]
+            if text.startswith(connector) and any(rest.startswith(k) for k in _ACTION_KEYS):
+                text = rest
+                break
+    return frozenset(found)
+
+
+def _compact(text: str) -> str:
+    return _NON_WORD.sub("", text)
+
+
+_CANONICAL_NOTES = {
+    f"{lead}cap{word}": level
+    for word, level in _LEVEL_COMPACT.items()
+    for lead in ("", "tai", "o", "thuchientai", "thuchieno")
+}
+_LOOSE_CODE = re.compile(r"\(\s*\d\.\d{4,8}(?:\.[a-z0-9]+)?\s*\)")
+
+
+def _near_note_level(compact: str) -> str | None:
+    """The level of a compact note within one typo (two if long) of a canonical note."""
+    if len(compact) < 5:
+        return None
+    allowed = 1 if len(compact) <= 10 else 2
+    for canonical, level in _CANONICAL_NOTES.items():
+        if abs(len(canonical) - len(compact)) <= allowed and _edits(compact, canonical) <= allowed:
+            return level
+    return None
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits between two short strings: insertions, deletions, substitutions and swaps of
+    two adjacent letters (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _compact_note_levels(folded_note: str) -> frozenset[str]:
+    compact = _compact(folded_note)
+    found = frozenset(_LEVEL_COMPACT[m] for m in _COMPACT_LEVEL.findall(compact))
+    if found:
+        return found
+    near = _near_note_level(compact)
+    return frozenset({near}) if near else frozenset()
 
 
 class _FoldTable(dict):
@@ -157,7 +289,8 @@ class NormalisedName:
         for note in self.notes:
             text = fold(note)
             text = re.sub(r"\btrung uong\b", "tw", text)
-            found.update(LEVEL_WORDS[m] for m in _LEVEL_IN_NOTE.findall(text))
+            words = {LEVEL_WORDS[m] for m in _LEVEL_IN_NOTE.findall(text)}
+            found.update(words or _compact_note_levels(text))
         return frozenset(found)
 
     @property
@@ -184,6 +317,10 @@ def normalise_name(name: str | None) -> NormalisedName:
     for pattern in _NOTE_PATTERNS:
         for match in pattern.finditer(folded):
             spans.append(match.span())
+    spans.extend(_slipped_note_spans(folded, spans))
+    lead = _slipped_lead(folded)
+    if lead and not any(start == 0 for start, _ in spans):
+        spans.append((0, lead))
     spans.sort()
     kept: list[str] = []
     notes: list[str] = []
@@ -202,6 +339,46 @@ def normalise_name(name: str | None) -> NormalisedName:
         # A name that is nothing but boilerplate keeps its folded text as the core.
         core = expand_abbreviations(fold(original))
     return NormalisedName(core, tuple(notes))
+
+
+def _slipped_note_spans(folded: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Level notes that the patterns missed because a space was dropped or shifted."""
+    taken = lambda s, e: any(a < e and s < b for a, b in found)  # noqa: E731
+    extra = []
+    for match in re.finditer(r"\(([^()]*)\)", folded):
+        if taken(*match.span()):
+            continue
+        compact = _compact(match.group(1))
+        if (
+            _COMPACT_NOTE.match(compact)
+            or _near_note_level(compact)
+            or _LOOSE_CODE.fullmatch(match.group(0))
+        ):
+            extra.append(match.span())
+    # a note at the end: the longest run of final words that reads "(thực hiện) tại cấp X"
+    words = list(re.finditer(r"\S+", folded))
+    for k in range(min(6, len(words) - 1), 0, -1):
+        start = words[-k].start()
+        if _COMPACT_TAIL.fullmatch(_compact(folded[start:])):
+            if not taken(start, len(folded)):
+                extra.append((start, len(folded)))
+            break
+    return extra
+
+
+def _slipped_lead(folded: str) -> int:
+    """End of a leading "Thủ tục" typed with a shifted or missing space ("Thủ tụ cđăng ký")."""
+    letters = 0
+    for pos, char in enumerate(folded):
+        if char == " ":
+            continue
+        if char != "thutuc"[letters]:
+            return 0
+        letters += 1
+        if letters == 6:
+            end = pos + 1
+            return end if end < len(folded) else 0
+    return 0
 
 
 def normalise_query(text: str | None) -> str:

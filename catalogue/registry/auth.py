@@ -45,6 +45,10 @@ ACTIONS: dict[str, str] = {
     "proposal.decide": "quyết định đề xuất (decide a proposal)",
     "plan.approve": "phê duyệt phương án (approve a plan)",
     "decision.publish": "công bố quyết định (publish a decision)",
+    "plan.adopt": "ký quyết định thông qua phương án (adopt a phương án)",
+    "act.record": "ghi nhận văn bản QPPL (record a legal act)",
+    "changes.apply": "áp dụng thay đổi đến ngày hiệu lực (apply changes in force)",
+    "scope.edit": "sửa phạm vi liên quan kinh doanh (correct the business scope)",
     "workflow.read": "xem phương án, quyết định (read plans and decisions)",
     "export": "xuất báo cáo, danh mục (export reports and lists)",
     "audit.read": "xem nhật ký (read the audit log)",
@@ -64,11 +68,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "proposal.edit",
         "proposal.withdraw",
         "plan.submit",
+        "act.record",
+        "changes.apply",
+        "scope.edit",
     },
-    "chair": _READ | {"proposal.decide", "plan.approve", "decision.publish", "audit.read"},
+    "chair": _READ
+    | {
+        "proposal.decide",
+        "plan.approve",
+        "plan.adopt",
+        "decision.publish",
+        "changes.apply",
+        "audit.read",
+    },
     "analyst": _READ,
     "admin": _READ
-    | {"user.manage", "catalogue.import", "parameters.edit", "sheet.edit", "audit.read"},
+    | {
+        "user.manage",
+        "catalogue.import",
+        "parameters.edit",
+        "sheet.edit",
+        "audit.read",
+        "act.record",
+        "changes.apply",
+    },
 }
 
 SCRYPT_N = 2**14

@@ -218,6 +218,9 @@ class Proposal(SQLModel, table=True):
     cut_rate: float | None = None
     deadline_before: float | None = None
     deadline_after: float | None = None
+    # Where the figures come from (migration 0009): "model: …" when the cost model
+    # computed them, else the source a person gave for typed figures.
+    figures_source: str | None = Field(default=None, sa_column=Column(Text))
     created_by: str | None = None
     updated_by: str | None = None
     updated_at: datetime = Field(default_factory=utcnow)
@@ -253,6 +256,13 @@ class DecisionItem(SQLModel, table=True):
     agency: str | None = Field(default=None, sa_column=Column(Text))
     legal_basis: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = Field(default=None, sa_column=Column(Text))  # ghi chú, e.g. replacement
+    # Quyết định công bố entries (migration 0009): the act that makes the change (None on
+    # entries published before acts were recorded: "not recorded"), the adopted proposal
+    # and, for a replacement, the replacing procedure.
+    # Plain integers (no key: SQLite cannot add one to an existing table; services check).
+    act_id: int | None = None
+    routing_id: int | None = None
+    replacement_procedure_id: int | None = None
 
 
 # Dossier statistic: one-stop counts of one procedure × reporting unit × period.
@@ -286,6 +296,109 @@ class BaselineCost(SQLModel, table=True):
     documents: int = 0
     activities: int = 0
     estimated: bool = True
+
+
+# Adoption (Quyết định thông qua phương án): the chair's signed decision adopting a plan.
+# A recommendation: it changes no catalogue record. Immutable (service and triggers).
+class Adoption(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", unique=True)
+    number: str | None = Field(default=None, sa_column=Column(Text, unique=True))  # None: migrated
+    signed_on: date | None = None
+    signer: str | None = None
+    adopted_by: str | None = None
+    adopted_at: datetime = Field(default_factory=utcnow)
+    totals: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# Routing: one adopted proposal as signed (Điều 2): within the province's competence (a
+# department drafts the amendment by a due date) or a kiến nghị to a ministry or the
+# Government; carries the figures as signed. Immutable.
+class Routing(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    adoption_id: int = Field(foreign_key="adoption.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id", unique=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    action: str
+    option: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    replacement_procedure_id: int | None = Field(default=None, foreign_key="procedure.id")
+    route: str  # province | recommendation
+    department: str | None = Field(default=None, sa_column=Column(Text))
+    due_on: date | None = None
+    addressee: str | None = Field(default=None, sa_column=Column(Text))
+    cost_before: int | None = Field(default=None, sa_column=Column(BigInteger))
+    cost_after: int | None = Field(default=None, sa_column=Column(BigInteger))
+    savings: int | None = Field(default=None, sa_column=Column(BigInteger))
+    cut_rate: float | None = None
+    deadline_before: float | None = None
+    deadline_after: float | None = None
+    figures_source: str | None = Field(default=None, sa_column=Column(Text))
+    sheet: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+# Legal act (VBQPPL) that makes adopted changes law, with its date in force.
+class LegalAct(SQLModel, table=True):
+    __tablename__ = "legal_act"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    issuer: str = Field(sa_column=Column(Text, nullable=False))
+    issued_on: date
+    in_force_on: date
+    ministry_decision: str | None = Field(default=None, sa_column=Column(Text))
+    recorded_by: str | None = None
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+# Act link: an act implements an adopted proposal wholly or in part, or the issuer declined
+# it. Append-only.
+class ActLink(SQLModel, table=True):
+    __tablename__ = "act_link"
+    __table_args__ = (UniqueConstraint("act_id", "routing_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    act_id: int = Field(foreign_key="legal_act.id", index=True)
+    routing_id: int = Field(foreign_key="routing.id", index=True)
+    extent: str  # whole | part | declined
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    recorded_by: str | None = None
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+# Enactment: a công bố entry applied to the catalogue from its act's date in force (the
+# revision it made). Append-only; one per entry, so applying twice changes nothing.
+class Enactment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    decision_item_id: int = Field(foreign_key="decision_item.id", unique=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    in_force_on: date
+    revision: int | None = None
+    applied_by: str | None = None
+    applied_at: datetime = Field(default_factory=utcnow)
+    lines: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+# Procedure claim: a procedure held by one adopted phương án and by one công bố list at a
+# time (unique per stage), so two chairs cannot adopt or publish contradictory changes.
+class ProcedureClaim(SQLModel, table=True):
+    __tablename__ = "procedure_claim"
+    __table_args__ = (UniqueConstraint("procedure_id", "stage"),)
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id")
+    stage: str  # adoption | publication
+    holder: str = Field(sa_column=Column(Text, nullable=False))  # e.g. "Quyết định 12/QĐ-UBND"
+    holder_id: int | None = None
+    claimed_at: datetime = Field(default_factory=utcnow)
+
+
+# Business scope: a reviewer's correction of whether a procedure is related to production
+# and business (NQ 68 / NQ 66 scope); without a row it is derived from the subjects.
+class BusinessScope(SQLModel, table=True):
+    __tablename__ = "business_scope"
+    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True, ondelete="CASCADE")
+    business_related: bool
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    set_by: str | None = None
+    set_at: datetime = Field(default_factory=utcnow)
 
 
 # Decision figure: a signed decision's savings per proposal, stored as signed (append-only),

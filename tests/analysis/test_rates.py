@@ -32,6 +32,7 @@ TABLE = [
     (-975, 975, "-100.00"),  # the cost doubled
     (1, 2_000_000_000_000_000, "0.00"),  # tiny share of a national total
     (10**18, 10**18 + 1, "100.00"),  # beyond int64 when multiplied by 10 000
+    (2**63, 1, "922337203685477580800.00"),  # beyond int64 itself (numpy reads it as uint64)
     (Decimal("1.5"), Decimal("12"), "12.50"),  # days with decimals
     (Decimal("0.05"), Decimal("20"), "0.25"),
 ]

@@ -15,7 +15,7 @@ Decisions published before this migration are sealed, and their figures copied f
 proposals as they stand now.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009 (chained after the review cycle's 0009, which adds decision_item columns)
 """
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,184 @@
+"""Savings by stage: proposed, adopted, enacted, in force (PROCESS.md §1), never mixed.
+
+One row per procedure, at the most advanced stage it has reached on ``today`` (a
+procedure adopted in two phương án is counted once: the later adoption at the furthest
+stage). Figures of adopted proposals are the ones signed with the Quyết định thông qua
+(``routing``), never recomputed from mutable rows; proposed ones are the proposals' own.
+
+* ``proposed``: in a plan not yet adopted (draft, submitted or approved proposals);
+* ``adopted``: routed by a signed adoption, no act yet;
+* ``enacted``: an act implements it (wholly or in part), not in force on ``today`` (a
+  published list waiting for the date in force is still enacted);
+* ``in_force``: the act is in force and the list entry was applied to the catalogue.
+
+A proposal whose act was declined by the issuer leaves the pipeline (``declined``).
+Programme progress counts ``in_force`` only and shows ``adopted`` + ``enacted`` as the
+pipeline (:func:`catalogue.costing.reports.stage_progress`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from analysis.rates import cut_rates
+from catalogue.cycle.decisions import _agency_names
+from catalogue.cycle.scope import business_related_map
+from catalogue.registry.auth import require
+from catalogue.registry.models import (
+    ActLink,
+    Adoption,
+    DecisionItem,
+    Enactment,
+    LegalAct,
+    Plan,
+    Procedure,
+    Proposal,
+    Routing,
+)
+
+STAGES = ("proposed", "adopted", "enacted", "in_force")
+STAGE_VI = {
+    "proposed": "đề xuất",
+    "adopted": "đã thông qua",
+    "enacted": "đã ban hành văn bản",
+    "in_force": "đã có hiệu lực",
+    "declined": "không được chấp nhận",
+}
+STAGE_COLUMNS = [
+    "procedure_id", "code", "name", "field", "agency", "business_related", "plan_id",
+    "year", "programme", "proposal_id", "routing_id", "adoption", "acts", "decision",
+    "in_force_on", "stage", "action", "cost_before", "cost_after", "savings", "cut_rate",
+    "deadline_before", "deadline_after", "figures_source",
+]  # fmt: skip
+FIGURES = ("cost_before", "cost_after", "savings", "cut_rate", "deadline_before", "deadline_after")
+
+
+def _routing_stage(
+    routing: Routing, links: list[ActLink], acts: dict[int, LegalAct], applied: list, today: date
+) -> tuple[str, date | None]:
+    live = [link for link in links if link.extent != "declined"]
+    if links and not live:
+        return "declined", None
+    if not live:
+        return "adopted", None
+    in_force = [e.in_force_on for e in applied if e.in_force_on <= today]
+    if in_force:
+        return "in_force", min(in_force)
+    return "enacted", min(acts[link.act_id].in_force_on for link in live)
+
+
+def _routing_rows(session: Session, today: date) -> list[dict]:
+    links: dict[int, list[ActLink]] = {}
+    for link in session.exec(select(ActLink)):
+        links.setdefault(link.routing_id, []).append(link)
+    acts = {a.id: a for a in session.exec(select(LegalAct))}
+    applied: dict[int, list[Enactment]] = {}
+    decisions: dict[int, str] = {}
+    for item, enactment in session.exec(
+        select(DecisionItem, Enactment).join(
+            Enactment, Enactment.decision_item_id == DecisionItem.id, isouter=True
+        )
+    ):
+        if item.routing_id is None:
+            continue
+        decisions[item.routing_id] = item.decision_id
+        if enactment is not None:
+            applied.setdefault(item.routing_id, []).append(enactment)
+    rows = []
+    for routing, adoption, plan in session.exec(
+        select(Routing, Adoption, Plan)
+        .join(Adoption, Adoption.id == Routing.adoption_id)
+        .join(Plan, Plan.id == Adoption.plan_id)
+        .where(Routing.action != "keep")
+    ):
+        stage, in_force_on = _routing_stage(
+            routing, links.get(routing.id, []), acts, applied.get(routing.id, []), today
+        )
+        rows.append(
+            {
+                "procedure_id": routing.procedure_id, "plan_id": plan.id, "year": plan.year,
+                "programme": plan.programme, "proposal_id": routing.proposal_id,
+                "routing_id": routing.id, "adoption": adoption.number,
+                "acts": ", ".join(acts[x.act_id].number for x in links.get(routing.id, [])),
+                "decision": decisions.get(routing.id), "in_force_on": in_force_on,
+                "stage": stage, "action": routing.action,
+                "figures_source": routing.figures_source,
+                **{k: getattr(routing, k) for k in FIGURES},
+            }
+        )  # fmt: skip
+    return rows
+
+
+def _proposed_rows(session: Session) -> list[dict]:
+    rows = []
+    for proposal, plan in session.exec(
+        select(Proposal, Plan)
+        .join(Plan, Plan.id == Proposal.plan_id)
+        .where(
+            Plan.status.in_(("draft", "submitted")),
+            Proposal.status.in_(("draft", "submitted", "approved", "returned")),
+            Proposal.action != "keep",
+        )
+    ):
+        rows.append(
+            {
+                "procedure_id": proposal.procedure_id, "plan_id": plan.id, "year": plan.year,
+                "programme": plan.programme, "proposal_id": proposal.id, "routing_id": None,
+                "adoption": None, "acts": "", "decision": None, "in_force_on": None,
+                "stage": "proposed", "action": proposal.action,
+                "figures_source": proposal.figures_source,
+                **{k: getattr(proposal, k) for k in FIGURES},
+            }
+        )  # fmt: skip
+    return rows
+
+
+def savings_by_stage(*, session: Session, actor: str, today: date) -> pd.DataFrame:
+    """One row per procedure at its furthest stage on ``today`` (columns STAGE_COLUMNS)."""
+    require(session=session, actor=actor, action="workflow.read")
+    rows = _routing_rows(session, today) + _proposed_rows(session)
+    frame = pd.DataFrame(rows, columns=[c for c in STAGE_COLUMNS if c not in ("code", "name")])
+    if frame.empty:
+        return pd.DataFrame(columns=STAGE_COLUMNS)
+    rank = {s: i for i, s in enumerate(("declined", *STAGES))}
+    frame["_rank"] = frame["stage"].map(rank)
+    frame = (
+        frame.sort_values(["procedure_id", "_rank", "routing_id", "proposal_id"])
+        .drop_duplicates("procedure_id", keep="last")
+        .drop(columns="_rank")
+    )
+    procs = {
+        p.id: p
+        for p in session.exec(select(Procedure).where(Procedure.id.in_(list(frame.procedure_id))))
+    }
+    agencies = _agency_names(session)
+    scope = business_related_map(session)
+    frame["code"] = frame["procedure_id"].map(lambda i: procs[i].code)
+    frame["name"] = frame["procedure_id"].map(lambda i: procs[i].name)
+    frame["field"] = frame["procedure_id"].map(lambda i: procs[i].field)
+    frame["agency"] = frame["procedure_id"].map(
+        lambda i: agencies.get(procs[i].agency_id) or procs[i].competent_agency
+    )
+    frame["business_related"] = frame["procedure_id"].map(lambda i: scope.get(i, False))
+    return frame[STAGE_COLUMNS].reset_index(drop=True)
+
+
+def stage_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per stage: procedures, cost before and after, savings and the cut rate (%)."""
+    rows = []
+    for stage in STAGES:
+        part = frame[frame["stage"] == stage]
+        before = int(part["cost_before"].fillna(0).sum())
+        after = int(part["cost_after"].fillna(0).sum())
+        rows.append(
+            {
+                "stage": stage, "label": STAGE_VI[stage], "procedures": len(part),
+                "cost_before": before, "cost_after": after, "savings": before - after,
+            }
+        )  # fmt: skip
+    out = pd.DataFrame(rows)
+    out["cut_rate"] = cut_rates(out["savings"], out["cost_before"])
+    return out
