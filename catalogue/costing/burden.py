@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
@@ -24,12 +24,11 @@ from analysis import (
     ParameterSet,
     Sheet,
     estimate_sheet,
-    evaluate_frames,
     load_parameters,
     parse_sheet,
-    sheets_to_frames,
 )
 from analysis.sheet import BASELINE_KEYS
+from catalogue.costing.containment import UNPRICEABLE_ERRORS, evaluate_contained
 from catalogue.registry.audit import write_audit
 from catalogue.registry.auth import require
 from catalogue.registry.errors import ConcurrentEdit, NotFound
@@ -96,35 +95,61 @@ def save_sheet(
 ) -> CostingSheet:
     """Validate a reviewer's sheet and store it with its procedure (audited).
 
-    Raises :class:`analysis.SheetError` (nothing stored) when the sheet is invalid and
-    :class:`ConcurrentEdit` when someone saved the sheet since ``expected_version``.
+    ``expected_version`` is the version the reviewer started from (0: no sheet stored
+    yet). Without it the save is a read-modify-write of the version read now. Either way
+    the write is a compare-and-set in the database (``UPDATE … WHERE version = …``, or
+    the unique procedure of a first sheet), so of two concurrent saves exactly one wins
+    and the other gets :class:`ConcurrentEdit`. Raises :class:`analysis.SheetError`
+    (nothing stored) when the sheet is invalid.
     """
     require(session=session, actor=actor, action="sheet.edit")
     if session.get(Procedure, procedure_id) is None:
         raise NotFound(f"Không có thủ tục #{procedure_id} (no procedure #{procedure_id})")
     data = to_json(content)  # validate exactly what will be stored and read back
     parse_sheet(from_json(data), params=params or load_parameters(), file=f"sheet[{procedure_id}]")
+    table = CostingSheet.__table__
+    row = session.execute(
+        select(table.c.version, table.c.content).where(table.c.procedure_id == procedure_id)
+    ).first()
+    current = 0 if row is None else row.version
+    before = None if row is None else row.content
+    wanted = current if expected_version is None else expected_version
+
+    def refused(theirs: Any) -> ConcurrentEdit:
+        return ConcurrentEdit(
+            "Bảng tính đã được người khác lưu trước; hãy tải lại "
+            "(the sheet was saved by someone else first; reload it)",
+            theirs=theirs,
+            yours=data,
+        )
+
+    if wanted != current:
+        raise refused(before)
+    now = utcnow()
+    if row is None:
+        try:
+            with session.begin_nested():  # a concurrent first save fails only this part
+                session.execute(
+                    insert(table).values(
+                        procedure_id=procedure_id, content=data, author=actor,
+                        estimated=False, version=1, updated_at=now,
+                    )
+                )  # fmt: skip
+        except IntegrityError as exc:
+            raise refused(None) from exc
+    else:
+        done = session.execute(
+            update(table)
+            .where(table.c.procedure_id == procedure_id, table.c.version == wanted)
+            .values(content=data, author=actor, estimated=False, version=wanted + 1,
+                    updated_at=now)
+        )  # fmt: skip
+        if done.rowcount != 1:
+            raise refused(before)
+    session.expire_all()
     stored = session.scalars(
         select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)
-    ).first()
-    before = None if stored is None else stored.content
-    if stored is None:
-        stored = CostingSheet(procedure_id=procedure_id, content=data, author=actor)
-        session.add(stored)
-    else:
-        if expected_version is not None and stored.version != expected_version:
-            raise ConcurrentEdit(
-                "Bảng tính đã được người khác lưu trước; hãy tải lại "
-                "(the sheet was saved by someone else first; reload it)",
-                theirs=stored.content,
-                yours=data,
-            )
-        stored.content = data
-        stored.author = actor
-        stored.estimated = False
-        stored.version += 1
-        stored.updated_at = utcnow()
-    session.flush()
+    ).one()
     write_audit(
         session=session,
         actor=actor,
@@ -263,17 +288,28 @@ def catalogue_sheets(
     params: ParameterSet,
     on: date | None = None,
     ids: list[int] | None = None,
+    unpriceable: dict[int, str] | None = None,
 ) -> dict[int, Sheet]:
-    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one."""
+    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one.
+
+    With ``unpriceable`` (a dict to fill), a procedure whose sheet cannot be built (a
+    stored sheet that no longer validates, a record whose figures break the estimate) is
+    left out and named there with the reason, instead of failing the whole catalogue.
+    """
     stored = stored_sheets(conn, ids)
     records = load_records(conn, ids=ids, with_ids=True)
     sheets: dict[int, Sheet] = {}
     for pid, rec in records.items():
-        if pid in stored:
-            data = {k: v for k, v in stored[pid].items() if k != "options"}
-            sheets[pid] = parse_sheet(data, params=params, file=f"sheet[{pid}]", today=on)
-        else:
-            sheets[pid] = estimate_sheet(rec, params, on=on)
+        try:
+            if pid in stored:
+                data = {k: v for k, v in stored[pid].items() if k != "options"}
+                sheets[pid] = parse_sheet(data, params=params, file=f"sheet[{pid}]", today=on)
+            else:
+                sheets[pid] = estimate_sheet(rec, params, on=on)
+        except UNPRICEABLE_ERRORS as exc:
+            if unpriceable is None:
+                raise
+            unpriceable[pid] = f"{type(exc).__name__}: {exc}"
     return sheets
 
 
@@ -326,14 +362,19 @@ def _input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Ser
 
 
 def _compute(
-    conn: Connection, ids: list[int], *, params: ParameterSet, on: date | None
+    conn: Connection,
+    ids: list[int],
+    *,
+    params: ParameterSet,
+    on: date | None,
+    unpriceable: dict[int, str],
 ) -> pd.DataFrame:
     parts = []
     for start in range(0, len(ids), CHUNK):
-        sheets = catalogue_sheets(conn, params=params, on=on, ids=ids[start : start + CHUNK])
-        frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
-        evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
-        parts.append(evaluated[evaluated["option_id"] == "baseline"])
+        sheets = catalogue_sheets(
+            conn, params=params, on=on, ids=ids[start : start + CHUNK], unpriceable=unpriceable
+        )
+        parts += evaluate_contained(sheets, unpriceable)
     if not parts:
         return pd.DataFrame(columns=["procedure_id", *RESULT_COLUMNS])
     out = pd.concat(parts, ignore_index=True)
@@ -375,10 +416,13 @@ def catalogue_costs(
     """Baseline compliance cost of every procedure (vectorised), one row per procedure.
 
     Columns: :data:`COST_COLUMNS`; ``estimated`` tells which figures come from the
-    parameters rather than a reviewer's sheet. Results are cached in ``baseline_cost``
-    with a key of everything they depend on (record revision, reviewer's sheet version,
-    latest yearly volume, parameter values in effect); only procedures whose key changed
-    are evaluated again, in chunks so that memory stays bounded at national scale.
+    parameters rather than a reviewer's sheet. A procedure whose figures cannot be priced
+    (a value beyond what the evaluator holds) is left out, logged and listed in
+    ``attrs["unpriceable"]`` (:func:`unpriceable_procedures`); the rest is priced.
+    Results are cached in ``baseline_cost`` with a key of everything they depend on
+    (record revision, reviewer's sheet version, latest yearly volume, parameter values in
+    effect); only procedures whose key changed are evaluated again, in chunks so that
+    memory stays bounded at national scale.
     """
     from catalogue.registry.models import Agency
 
@@ -415,7 +459,8 @@ def catalogue_costs(
             cached["input_key"].to_numpy() == keys.reindex(cached["procedure_id"]).to_numpy()
         ]
         stale = sorted(set(procs["procedure_id"]) - set(cached["procedure_id"]))
-        fresh = _compute(conn, stale, params=params, on=on)
+        unpriceable: dict[int, str] = {}
+        fresh = _compute(conn, stale, params=params, on=on, unpriceable=unpriceable)
     if len(fresh):
         _store_cache(engine, fresh, keys)
     results = (
@@ -426,8 +471,21 @@ def catalogue_costs(
     procs["agency"] = procs["agency_id"].map(agencies)
     procs["level"] = procs["levels"].map(lambda lv: lv[0] if lv else None)
     out = procs.merge(results, on="procedure_id", how="left")
+    bad = out["procedure_id"].isin(list(unpriceable))
+    named = out.loc[bad, ["procedure_id", "code", "name"]].to_dict("records")
+    out = out[~bad].copy()
     out["estimated"] = out["estimated"].astype(bool)
-    return out[list(COST_COLUMNS)].reset_index(drop=True)
+    out = out[list(COST_COLUMNS)].reset_index(drop=True)
+    out.attrs["unpriceable"] = [{**r, "reason": unpriceable[r["procedure_id"]]} for r in named]
+    for row in out.attrs["unpriceable"]:
+        log.warning("procedure %s (#%s) cannot be priced: %s", row["code"], row["procedure_id"],
+                    row["reason"])  # fmt: skip
+    return out
+
+
+def unpriceable_procedures(costs: pd.DataFrame) -> list[dict[str, Any]]:
+    """The procedures :func:`catalogue_costs` could not price: id, code, name, reason."""
+    return list(costs.attrs.get("unpriceable", []))
 
 
 def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -171,13 +171,27 @@ def require(*, session: Session, actor: str | None, action: str) -> User:
 
 
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
-    """The user when the name and password match an active account, else None."""
+    """The user when the name and password match an active account, else None.
+
+    Every attempt is audited in the caller's transaction: ``sign_in`` with the user, or
+    ``sign_in.failed`` with the name tried (cut to 100 characters), never the password.
+    """
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active:
         # Spend the same time as a real check so that names cannot be probed by timing.
         verify_password(password, _dummy_hash())
-        return None
-    return user if verify_password(password, user.password_hash) else None
+        ok = False
+    else:
+        ok = verify_password(password, user.password_hash)
+    write_audit(
+        session=session,
+        actor=user.username if ok else None,
+        action="sign_in" if ok else "sign_in.failed",
+        entity="user",
+        entity_id=user.id if ok else None,
+        after={"username": str(username)[:100]},
+    )
+    return user if ok else None
 
 
 @functools.cache

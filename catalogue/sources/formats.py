@@ -2,9 +2,12 @@
 
 JSON/YAML documents are ``{"format": "tthc-catalogue/1", "procedures": [record, ...]}``.
 The workbook has one sheet per entity (procedures, channels, fees, documents, steps,
-legal_bases, volumes) linked by ``procedure_no`` and ``channel_no``; YAML and the workbook
-round-trip losslessly. CSV is a flat, one-row-per-procedure template for bulk editing of
-the main fields.
+legal_bases, volumes) linked by ``procedure_no`` and ``channel_no``; JSON, YAML and the
+workbook round-trip losslessly into an empty database.
+
+CSV is a flat, one-row-per-procedure template for editing the *main fields* only: its
+records are marked main-fields-only, so an import keeps the stored children (seven child
+tables make a poor flat template; the workbook carries them).
 
 Spreadsheet cells are always written as text (never formulas); the CSV neutralises cells
 beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with a leading
@@ -23,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from catalogue.registry import records as canonical
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.records import PROCEDURE_KEYS, ProcedureRecord, empty_record
 from catalogue.registry.validate import check_records
@@ -439,7 +443,7 @@ def _records_from_tables(
 
 
 def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
-    """Read the flat CSV template (one row per procedure, main fields only)."""
+    """Read the flat CSV template (one row per procedure, main fields only: see above)."""
     name = str(path)
     text = read_text_file(path, "utf-8-sig")
     fieldnames, rows = read_csv_table(text, name, max_rows=MAX_RECORDS)
@@ -458,6 +462,7 @@ def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         rec["status"] = rec["status"] or "active"
         rec["levels"] = [x.strip() for x in (row.get("levels") or "").split(",") if x.strip()]
         rec["subjects"] = [x.strip() for x in (row.get("subjects") or "").split(";") if x.strip()]
+        rec[canonical.MAIN_FIELDS_ONLY_KEY] = True
         located.append((line_num, rec))
     problems = check_records(located, file=name)
     if problems:
