@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "catalogue.cli.cycle_cmds",
     "catalogue.cli.profile_cmds",
     "catalogue.cli.documents_cmds",
+    "catalogue.cli.estimate_cmds",
 )
 
 

@@ -89,9 +89,14 @@ def burden(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
+    """Yearly compliance cost of the procedures in force with a known population."""
     from analysis import format_vnd
-    from catalogue.costing.burden import catalogue_costs, cost_totals, unpriceable_procedures
+    from catalogue.costing.burden import (
+        burden_summary,
+        catalogue_costs,
+        cost_totals,
+        unpriceable_procedures,
+    )
     from catalogue.sources.service import open_catalogue
 
     if by not in GROUPINGS:
@@ -99,29 +104,26 @@ def burden(
     costs = catalogue_costs(open_catalogue(db))
     unpriceable = unpriceable_procedures(costs)
     totals = cost_totals(costs, by)
+    summary = burden_summary(costs)
     if as_json:
+        groups = json.loads(totals.to_json(orient="records", force_ascii=False))
         typer.echo(
             json.dumps(
-                {
-                    "procedures": len(costs),
-                    "annual_cost": int(costs["annual_cost"].sum()),
-                    "estimated_procedures": int(costs["estimated"].sum()),
-                    "by": by,
-                    "groups": json.loads(totals.to_json(orient="records", force_ascii=False)),
-                    "unpriceable": unpriceable,
-                },
+                {**summary, "by": by, "groups": groups, "unpriceable": unpriceable},
                 ensure_ascii=False,
             )
         )
         return
     typer.echo(
-        f"{len(costs)} thủ tục; CPTT/năm {format_vnd(int(costs['annual_cost'].sum()))} "
-        f"({int(costs['estimated'].sum())} thủ tục ước tính)"
+        f"{summary['procedures']} thủ tục đang có hiệu lực có số liệu; CPTT/năm "
+        f"{format_vnd(summary['annual_cost'])} ({summary['estimated_procedures']} thủ tục "
+        f"ước tính); {summary['unknown_population']} thủ tục chưa có số liệu số đối tượng "
+        f"không tính vào tổng; {summary['not_in_force']} thủ tục hết hiệu lực/dự thảo"
     )
     for row in totals.itertuples():
         typer.echo(
             f"  {getattr(row, by) or '—'}: {format_vnd(int(row.annual_cost))} "
-            f"({row.procedures} thủ tục)"
+            f"({row.procedures} thủ tục; {row.unknown_population} chưa có số liệu)"
         )
     _echo_unpriceable(unpriceable)
 

@@ -183,6 +183,23 @@ def _drop_known_codes(
     return kept, len(records) - len(kept)
 
 
+LIST_STUB = "list_stub"  # flag of a procedure known only from a list export
+
+
+def _list_stubs(conn: Connection) -> dict[str, tuple[int, str, int]]:
+    """code → (id, identity, revision) of the stubs a list export left (one per code)."""
+    rows = conn.execute(
+        select(T_PROC.c.id, T_PROC.c.code, T_PROC.c.identity, T_PROC.c.revision, T_PROC.c.flags)
+        .where(T_PROC.c.status == "draft")
+        .order_by(T_PROC.c.id)
+    )
+    stubs: dict[str, tuple[int, str, int]] = {}
+    for pid, code, ident, rev, flags in rows:
+        if code and any(f.get("kind") == LIST_STUB for f in flags or []):
+            stubs.setdefault(code, (pid, ident, rev))
+    return stubs
+
+
 def known_source_hashes(conn: Connection) -> set[str]:
     """Hashes of the raw source lines the stored procedures were imported from."""
     return {
@@ -251,13 +268,24 @@ def _fill_main_fields_only(
     return stored
 
 
-def _classify(conn, records, existing, summary):
-    """Split records into new, changed, unchanged-but-for-volumes and kept-published."""
+def _classify(conn, records, existing, summary, stubs):
+    """Split records into new, changed, unchanged-but-for-volumes and kept-published; a
+    full record whose code a list export left as a stub completes that stub (``completing``)."""
     stored = _fill_main_fields_only(conn, records, existing)
     candidates = []
     new, changed, volume_only, sources = [], [], [], []
+    completing: set[int] = set()
     for rec in records:
         ident = identity_string(rec)
+        stub = stubs.pop(rec.get("code"), None) if ident not in existing else None
+        if stub is not None:
+            pid, stub_ident, rev = stub
+            existing.pop(stub_ident, None)
+            existing[ident] = (pid, content_hash(rec), rev + 1)
+            completing.add(pid)
+            summary.updated += 1
+            changed.append((pid, rev + 1, rec, content_hash(rec)))
+            continue
         if ident not in existing:
             new.append(rec)
             existing[ident] = (-1, content_hash(rec), 1)  # placeholder until the id is known
@@ -285,7 +313,7 @@ def _classify(conn, records, existing, summary):
             continue
         summary.updated += 1
         changed.append((pid, rev, rec, chash))
-    return new, changed, volume_only, sources
+    return new, changed, volume_only, sources, completing
 
 
 def _keep_published(conn, pid, rec, state, summary) -> None:
@@ -340,7 +368,10 @@ def store_records(
     agencies = agency_ids(conn, names)
     existing = known if known is not None else existing_identities(conn)
     now = utcnow()
-    new, changed, volume_only, sources = _classify(conn, records, existing, summary)
+    stubs = {} if match_by_code else _list_stubs(conn)
+    new, changed, volume_only, sources, completing = _classify(
+        conn, records, existing, summary, stubs
+    )
     new_rows = [
         {
             **procedure_row(rec, agencies),
@@ -366,7 +397,7 @@ def store_records(
         _revision_row(pid, 1, rec, row["content_hash"], [], now, actor, source)
         for (pid, rec), row in zip(created, new_rows, strict=True)
     ]
-    revisions += _rewrite_changed(conn, changed, agencies, now, actor, source, summary)
+    revisions += _rewrite_changed(conn, changed, agencies, now, actor, source, summary, completing)
     insert_rows(conn, T_REVISION, revisions)
     if sources:
         conn.execute(
@@ -393,8 +424,11 @@ def _revision_row(pid, number, rec, chash, fields, now, actor, source) -> dict[s
     }
 
 
-def _rewrite_changed(conn, changed, agencies, now, actor, source, summary) -> list[dict]:
-    """Replace the rows of changed procedures; count child rows that disappear."""
+def _rewrite_changed(
+    conn, changed, agencies, now, actor, source, summary, completing=frozenset()
+) -> list[dict]:
+    """Replace the rows of changed procedures (a completed stub takes the record's identity
+    and status); count child rows that disappear."""
     if not changed:
         return []
     ids = [pid for pid, _, _, _ in changed]
@@ -403,7 +437,8 @@ def _rewrite_changed(conn, changed, agencies, now, actor, source, summary) -> li
     revisions = []
     for pid, rev, rec, chash in changed:
         old = previous.get(pid, {})
-        lost = _child_counts(old) - _child_counts(rec)  # Counter subtraction keeps positives
+        # Counter subtraction keeps positives; a completed stub loses only its stub flag
+        lost = Counter() if pid in completing else _child_counts(old) - _child_counts(rec)
         if lost:
             summary.deleted.update(lost)
             summary.deletions.append(
@@ -413,6 +448,8 @@ def _rewrite_changed(conn, changed, agencies, now, actor, source, summary) -> li
         if row["online_level"] is None:
             del row["online_level"]  # a source silent on it keeps the reviewer's value
         row.update(content_hash=chash, revision=rev, updated_at=now)
+        if pid in completing:
+            row.update(identity=identity_string(rec), status=rec.get("status") or "active")
         if rec.get(MAIN_FIELDS_ONLY_KEY):
             row.pop("source_hash")  # the CSV template is not the source: keep its hash
         conn.execute(
