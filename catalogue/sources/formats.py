@@ -41,6 +41,7 @@ from catalogue.sources.limits import (
     parse_plain_yaml,
     read_csv_table,
     read_text_file,
+    refused_numbers,
 )
 from catalogue.sources.spreadsheet import (  # noqa: F401 - re-exported: the one neutraliser
     FORMULA_PREFIXES,
@@ -242,7 +243,8 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     name = str(path)
     text = read_text_file(path, "utf-8")
     try:
-        doc = loads_json(text) if path.suffix.lower() == ".json" else parse_plain_yaml(text)
+        is_json = path.suffix.lower() == ".json"
+        doc = loads_json(text, mark=True) if is_json else parse_plain_yaml(text)
     except json.JSONDecodeError as exc:
         raise ImportFailed([Problem(name, exc.lineno, None, f"cannot be parsed: {exc}")]) from exc
     except (JsonInputError, YamlSyntaxError) as exc:
@@ -263,6 +265,10 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         line = lines[i] if i < len(lines) else i + 1
         if not isinstance(item, dict):
             problems.append(Problem(name, line, f"procedures[{i}]", "expected a mapping"))
+            continue
+        refused = refused_numbers(item)
+        if refused:
+            problems.extend(Problem(name, line, field, why) for field, why in refused)
             continue
         unknown = sorted(str(k) for k in set(item) - set(PROCEDURE_KEYS))
         if unknown:
