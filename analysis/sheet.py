@@ -281,13 +281,14 @@ def parse_sheet(
     # The rate is read whatever the baseline's currencies: an option may set a fee in USD.
     usd_rate = Decimal(0)
     fees_raw = _items(reader, data.get("fees"), "fees")
+    options_raw = data.get("options")
     changes_raw = [
         c
-        for o in data.get("options") or []
-        if isinstance(o, dict)
-        for c in o.get("changes") or []
+        for o in (options_raw if isinstance(options_raw, list) else [])
+        if isinstance(o, dict) and isinstance(o.get("changes"), list)
+        for c in o["changes"]
         if isinstance(c, dict)
-    ]
+    ]  # malformed options are reported by the option reader; here only USD is looked for
     in_usd = any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw + changes_raw)
     try:
         usd_rate = params.value("usd_rate", on)

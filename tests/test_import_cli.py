@@ -64,6 +64,9 @@ def test_import_then_export_json_shape(db, tmp_path):
         "created": 2,
         "updated": 0,
         "unchanged": 0,
+        "volumes_changed": 0,
+        "deleted": {},
+        "kept_published": [],
         "flags": {},
     }
     again = run("import", str(src), "--db", db, "--json")

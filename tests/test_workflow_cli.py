@@ -237,7 +237,9 @@ def test_scripted_run_from_empty_database_to_exports(tmp_path):
         CODES["replace"]: "replaced",
         CODES["replacement"]: "active",
     }
-    assert audit[0] == (None, "import")
+    import getpass
+
+    assert audit[0] == (f"os:{getpass.getuser()}", "import")  # no --as: the system account
     assert [a for a in audit if a[1] == "user.create"][0] == ("admin", "user.create")
     mutations = [action for _, action in audit]
     for action, count in {

@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0007"  # chained after 0007 (landing order)
 branch_labels = None
 depends_on = None
 
