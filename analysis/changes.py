@@ -64,8 +64,8 @@ def set_frequency(sheet: Sheet, args: dict) -> Sheet:
 
 
 def set_population(sheet: Sheet, args: dict) -> Sheet:
-    """Subjects per year (số đối tượng)."""
-    return replace(sheet, population=args["value"])
+    """Subjects per year (số đối tượng); the population is then known."""
+    return replace(sheet, population=args["value"], population_known=True)
 
 
 def set_channels(sheet: Sheet, args: dict) -> Sheet:
@@ -84,6 +84,8 @@ def set_deadline(sheet: Sheet, args: dict) -> Sheet:
 def set_fee(sheet: Sheet, args: dict) -> Sheet:
     """Change an existing fee's amount (and optionally currency or channels)."""
     fee = _find(sheet.fees, args["name"], "name", "fee")
+    if args.get("currency") == "USD" and not sheet.usd_rate:
+        raise ChangeRefused("currency", "no usd_rate parameter at the sheet's date")
     new = replace(
         fee,
         amount=args["amount"],

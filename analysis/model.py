@@ -85,12 +85,19 @@ class Activity:
 
 @dataclass(frozen=True)
 class Fee:
-    """A fee or charge (phí, lệ phí) per execution; ``channels`` None means every channel."""
+    """A fee or charge (phí, lệ phí) per execution; ``channels`` None means every channel.
+
+    ``alternatives`` and ``rule`` say how an estimate read the record's fee text (the cases
+    it took the low average of, the computation); they are notes, not part of the figure,
+    and do not take part in comparisons.
+    """
 
     name: str
     amount: Figure
     currency: str = "VND"
     channels: tuple[str, ...] | None = None
+    alternatives: tuple[str, ...] = field(default=(), compare=False)
+    rule: str | None = field(default=None, compare=False)
 
     def applies_to(self, channel: str) -> bool:
         """Whether this fee is paid when the procedure is carried out via ``channel``."""
@@ -152,9 +159,22 @@ class Sheet:
     source_file: str = "<sheet>"
     abolished: bool = False
     data_reuse: tuple[DataReuse, ...] = ()
+    # False when no evidence gives the yearly population (no statistics, imported volume
+    # or reviewer's figure): the unit cost stands, the yearly cost is unknown ("chưa có
+    # số liệu") and the procedure is left out of yearly totals.
+    population_known: bool = True
+    # Shares of citizens and enterprises among the subjects ({citizen: 0.75, enterprise:
+    # 0.25}); when given, the hourly rate is the share-weighted one unless overridden.
+    subject_shares: dict[str, Decimal] = field(default_factory=dict)
 
     def fee_vnd(self, fee: Fee) -> Decimal:
-        """The fee's amount in đồng (USD converted at the sheet's rate, exactly)."""
+        """The fee's amount in đồng (USD converted at the sheet's rate, exactly).
+
+        Raises ValueError for a USD fee on a sheet without a USD rate, rather than
+        counting the fee as free.
+        """
         if fee.currency == "USD":
+            if not self.usd_rate:
+                raise ValueError(f"{self.source_file}: fee {fee.name!r} is in USD but no usd_rate")
             return fee.amount.value * self.usd_rate
         return fee.amount.value

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from analysis.errors import SheetProblem
+from analysis.limits import MAXIMA
 from analysis.model import DECIMALS, Figure
 from analysis.vocab import CHANNEL_CODES, METHODS
 
@@ -91,6 +92,9 @@ class Reader:
             return None
         if value < 0:
             self.problem(path, f"must not be negative, got {value}")
+            return None
+        if value > MAXIMA[kind]:  # analysis.limits: what the evaluators and databases hold
+            self.problem(path, f"must be at most {MAXIMA[kind]:,}, got {value}".replace(",", "."))
             return None
         places = DECIMALS[kind]
         if exact and value.normalize().as_tuple().exponent < -places:

@@ -29,7 +29,7 @@ before anything is evaluated.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +50,20 @@ from analysis.reading import Reader, join_path
 from analysis.vocab import CURRENCIES
 from analysis.yamlio import YamlSyntaxError, load_yaml
 
-__all__ = ["BASELINE_ID", "BASELINE_KEYS", "load_sheet", "parse_sheet"]
+__all__ = [
+    "BASELINE_ID",
+    "BASELINE_KEYS",
+    "UNKNOWN_POPULATION",
+    "load_sheet",
+    "parse_sheet",
+    "weighted_hourly_rate",
+]
 
 BASELINE_ID = "baseline"  # reserved option id of the current situation
+# The source of an unknown population (``population: null``), the same in every sheet.
+UNKNOWN_POPULATION = (
+    "chưa có số liệu: không có thống kê, số hồ sơ nhập hoặc số liệu của người rà soát"
+)
 
 # Keys that describe the baseline (the current situation); the rest name the procedure,
 # the parameter date, the options to compare and notes.
@@ -66,8 +77,59 @@ BASELINE_KEYS = (
     "documents",
     "fees",
     "activities",
+    "subject_shares",
 )
 _TOP_KEYS = ("procedure", "date", *BASELINE_KEYS, "options", "estimated", "notes")
+
+
+def _parameter_rate(params: ParameterSet, subject: str, on: date) -> Figure:
+    found = params.hourly_income(subject, on)
+    return Figure(found.value, found.source, "default")
+
+
+def weighted_hourly_rate(params: ParameterSet, shares: dict[str, Decimal], on: date) -> Figure:
+    """The hourly rate weighted by the shares of citizens and enterprises (to 2 decimals).
+
+    >>> from analysis.parameters import load_parameters
+    >>> shares = {"citizen": Decimal("0.75"), "enterprise": Decimal("0.25")}
+    >>> weighted_hourly_rate(load_parameters(), shares, date(2026, 1, 1)).value
+    Decimal('48437.50')
+    """
+    total = Decimal(0)
+    parts = []
+    for subject in SUBJECTS:
+        share = shares.get(subject, Decimal(0))
+        if share:
+            rate = params.hourly_income(subject, on).value
+            total += share * rate
+            parts.append(f"{share.normalize():f} × {rate} ({subject})")
+    value = total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    source = "bình quân theo tỷ lệ đối tượng: " + " + ".join(parts) + " (hourly_income.*)"
+    return Figure(value, source, "default")
+
+
+def _subject_shares(reader: Reader, raw: Any) -> dict[str, Decimal]:
+    """``{citizen: 0.75, enterprise: 0.25}``: each share in [0, 1] to 4 decimals, sum 1."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        reader.problem("subject_shares", "must be a mapping of citizen / enterprise to shares")
+        return {}
+    shares = {}
+    for key, value in raw.items():
+        if key not in SUBJECTS:
+            reader.problem(
+                join_path("subject_shares", key), f"must be one of {', '.join(SUBJECTS)}"
+            )
+            continue
+        number = reader.number(value, join_path("subject_shares", key), "share")
+        if number is not None:
+            if not 0 <= number <= 1:
+                reader.problem(join_path("subject_shares", key), "must be between 0 and 1")
+            shares[key] = Decimal(number)
+    if shares and sum(shares.values()) != 1:
+        reader.problem("subject_shares", f"shares must add up to 1, not {sum(shares.values())}")
+    return shares
 
 
 def _items(reader: Reader, raw: Any, path: str) -> list:
@@ -199,35 +261,50 @@ def parse_sheet(
         reader.problem("subject", f"must be one of {', '.join(SUBJECTS)}")
         subject = "citizen"
 
+    shares = _subject_shares(reader, data.get("subject_shares"))
     hourly_rate: Figure | None
-    if "hourly_rate" in data:
+    given = data.get("hourly_rate")
+    # a "default" rate is the parameters' one: with shares it follows the (corrected) shares
+    derived = shares and isinstance(given, dict) and given.get("method") == "default"
+    if "hourly_rate" in data and not derived:
         hourly_rate = reader.figure(data["hourly_rate"], "hourly_rate", "money")
     else:
         try:
-            found = params.hourly_income(subject, on)
-            hourly_rate = Figure(found.value, found.source, "default")
+            hourly_rate = (
+                weighted_hourly_rate(params, shares, on)
+                if shares
+                else _parameter_rate(params, subject, on)
+            )
         except ParameterError as exc:
             reader.problem("hourly_rate", f"no parameter: {exc}")
             hourly_rate = None
+    # The rate is read whatever the baseline's currencies: an option may set a fee in USD.
     usd_rate = Decimal(0)
     fees_raw = _items(reader, data.get("fees"), "fees")
+    options_raw = data.get("options")
     changes_raw = [
         c
-        for o in data.get("options") or []
-        if isinstance(o, dict)
-        for c in o.get("changes") or []
+        for o in (options_raw if isinstance(options_raw, list) else [])
+        if isinstance(o, dict) and isinstance(o.get("changes"), list)
+        for c in o["changes"]
         if isinstance(c, dict)
-    ]
-    # an option may set a fee in USD: the rate is needed to price it even if none is now
-    if any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw + changes_raw):
-        try:
-            usd_rate = params.value("usd_rate", on)
-        except ParameterError as exc:
+    ]  # malformed options are reported by the option reader; here only USD is looked for
+    in_usd = any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw + changes_raw)
+    try:
+        usd_rate = params.value("usd_rate", on)
+    except ParameterError as exc:
+        if in_usd:
             reader.problem("fees", f"a fee is in USD but {exc}")
-        if usd_rate != int(usd_rate):
-            reader.problem("fees", f"usd_rate {usd_rate} must be whole đồng")
+    if usd_rate != int(usd_rate):
+        reader.problem("fees", f"usd_rate {usd_rate} must be whole đồng")
 
-    population = reader.figure(data.get("population"), "population", "count")
+    # population: null is an unknown population (an estimate without evidence)
+    population_known = data.get("population", 0) is not None
+    population = (
+        reader.figure(data.get("population"), "population", "count")
+        if population_known
+        else Figure(Decimal(0), UNKNOWN_POPULATION, None)
+    )
     frequency = reader.figure(data.get("frequency"), "frequency", "frequency")
     channels = reader.shares(data.get("channels"), "channels")
     deadlines = reader.deadlines(data.get("deadline_days"), "deadline_days")
@@ -279,6 +356,8 @@ def parse_sheet(
         estimated=bool(estimated),
         parameters=params.label(on),
         source_file=file,
+        population_known=population_known,
+        subject_shares=shares,
     )
     problems = [p for option in sheet.options for p in check_option(sheet, option)]
     if problems:

@@ -12,7 +12,9 @@ Written as it is in the sheet, so the data needs nothing else to be read back:
 * a figure with a source or method is ``{value, source, method}`` (absent parts left
   out), a bare figure a plain number;
 * the hourly rate is always written, even when it came from the parameters (method
-  ``default``): the reader then sees the rate the figures were computed with;
+  ``default``): the reader then sees the rate the figures were computed with (with
+  ``subject_shares``, a ``default`` rate is derived from the shares again when read);
+* an unknown population is written ``population: null``;
 * defaults of the format are left out: one person and no out-of-pocket cost per
   activity, no copies of a document, fees in VND, every channel (``channels`` absent);
 * ``estimated: true`` only for an estimated sheet; ``options`` only when there are some.
@@ -141,8 +143,10 @@ def sheet_to_data(sheet: Sheet) -> dict[str, Any]:
     if sheet.estimated:
         data["estimated"] = True
     data["subject"] = sheet.subject
+    if sheet.subject_shares:
+        data["subject_shares"] = dict(sheet.subject_shares)
     data["hourly_rate"] = _figure(sheet.hourly_rate)
-    data["population"] = _figure(sheet.population)
+    data["population"] = _figure(sheet.population) if sheet.population_known else None
     data["frequency"] = _figure(sheet.frequency)
     data["channels"] = dict(sheet.channels)
     if sheet.deadline_days:

@@ -43,6 +43,7 @@ FEE_KIND_CODES = ("phi", "le_phi", "unspecified")
 CURRENCIES = ("VND", "USD")
 
 STATUSES = ("active", "amended", "replaced", "abolished", "draft")  # of a procedure
+IN_FORCE_STATUSES = ("active", "amended")  # the procedures totals and baselines count
 
 # How an input figure was obtained (TT 02/2017: every figure names its source and method);
 # "legal" is a figure set by a legal text (a fee in a circular, a deadline in a decree).

@@ -8,14 +8,14 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from catalogue.cli import build_app
 from catalogue.sources.service import load_demo_if_empty, open_catalogue
+from tests.cli_auth import invoke
 
 runner = CliRunner()
 
 
 def run(*args):
-    return runner.invoke(build_app(), list(args))
+    return invoke(args)
 
 
 def test_burden_sheet_and_savings(tmp_path):
@@ -40,16 +40,23 @@ def test_burden_sheet_and_savings(tmp_path):
         ),
         encoding="utf-8",
     )
-    refused = run("sheet", "save", str(sheet), "--as", "analyst", "--db", db)
+    refused = run("sheet", "save", str(sheet), "--version", "0", "--as", "analyst", "--db", db)
     assert refused.exit_code == 1 and "analyst" in refused.stderr
-    saved = run("sheet", "save", str(sheet), "--as", "reviewer", "--db", db)
+    unversioned = run("sheet", "save", str(sheet), "--as", "reviewer", "--db", db)
+    assert unversioned.exit_code == 2 and "--version" in unversioned.output
+    saved = run("sheet", "save", str(sheet), "--version", "0", "--as", "reviewer", "--db", db)
     assert saved.exit_code == 0, saved.output
+    assert "version 1" in saved.stdout
+    stale = run("sheet", "save", str(sheet), "--version", "0", "--as", "reviewer", "--db", db)
+    assert stale.exit_code == 1 and "người khác lưu trước" in stale.stderr
+    newer = run("sheet", "save", str(sheet), "--version", "1", "--as", "reviewer", "--db", db)
+    assert newer.exit_code == 0 and "version 2" in newer.stdout
     after = json.loads(run("burden", "--json", "--db", db).stdout)
     assert after["estimated_procedures"] == before["estimated_procedures"] - 1
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("procedure: {code: '1.001193'}\npopulation: -5\n", encoding="utf-8")
-    result = run("sheet", "save", str(bad), "--as", "reviewer", "--db", db)
+    result = run("sheet", "save", str(bad), "--version", "2", "--as", "reviewer", "--db", db)
     assert result.exit_code == 2 and "population" in result.stderr
 
     report = json.loads(run("savings", "--as", "analyst", "--json", "--db", db).stdout)

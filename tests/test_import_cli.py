@@ -9,6 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from catalogue.cli import build_app
+from tests.cli_auth import invoke
 from tests.factories import make_record
 
 runner = CliRunner()
@@ -20,7 +21,7 @@ def db(tmp_path):
 
 
 def run(*args):
-    return runner.invoke(build_app(), list(args))
+    return invoke(args)
 
 
 def write_yaml(path, recs):
@@ -63,6 +64,9 @@ def test_import_then_export_json_shape(db, tmp_path):
         "created": 2,
         "updated": 0,
         "unchanged": 0,
+        "volumes_changed": 0,
+        "deleted": {},
+        "kept_published": [],
         "flags": {},
     }
     again = run("import", str(src), "--db", db, "--json")

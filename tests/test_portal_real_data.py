@@ -253,7 +253,9 @@ def test_excel_exports(name, rows):
     assert records[0][0] == 3  # row 1 banner, row 2 header
     for _, record in records:
         assert record["code"] and record["name"] and record["levels"] == []
-        assert record["status"] == "active"
+        # a list row alone is a stub: a draft (never costed) until its full record comes
+        assert record["status"] == "draft"
+        assert any(f["kind"] == "list_stub" for f in record["flags"])
 
 
 def test_excel_spot_check_and_codes_match_jsonl(portal_records):

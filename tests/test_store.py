@@ -34,7 +34,10 @@ def test_reimport_changes_nothing(engine):
     summary = import_records(engine, copy.deepcopy(recs), source="a")
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 1)
     assert count(engine, Revision) == 1
-    assert count(engine, AuditLog) == 1  # only the first import changed anything
+    assert count(engine, AuditLog) == 2  # every import is audited, even one that changes nothing
+    with engine.connect() as conn:
+        last = conn.execute(select(AuditLog.after).order_by(AuditLog.id.desc())).scalars().first()
+    assert (last["created"], last["updated"], last["unchanged"]) == (0, 0, 1)
 
 
 def test_changed_record_gets_new_revision_with_changed_fields(engine):

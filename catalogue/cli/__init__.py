@@ -10,7 +10,7 @@ attaches them. Where is command X?
 - ``costing_cmds``: ``sheet save``, ``burden``, ``savings``.
 - ``match_cmds``: ``search``, ``duplicates``, ``match``.
 - ``stats_cmds``: ``stats import|report|generate``, ``priorities``.
-- ``user_cmds``: ``user add``.
+- ``user_cmds``: ``user add|list|role|deactivate|reactivate|reset-password|passwd``.
 - ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
 - ``decision_cmds``: ``decision publish|show|export``.
 - ``review_cmds``: ``review-plan draft|add|seed|approve|show``,
@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "catalogue.cli.cycle_cmds",
     "catalogue.cli.profile_cmds",
     "catalogue.cli.documents_cmds",
+    "catalogue.cli.estimate_cmds",
 )
 
 

@@ -11,15 +11,24 @@ import typer
 from catalogue.cli.common import (
     AsOption,
     DbOption,
+    actor_or_setup,
     fail,
+    handle_service_error,
     report_import_failure,
-    run_service,
     stdout_write,
 )
-from catalogue.registry.errors import ImportFailed
+from catalogue.registry.errors import ImportFailed, ServiceError
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
 SummaryJson = Annotated[bool, typer.Option("--json", help="Summary as JSON.")]
+AllowDeletions = Annotated[
+    bool,
+    typer.Option(
+        "--allow-deletions",
+        help="Allow the import to delete channels, fees, documents, steps, legal bases or "
+        "flags of stored procedures (refused otherwise).",
+    ),
+]
 
 
 def _print_summary(summary, as_json: bool) -> None:
@@ -35,33 +44,43 @@ def _print_summary(summary, as_json: bool) -> None:
         f"Read {data['read']}: created {data['created']}, updated {data['updated']}, "
         f"unchanged {data['unchanged']}."
     )
+    if data["volumes_changed"]:
+        typer.echo(
+            f"Số liệu hồ sơ theo năm thay đổi / yearly volumes changed: {data['volumes_changed']}"
+        )
+    if data["deleted"]:
+        rows = ", ".join(f"{n} {kind}" for kind, n in data["deleted"].items())
+        typer.echo(f"Đã xóa / deleted child rows: {rows}")
+    for kept in data["kept_published"]:
+        typer.echo(
+            f"Giữ theo quyết định {kept['decision']} / kept as published: {kept['code']} "
+            f"(nguồn khác / source differs: {', '.join(kept['source_changed'])})"
+        )
     if data["flags"]:
         typer.echo("Cờ cần xem lại / flags by kind:")
         for kind, n in data["flags"].items():
             typer.echo(f"  {kind}: {n}")
 
 
-def _check_importer(db: str | None, actor: str | None) -> None:
-    """Refuse (exit 1) when the named acting user may not import catalogue data."""
-    if actor is None:
-        return
-    from catalogue.registry.auth import require
-
-    run_service(
-        db, lambda session: require(session=session, actor=actor, action="catalogue.import")
-    )
-
-
-def _import(db: str | None, actor: str | None, importer, paths: list[Path], as_json: bool) -> None:
+def _import(
+    db: str | None,
+    actor: str | None,
+    importer,
+    paths: list[Path],
+    as_json: bool,
+    allow_deletions: bool = False,
+) -> None:
     """Run ``importer(engine, paths, actor=…)`` and print its summary; exit 1 on bad input."""
     from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(db)
-    _check_importer(db, actor)
+    who = actor_or_setup(actor, db)
     try:
-        summary = importer(engine, paths, actor=actor)
+        summary = importer(engine, paths, actor=who, allow_deletions=allow_deletions)
     except ImportFailed as exc:
         report_import_failure(exc)
+    except ServiceError as exc:  # the service checks the permission itself
+        handle_service_error(exc)
     _print_summary(summary, as_json)
 
 
@@ -79,14 +98,16 @@ def import_portal(
     db: DbOption = None,
     as_json: SummaryJson = False,
     actor: AsOption = None,
+    allow_deletions: AllowDeletions = False,
 ) -> None:
     """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx).
 
-    With ``--as USER`` the user must be an admin and is recorded in the audit log.
+    The acting user (``--as`` or ``TTHC_USER``, authenticated) must be an admin and is
+    recorded in the audit log; only a database without any account needs none.
     """
     from catalogue.sources.service import import_portal_files
 
-    _import(db, actor, import_portal_files, paths, as_json)
+    _import(db, actor, import_portal_files, paths, as_json, allow_deletions)
 
 
 def import_own(
@@ -94,14 +115,18 @@ def import_own(
     db: DbOption = None,
     as_json: SummaryJson = False,
     actor: AsOption = None,
+    allow_deletions: AllowDeletions = False,
 ) -> None:
     """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook).
 
-    With ``--as USER`` the user must be an admin and is recorded in the audit log.
+    The acting user (``--as`` or ``TTHC_USER``, authenticated) must be an admin and is
+    recorded in the audit log; only a database without any account needs none. A CSV
+    file updates the main fields only and keeps every procedure's channels, fees,
+    documents, steps and legal bases.
     """
     from catalogue.sources.service import import_files
 
-    _import(db, actor, import_files, paths, as_json)
+    _import(db, actor, import_files, paths, as_json, allow_deletions)
 
 
 def export(
@@ -125,12 +150,18 @@ def export(
 
 
 def demo(db: DbOption = None) -> None:
-    """Load the embedded demo catalogue and demo users when the database is empty."""
+    """Create a demo database: the embedded demo catalogue and one demo user per role.
+
+    Only into an unused, empty database (then marked as a demo database) or one already
+    created for the demo; never into a database with real accounts or data."""
     from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
     summary = load_demo_if_empty(open_catalogue(db))
     if summary is None:
-        typer.echo("Nothing loaded: the database already holds procedures, or TTHC_DEMO=0.")
+        typer.echo(
+            "Nothing loaded: the database already holds procedures, was not created for "
+            "the demo (it has accounts or data), or TTHC_DEMO=0."
+        )
     else:
         _print_summary(summary, False)
         typer.echo(

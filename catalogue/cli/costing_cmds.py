@@ -35,15 +35,27 @@ def sheet_save(
     sheet: Annotated[Path, typer.Argument(help="Costing sheet YAML to store.")],
     code: Annotated[str | None, typer.Option("--code", help="Procedure code.")] = None,
     procedure_id: Annotated[int | None, typer.Option("--id", help="Procedure id.")] = None,
+    version: Annotated[
+        int,
+        typer.Option(
+            "--version",
+            help="Version of the stored sheet you edited (0 when none is stored yet); "
+            "refused if someone saved it since.",
+        ),
+    ] = ...,
     actor: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Store a reviewer's costing sheet with its procedure (replaces the estimate)."""
+    """Store a reviewer's costing sheet with its procedure (replaces the estimate).
+
+    ``--version`` is required: a save made from an older version is refused (exit 1)
+    instead of silently overwriting someone else's save.
+    """
     from analysis import SheetError
     from analysis.yamlio import YamlSyntaxError, load_yaml
     from catalogue.costing.burden import save_sheet
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     try:
         content = load_yaml(sheet)  # bounded: no alias bomb, no impossible date
     except (OSError, UnicodeDecodeError, YamlSyntaxError) as exc:
@@ -59,12 +71,16 @@ def sheet_save(
                 session, code or str((content.get("procedure") or {}).get("code") or "")
             )
         )
-        return pid, save_sheet(session=session, actor=who, procedure_id=pid, content=content)
+        return pid, save_sheet(
+            session=session, actor=who, procedure_id=pid, content=content,
+            expected_version=version,
+        )  # fmt: skip
 
     try:
         pid, stored = run_service(db, save)
     except SheetError as exc:
         fail(str(exc), 2)
+
     typer.echo(f"Đã lưu bảng tính cho thủ tục #{pid} (version {stored.version}).")
 
 
@@ -73,38 +89,51 @@ def burden(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Yearly compliance cost of the whole catalogue (estimated where no sheet exists)."""
+    """Yearly compliance cost of the procedures in force with a known population."""
     from analysis import format_vnd
-    from catalogue.costing.burden import catalogue_costs, cost_totals
+    from catalogue.costing.burden import (
+        burden_summary,
+        catalogue_costs,
+        cost_totals,
+        unpriceable_procedures,
+    )
     from catalogue.sources.service import open_catalogue
 
     if by not in GROUPINGS:
         fail(f"--by must be one of {', '.join(GROUPINGS)}", 2)
     costs = catalogue_costs(open_catalogue(db))
+    unpriceable = unpriceable_procedures(costs)
     totals = cost_totals(costs, by)
+    summary = burden_summary(costs)
     if as_json:
+        groups = json.loads(totals.to_json(orient="records", force_ascii=False))
         typer.echo(
             json.dumps(
-                {
-                    "procedures": len(costs),
-                    "annual_cost": int(costs["annual_cost"].sum()),
-                    "estimated_procedures": int(costs["estimated"].sum()),
-                    "by": by,
-                    "groups": json.loads(totals.to_json(orient="records", force_ascii=False)),
-                },
+                {**summary, "by": by, "groups": groups, "unpriceable": unpriceable},
                 ensure_ascii=False,
             )
         )
         return
     typer.echo(
-        f"{len(costs)} thủ tục; CPTT/năm {format_vnd(int(costs['annual_cost'].sum()))} "
-        f"({int(costs['estimated'].sum())} thủ tục ước tính)"
+        f"{summary['procedures']} thủ tục đang có hiệu lực có số liệu; CPTT/năm "
+        f"{format_vnd(summary['annual_cost'])} ({summary['estimated_procedures']} thủ tục "
+        f"ước tính); {summary['unknown_population']} thủ tục chưa có số liệu số đối tượng "
+        f"không tính vào tổng; {summary['not_in_force']} thủ tục hết hiệu lực/dự thảo"
     )
     for row in totals.itertuples():
         typer.echo(
             f"  {getattr(row, by) or '—'}: {format_vnd(int(row.annual_cost))} "
-            f"({row.procedures} thủ tục)"
+            f"({row.procedures} thủ tục; {row.unknown_population} chưa có số liệu)"
         )
+    _echo_unpriceable(unpriceable)
+
+
+def _echo_unpriceable(unpriceable: list[dict]) -> None:
+    """Name the procedures left out of the figures because they cannot be priced."""
+    if unpriceable:
+        typer.echo(f"Không tính được / unpriceable ({len(unpriceable)}), not in the totals:")
+        for row in unpriceable:
+            typer.echo(f"  {row['code'] or '#' + str(row['procedure_id'])}: {row['reason']}")
 
 
 def savings(
@@ -118,7 +147,7 @@ def savings(
     from catalogue.costing.reports import savings_overview
     from catalogue.sources.service import open_catalogue
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     costs = catalogue_costs(open_catalogue(db))
     report = run_service(
         db, lambda session: savings_overview(session=session, actor=who, costs=costs)

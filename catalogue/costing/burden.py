@@ -10,30 +10,32 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
 
 from analysis import (
     ParameterSet,
     Sheet,
     estimate_sheet,
-    evaluate_frames,
     load_parameters,
     parse_sheet,
-    sheets_to_frames,
 )
+from analysis.estimate import ESTIMATOR_VERSION
 from analysis.sheet import BASELINE_KEYS
-from catalogue.registry.audit import write_audit
-from catalogue.registry.auth import require
-from catalogue.registry.errors import ConcurrentEdit, NotFound
-from catalogue.registry.models import BaselineCost, CostingSheet, Procedure, Volume, utcnow
+from analysis.vocab import IN_FORCE_STATUSES
+from catalogue.costing.containment import UNPRICEABLE_ERRORS, evaluate_contained
+from catalogue.costing.sheets import (  # noqa: F401  (the sheet services, re-exported)
+    from_json,
+    save_sheet,
+    stored_sheets,
+    to_json,
+)
+from catalogue.registry.models import BaselineCost, CostingSheet, Procedure, Volume
 from catalogue.registry.store import load_records
 
 log = logging.getLogger(__name__)
@@ -52,98 +54,10 @@ COST_COLUMNS = (
     "documents",
     "activities",
     "estimated",
+    "population_known",
+    "in_force",
+    "counted",
 )
-
-
-def to_json(value: Any) -> Any:
-    """Sheet data (Decimals, dates) as JSON-ready values."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return value
-
-
-def from_json(value: Any) -> Any:
-    """Stored JSON back to sheet data: floats become exact Decimals, ``date`` a date."""
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, dict):
-        out = {k: from_json(v) for k, v in value.items()}
-        if isinstance(out.get("date"), str):
-            try:
-                out["date"] = date.fromisoformat(out["date"])
-            except ValueError:
-                pass  # left as text: parse_sheet names it ("date: must be a date")
-        return out
-    if isinstance(value, list):
-        return [from_json(v) for v in value]
-    return value
-
-
-def save_sheet(
-    *,
-    session: Session,
-    actor: str,
-    procedure_id: int,
-    content: dict[str, Any],
-    params: ParameterSet | None = None,
-    expected_version: int | None = None,
-) -> CostingSheet:
-    """Validate a reviewer's sheet and store it with its procedure (audited).
-
-    Raises :class:`analysis.SheetError` (nothing stored) when the sheet is invalid and
-    :class:`ConcurrentEdit` when someone saved the sheet since ``expected_version``.
-    """
-    require(session=session, actor=actor, action="sheet.edit")
-    if session.get(Procedure, procedure_id) is None:
-        raise NotFound(f"Không có thủ tục #{procedure_id} (no procedure #{procedure_id})")
-    data = to_json(content)  # validate exactly what will be stored and read back
-    parse_sheet(from_json(data), params=params or load_parameters(), file=f"sheet[{procedure_id}]")
-    stored = session.scalars(
-        select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)
-    ).first()
-    before = None if stored is None else stored.content
-    if stored is None:
-        stored = CostingSheet(procedure_id=procedure_id, content=data, author=actor)
-        session.add(stored)
-    else:
-        if expected_version is not None and stored.version != expected_version:
-            raise ConcurrentEdit(
-                "Bảng tính đã được người khác lưu trước; hãy tải lại "
-                "(the sheet was saved by someone else first; reload it)",
-                theirs=stored.content,
-                yours=data,
-            )
-        stored.content = data
-        stored.author = actor
-        stored.estimated = False
-        stored.version += 1
-        stored.updated_at = utcnow()
-    session.flush()
-    write_audit(
-        session=session,
-        actor=actor,
-        action="sheet.save",
-        entity="costing_sheet",
-        entity_id=str(procedure_id),
-        before=before,
-        after=data,
-    )
-    return stored
-
-
-def stored_sheets(conn: Connection, ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
-    """Reviewers' stored sheet data by procedure id."""
-    table = CostingSheet.__table__
-    query = select(table.c.procedure_id, table.c.content)
-    if ids is not None:
-        query = query.where(table.c.procedure_id.in_(ids))
-    return {pid: from_json(content) for pid, content in conn.execute(query)}
 
 
 def procedure_sheet(
@@ -263,17 +177,28 @@ def catalogue_sheets(
     params: ParameterSet,
     on: date | None = None,
     ids: list[int] | None = None,
+    unpriceable: dict[int, str] | None = None,
 ) -> dict[int, Sheet]:
-    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one."""
+    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one.
+
+    With ``unpriceable`` (a dict to fill), a procedure whose sheet cannot be built (a
+    stored sheet that no longer validates, a record whose figures break the estimate) is
+    left out and named there with the reason, instead of failing the whole catalogue.
+    """
     stored = stored_sheets(conn, ids)
     records = load_records(conn, ids=ids, with_ids=True)
     sheets: dict[int, Sheet] = {}
     for pid, rec in records.items():
-        if pid in stored:
-            data = {k: v for k, v in stored[pid].items() if k != "options"}
-            sheets[pid] = parse_sheet(data, params=params, file=f"sheet[{pid}]", today=on)
-        else:
-            sheets[pid] = estimate_sheet(rec, params, on=on)
+        try:
+            if pid in stored:
+                data = {k: v for k, v in stored[pid].items() if k != "options"}
+                sheets[pid] = parse_sheet(data, params=params, file=f"sheet[{pid}]", today=on)
+            else:
+                sheets[pid] = estimate_sheet(rec, params, on=on)
+        except UNPRICEABLE_ERRORS as exc:
+            if unpriceable is None:
+                raise
+            unpriceable[pid] = f"{type(exc).__name__}: {exc}"
     return sheets
 
 
@@ -295,7 +220,28 @@ def parameter_signature(params: ParameterSet, on: date) -> str:
         if entries:
             e = max(entries, key=lambda entry: entry.effective)
             parts.append(f"{key}={e.effective}:{e.value}:{e.formula_text}:{e.round}")
+    parts.append(f"estimator={ESTIMATOR_VERSION}")  # a new estimator recomputes every estimate
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _population_known(conn: Connection, procs: pd.DataFrame) -> pd.Series:
+    """Per procedure, whether a reviewer's sheet gives a population or, for an estimate,
+    a yearly volume with dossiers received exists (the rule of :mod:`analysis.estimate`)."""
+    table = CostingSheet.__table__
+    stored = {
+        pid: content.get("population") is not None
+        for pid, content in conn.execute(select(table.c.procedure_id, table.c.content))
+    }
+    with_volume = {
+        pid
+        for (pid,) in conn.execute(
+            select(Volume.procedure_id).where(Volume.received.is_not(None)).distinct()
+        )
+    }
+    ids = procs["procedure_id"].tolist()
+    return pd.Series(
+        [stored[pid] if pid in stored else pid in with_volume for pid in ids], index=ids
+    )
 
 
 def _input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Series:
@@ -326,14 +272,19 @@ def _input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Ser
 
 
 def _compute(
-    conn: Connection, ids: list[int], *, params: ParameterSet, on: date | None
+    conn: Connection,
+    ids: list[int],
+    *,
+    params: ParameterSet,
+    on: date | None,
+    unpriceable: dict[int, str],
 ) -> pd.DataFrame:
     parts = []
     for start in range(0, len(ids), CHUNK):
-        sheets = catalogue_sheets(conn, params=params, on=on, ids=ids[start : start + CHUNK])
-        frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
-        evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
-        parts.append(evaluated[evaluated["option_id"] == "baseline"])
+        sheets = catalogue_sheets(
+            conn, params=params, on=on, ids=ids[start : start + CHUNK], unpriceable=unpriceable
+        )
+        parts += evaluate_contained(sheets, unpriceable)
     if not parts:
         return pd.DataFrame(columns=["procedure_id", *RESULT_COLUMNS])
     out = pd.concat(parts, ignore_index=True)
@@ -375,10 +326,15 @@ def catalogue_costs(
     """Baseline compliance cost of every procedure (vectorised), one row per procedure.
 
     Columns: :data:`COST_COLUMNS`; ``estimated`` tells which figures come from the
-    parameters rather than a reviewer's sheet. Results are cached in ``baseline_cost``
+    parameters rather than a reviewer's sheet; ``annual_cost`` is null where the
+    population is unknown (``population_known`` false); ``in_force`` (status active or
+    amended) and ``counted`` (in force with a known population) say which rows totals
+    take. Results are cached in ``baseline_cost``
     with a key of everything they depend on (record revision, reviewer's sheet version,
     latest yearly volume, parameter values in effect); only procedures whose key changed
     are evaluated again, in chunks so that memory stays bounded at national scale.
+    A procedure whose figures cannot be priced (a value beyond what the evaluator holds) is
+    left out, logged and listed in ``attrs["unpriceable"]`` (:func:`unpriceable_procedures`).
     """
     from catalogue.registry.models import Agency
 
@@ -406,6 +362,7 @@ def catalogue_costs(
         )  # fmt: skip
         agencies = dict(conn.execute(select(Agency.id, Agency.name)).all())
         keys = _input_keys(conn, procs, signature)
+        known = _population_known(conn, procs)
         table = BaselineCost.__table__
         cached = pd.DataFrame(
             conn.execute(select(table)).mappings().all(),
@@ -415,7 +372,8 @@ def catalogue_costs(
             cached["input_key"].to_numpy() == keys.reindex(cached["procedure_id"]).to_numpy()
         ]
         stale = sorted(set(procs["procedure_id"]) - set(cached["procedure_id"]))
-        fresh = _compute(conn, stale, params=params, on=on)
+        unpriceable: dict[int, str] = {}
+        fresh = _compute(conn, stale, params=params, on=on, unpriceable=unpriceable)
     if len(fresh):
         _store_cache(engine, fresh, keys)
     results = (
@@ -426,15 +384,53 @@ def catalogue_costs(
     procs["agency"] = procs["agency_id"].map(agencies)
     procs["level"] = procs["levels"].map(lambda lv: lv[0] if lv else None)
     out = procs.merge(results, on="procedure_id", how="left")
+    bad = out["procedure_id"].isin(list(unpriceable))
+    named = out.loc[bad, ["procedure_id", "code", "name"]].to_dict("records")
+    out = out[~bad].copy()
     out["estimated"] = out["estimated"].astype(bool)
-    return out[list(COST_COLUMNS)].reset_index(drop=True)
+    out["population_known"] = out["procedure_id"].map(known).astype(bool)
+    # an unknown population has no yearly cost ("chưa có số liệu"), not a cost of 0
+    out["annual_cost"] = out["annual_cost"].astype("Int64").where(out["population_known"])
+    out["in_force"] = out["status"].isin(IN_FORCE_STATUSES)
+    out["counted"] = out["in_force"] & out["population_known"]
+    out = out[list(COST_COLUMNS)].reset_index(drop=True)
+    out.attrs["unpriceable"] = [{**r, "reason": unpriceable[r["procedure_id"]]} for r in named]
+    for row in out.attrs["unpriceable"]:
+        log.warning("procedure %s (#%s) cannot be priced: %s", row["code"], row["procedure_id"],
+                    row["reason"])  # fmt: skip
+    return out
+
+
+def unpriceable_procedures(costs: pd.DataFrame) -> list[dict[str, Any]]:
+    """The procedures :func:`catalogue_costs` could not price: id, code, name, reason."""
+    return list(costs.attrs.get("unpriceable", []))
 
 
 def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Yearly burden summed by ``by`` (field, agency, level, status), largest first."""
-    grouped = costs.groupby(by, dropna=False).agg(
-        procedures=("procedure_id", "count"),
-        annual_cost=("annual_cost", "sum"),
-        estimated=("estimated", "sum"),
+    """Yearly burden by ``by`` (field, agency, level, status), largest first: procedures in
+    force with a known population; ``unknown_population`` counts those left out."""
+    frame = costs.assign(
+        unknown=costs["in_force"] & ~costs["population_known"],
+        annual=costs["annual_cost"].where(costs["counted"], 0).fillna(0).astype("int64"),
     )
-    return grouped.sort_values("annual_cost", ascending=False).reset_index()
+    grouped = frame[frame["in_force"]].groupby(by, dropna=False)
+    totals = grouped.agg(
+        procedures=("counted", "sum"),
+        annual_cost=("annual", "sum"),
+        estimated=("estimated", lambda s: int((s & frame.loc[s.index, "counted"]).sum())),
+        unknown_population=("unknown", "sum"),
+    )
+    return totals.sort_values("annual_cost", ascending=False).reset_index()
+
+
+def burden_summary(costs: pd.DataFrame) -> dict[str, int]:
+    """Yearly cost of the ``procedures`` in force with a known population; how many in
+    force are left out (``unknown_population``) and how many are ``not_in_force``."""
+    counted = costs[costs["counted"]]
+    return {
+        "procedures": len(counted),
+        "annual_cost": int(counted["annual_cost"].fillna(0).sum()),
+        "estimated_procedures": int(counted["estimated"].sum()),
+        "unknown_population": int((costs["in_force"] & ~costs["population_known"]).sum()),
+        "not_in_force": int((~costs["in_force"]).sum()),
+    }

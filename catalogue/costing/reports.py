@@ -28,7 +28,12 @@ def _dec(days: float) -> Decimal:
 
 
 def evaluated_frame(costs: pd.DataFrame, adopted: pd.DataFrame) -> pd.DataFrame:
-    """Cost-model rows: every procedure's baseline plus one row per adopted proposal."""
+    """Cost-model rows: every procedure's baseline plus one row per adopted proposal.
+
+    Baselines count only procedures in force with a known population (``counted``).
+    """
+    if "counted" in costs.columns:
+        costs = costs[costs["counted"].astype(bool)]
     base = pd.DataFrame(
         {
             "procedure_id": costs["procedure_id"].astype(str),

@@ -28,7 +28,9 @@ from catalogue.registry.models import (
     Agency,
     Channel,
     Decision,
+    DecisionFigure,
     DecisionItem,
+    DecisionSeal,
     Document,
     LegalBasis,
     Plan,
@@ -271,6 +273,7 @@ def publish_decision(
         )
         items.append(item)
         session.add(item)
+        session.add(_figure_as_signed(decision.id, proposal))
         before_status = proc.status
         before_record = _record_of(session, proc.id)
         lines = []
@@ -302,6 +305,7 @@ def publish_decision(
             },
         )
     session.flush()
+    session.add(DecisionSeal(decision_id=decision.id))  # last: the database now refuses more
     before = _plan_dict(plan)
     _versioned_update(session, plan, {"status": "published"}, None)
     write_audit(
@@ -322,6 +326,22 @@ def publish_decision(
         after=_plan_dict(plan),
     )
     return decision
+
+
+def _figure_as_signed(decision_id: int, proposal: Proposal) -> DecisionFigure:
+    """The proposal's figures as the decision signs them (stored, never recomputed)."""
+    return DecisionFigure(
+        decision_id=decision_id,
+        proposal_id=proposal.id,
+        procedure_id=proposal.procedure_id,
+        action=proposal.action,
+        cost_before=proposal.cost_before,
+        cost_after=proposal.cost_after,
+        savings=proposal.savings,
+        cut_rate=proposal.cut_rate,
+        deadline_before=proposal.deadline_before,
+        deadline_after=proposal.deadline_after,
+    )
 
 
 def _default_title(approved: list[Proposal], plan: Plan) -> str:

@@ -41,7 +41,8 @@ from catalogue.registry.models import (
     Routing,
     utcnow,
 )
-from catalogue.registry.store import _delete_children, _write_children
+from catalogue.registry.store_rows import delete_children as _delete_children
+from catalogue.registry.store_rows import write_children as _write_children
 
 STATUS_AFTER = {"new": "active", "amended": "amended", "replaced": "replaced"}
 STATUS_AFTER["abolished"] = "abolished"

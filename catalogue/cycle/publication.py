@@ -29,6 +29,7 @@ from catalogue.registry.models import (
     Adoption,
     Decision,
     DecisionItem,
+    DecisionSeal,
     LegalAct,
     Procedure,
     Routing,
@@ -181,6 +182,7 @@ def publish_list(
     session.flush()
     claims.claim(session, ids, "publication", f"Quyết định công bố {number}", decision.id)
     items = _items(session, decision, checked)
+    session.add(DecisionSeal(decision_id=decision.id))  # last: the database refuses more items
     warnings = _late_warnings(signed_on, [e["act"] for e in checked])
     write_audit(
         session=session, actor=actor, action="decision.publish", entity="decision",

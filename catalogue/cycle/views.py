@@ -25,6 +25,7 @@ from catalogue.registry.errors import NotFound
 from catalogue.registry.models import (
     AuditLog,
     Decision,
+    DecisionFigure,
     DecisionItem,
     Plan,
     Procedure,
@@ -189,8 +190,13 @@ def approved_savings_frame(*, session: Session, actor: str) -> pd.DataFrame:
         .where(Plan.status == "published", Proposal.status == "approved")
         .order_by(Plan.year, Decision.id, Proposal.id)
     )
+    signed = {
+        (f.decision_id, f.proposal_id): f
+        for f in session.exec(select(DecisionFigure))  # the figures as signed, when stored
+    }
     rows = []
     for proposal, plan, decision, proc in session.exec(query):
+        figures = signed.get((decision.id, proposal.id), proposal)
         rows.append(
             {
                 "plan_id": plan.id,
@@ -207,12 +213,12 @@ def approved_savings_frame(*, session: Session, actor: str) -> pd.DataFrame:
                 "field": proc.field,
                 "agency": agencies.get(proc.agency_id) or proc.competent_agency,
                 "action": proposal.action,
-                "cost_before": proposal.cost_before,
-                "cost_after": proposal.cost_after,
-                "savings": proposal.savings,
-                "cut_rate": proposal.cut_rate,
-                "deadline_before": proposal.deadline_before,
-                "deadline_after": proposal.deadline_after,
+                "cost_before": figures.cost_before,
+                "cost_after": figures.cost_after,
+                "savings": figures.savings,
+                "cut_rate": figures.cut_rate,
+                "deadline_before": figures.deadline_before,
+                "deadline_after": figures.deadline_after,
             }
         )
     return pd.DataFrame(rows, columns=SAVINGS_COLUMNS)

@@ -20,10 +20,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from analysis.vocab import LEVEL_CODES
 from catalogue.onestop.frames import ALL_COUNTS, period_frame
 from catalogue.onestop.periods import Period
 from catalogue.quality.textnorm import fold
-from catalogue.sources.bieu06_file import GROUP_TITLES, LEFT_TITLES, TITLES
+from catalogue.sources.bieu06_file import COUNTS, GROUP_TITLES, LEFT_TITLES, TITLES
 from catalogue.sources.formats import neutralise
 
 FORM_NAME = "Biểu số 06a/VPCP/KSTT"
@@ -32,22 +33,6 @@ BASIS = (
     "(Thông tư số 01/2020/TT-VPCP; cơ chế một cửa, một cửa liên thông theo Nghị định số "
     "118/2025/NĐ-CP và Thông tư số 03/2025/TT-VPCP)"
 )
-# The form's count columns, left to right (the received total before its parts).
-COLUMNS = (
-    "received",
-    "online",
-    "direct",
-    "carried_over",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending",
-    "pending_on_time",
-    "pending_overdue",
-    "apologised",
-)
-LEVEL_ORDER = ("ministry", "province", "district", "commune", "other")
 LEVEL_HEADINGS = {
     "ministry": "CẤP BỘ",
     "province": "CẤP TỈNH",
@@ -83,7 +68,7 @@ def form_rows(frame: pd.DataFrame) -> list[tuple[str, str, dict[str, Any]]]:
         early, on_time, late = parts
         counts["resolved"] = None if None in (early, on_time, late) else early + on_time + late
         out.append((level, field_name, counts))
-    rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+    rank = {lv: i for i, lv in enumerate(LEVEL_CODES)}
     # Vietnamese order: compared without accents (Đ after X by code point otherwise).
     return sorted(out, key=lambda item: (rank.get(item[0], 99), fold(item[1]), item[1]))
 
@@ -147,7 +132,7 @@ def _headings(ws) -> None:
         ws.cell(row=top, column=first, value=GROUP_TITLES[key])
         ws.merge_cells(start_row=top, start_column=first, end_row=top, end_column=last)
     ws.cell(row=top, column=16, value=GROUP_TITLES["apologised"])
-    for offset, key in enumerate(COLUMNS[:-1]):
+    for offset, key in enumerate(COUNTS[:-1]):
         ws.cell(row=sub, column=5 + offset, value=TITLES[key])
     ws.merge_cells(start_row=top, start_column=16, end_row=sub, end_column=16)
     for col in range(1, len(WIDTHS) + 1):
@@ -158,7 +143,7 @@ def _body(ws, frame: pd.DataFrame) -> int:
     """Level headings, one row per field, the total row; returns the total row's number."""
     _, bold = _fonts()
     row_no, number, current, seen = HEADING_ROW + 3, 0, None, 0
-    totals: dict[str, int | None] = dict.fromkeys(COLUMNS, 0)
+    totals: dict[str, int | None] = dict.fromkeys(COUNTS, 0)
     for level, field_name, counts in form_rows(frame):
         if level != current:
             current, heading, seen = level, "ABCDEFGH"[seen], seen + 1
@@ -167,15 +152,15 @@ def _body(ws, frame: pd.DataFrame) -> int:
             row_no += 1
         number += 1
         values = [number, neutralise(field_name), None, LEVEL_LABELS.get(level, level)]
-        values += [counts.get(k) for k in COLUMNS]
+        values += [counts.get(k) for k in COUNTS]
         for col, value in enumerate(values, start=1):
             ws.cell(row=row_no, column=col, value=value)
-        for k in COLUMNS:
+        for k in COUNTS:
             value = counts.get(k)
             totals[k] = None if value is None or totals[k] is None else totals[k] + value
         row_no += 1
     ws.cell(row=row_no, column=2, value="Tổng cộng").font = bold
-    for offset, key in enumerate(COLUMNS):
+    for offset, key in enumerate(COUNTS):
         ws.cell(row=row_no, column=5 + offset, value=totals[key] if number else None).font = bold
     return row_no
 

@@ -214,7 +214,7 @@ def _late_rates(engine: Engine) -> pd.DataFrame:
 
 
 def priority_inputs(engine: Engine, *, params: Any = None, on: date | None = None) -> pd.DataFrame:
-    """The factors of every procedure still in force (active, amended or draft).
+    """The factors of every procedure in force (active or amended).
 
     Costs come from :func:`catalogue.costing.burden.catalogue_costs` (reviewers' sheets, else
     estimates whose population is the latest yearly dossiers received); the online level
@@ -224,7 +224,9 @@ def priority_inputs(engine: Engine, *, params: Any = None, on: date | None = Non
     from catalogue.onestop.online import online_levels
 
     costs = catalogue_costs(engine, params=params, on=on)
-    costs = costs[costs["status"].isin(REVIEWABLE_STATUSES)]
+    costs = costs[costs["in_force"]] if "in_force" in costs else costs
+    costs = costs[costs["status"].isin(REVIEWABLE_STATUSES)].copy()
+    costs["annual_cost"] = costs["annual_cost"].astype(float)  # NaN: population unknown
     out = costs.merge(_late_rates(engine), on="procedure_id", how="left")
     out = out.merge(online_levels(engine), on="procedure_id", how="left")
     out["no_full_online"] = out["online_level"].ne("full")

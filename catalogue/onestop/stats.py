@@ -51,6 +51,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from analysis.limits import STAT_COUNT_MAX
 from catalogue.onestop.stats_store import (  # noqa: F401  (the statistics API in one place)
     StatsImport,
     costs_with_statistics,
@@ -316,6 +317,12 @@ def validate_stats(
         problems += _problems_for(
             frame, bad, file, col(key), "không phải số nguyên ≥ 0 (not a whole number ≥ 0)"
         )
+        too_big = values > STAT_COUNT_MAX  # analysis.limits: far below 2⁶³ (BIGINT)
+        problems += _problems_for(
+            frame, too_big, file, col(key),
+            f"lớn hơn {STAT_COUNT_MAX:,} (more than {STAT_COUNT_MAX:,} dossiers)".replace(",", "."),
+        )  # fmt: skip
+        values = values.where(~too_big)
         if key in REQUIRED_COUNTS:
             problems += _problems_for(
                 frame, values.isna() & ~bad, file, col(key), "thiếu số liệu (value missing)"

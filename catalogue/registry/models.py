@@ -455,6 +455,32 @@ class OnestopResult(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
+# Decision figure: a signed decision's savings per proposal, stored as signed (append-only),
+# so the savings report never recomputes them from rows that can still change.
+class DecisionFigure(SQLModel, table=True):
+    __tablename__ = "decision_figure"
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id", unique=True)
+    procedure_id: int | None = Field(default=None, foreign_key="procedure.id")
+    action: str
+    cost_before: int | None = Field(default=None, sa_column=Column(BigInteger))
+    cost_after: int | None = Field(default=None, sa_column=Column(BigInteger))
+    savings: int | None = Field(default=None, sa_column=Column(BigInteger))
+    cut_rate: float | None = None
+    deadline_before: float | None = None
+    deadline_after: float | None = None
+
+
+# Decision seal: written last when a decision is published; from then on the database
+# refuses any new item or figure of that decision (triggers of migration 0007).
+class DecisionSeal(SQLModel, table=True):
+    __tablename__ = "decision_seal"
+    decision_id: int = Field(foreign_key="decision.id", primary_key=True)
+    sealed_at: datetime = Field(default_factory=utcnow)
+
+
 # The review year's tables (issue 11) live beside this module to keep it short; imported
 # here so that every table is registered with the metadata and importable from models.
+from catalogue.registry.meta_models import AppMeta, UserSession  # noqa: E402, F401
 from catalogue.registry.review_models import Review, ReviewPlan, ReviewPlanItem  # noqa: E402, F401

@@ -44,6 +44,9 @@ ProcedureRecord = dict[str, Any]
 # A private key a reader may set on a record: the hash of the raw source it came from.
 # Keys starting with "_" are never compared, exported or snapshotted.
 SOURCE_HASH_KEY = "_source_hash"
+# Set by the flat CSV reader: the record carries the main fields only, and an import
+# keeps the stored procedure's channels, fees, documents, steps, legal bases and flags.
+MAIN_FIELDS_ONLY_KEY = "_main_fields_only"
 
 PROCEDURE_KEYS = (
     "code",

@@ -1,9 +1,23 @@
-"""Write canonical procedure records to the tables and read them back, in bulk.
+"""Write canonical procedure records to the tables, in bulk, inside the caller's transaction.
 
 An import runs in one transaction: it either stores every record or nothing. A record
 whose content is unchanged (same hash) is left alone; a changed record replaces its child
 rows and gets a new revision with a compressed snapshot; volumes are merged by year and
-never deleted by an import (they usually come from another source).
+never deleted by an import (they usually come from another source), and every volume
+that changes is reported and audited.
+
+Three rules keep what is stored from being lost by an import:
+
+- a *main-fields-only* record (the flat CSV template) updates the procedure's main
+  fields and keeps its stored channels, fees, documents, steps, legal bases and flags;
+- a changed record that has fewer child rows than the stored one is counted in
+  :attr:`ImportSummary.deleted` (the service refuses it unless deletions are allowed);
+- a procedure changed by a published decision is never overwritten by a re-import of
+  its source: the import keeps the published state and lists what the source says
+  differently (:attr:`ImportSummary.kept`) for a reviewer to resolve.
+
+Reading back lives in :mod:`catalogue.registry.store_read`; row writing in
+:mod:`catalogue.registry.store_rows`.
 """
 
 from __future__ import annotations
@@ -12,51 +26,56 @@ import hashlib
 import json
 import logging
 import zlib
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from catalogue.registry.models import (
-    Agency,
-    AuditLog,
-    Channel,
-    Document,
-    Fee,
-    LegalBasis,
-    Procedure,
-    Revision,
-    Step,
-    Volume,
-    utcnow,
+from catalogue.registry.models import Decision, utcnow
+from catalogue.registry.records import (
+    MAIN_FIELDS_ONLY_KEY,
+    SOURCE_HASH_KEY,
+    ProcedureRecord,
+    identity_key,
 )
-from catalogue.registry.records import SOURCE_HASH_KEY, ProcedureRecord, empty_record, identity_key
+from catalogue.registry.store_read import decompress_snapshot, load_records, revision_history
+from catalogue.registry.store_rows import (
+    CHUNK,
+    T_AUDIT,
+    T_PROC,
+    T_REVISION,
+    agency_ids,
+    delete_children,
+    insert_returning_ids,
+    insert_rows,
+    merge_volumes,
+    procedure_row,
+    write_children,
+)
+
+__all__ = [
+    "ImportSummary",
+    "compress_snapshot",
+    "content_hash",
+    "decompress_snapshot",
+    "existing_identities",
+    "import_records",
+    "known_source_hashes",
+    "load_records",
+    "revision_history",
+    "store_records",
+    "write_import_audit",
+]
 
 log = logging.getLogger(__name__)
 
-CHUNK = 2000
-T_PROC = Procedure.__table__
-T_AGENCY = Agency.__table__
-T_CHANNEL = Channel.__table__
-T_FEE = Fee.__table__
-T_DOC = Document.__table__
-T_STEP = Step.__table__
-T_LEGAL = LegalBasis.__table__
-T_VOLUME = Volume.__table__
-T_REVISION = Revision.__table__
-T_AUDIT = AuditLog.__table__
-
-VOLUME_KEYS = (
-    "received",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending",
-    "online",
-)
+# Child lists a main-fields-only record takes from the stored procedure.
+CHILD_KEYS = ("channels", "documents", "steps", "legal_bases", "flags")
+# Statuses only a published decision sets.
+PUBLISHED_STATUSES = ("amended", "abolished", "replaced")
 
 
 @dataclass
@@ -68,6 +87,10 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     flags: Counter = field(default_factory=Counter)
+    volumes: int = 0  # stored procedures whose yearly volumes changed
+    deleted: Counter = field(default_factory=Counter)  # child rows removed, by kind
+    deletions: list[dict[str, Any]] = field(default_factory=list)  # per procedure
+    kept: list[dict[str, Any]] = field(default_factory=list)  # published state kept
 
     def add(self, other: ImportSummary) -> None:
         """Add another summary's counts to this one."""
@@ -76,6 +99,10 @@ class ImportSummary:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.flags.update(other.flags)
+        self.volumes += other.volumes
+        self.deleted.update(other.deleted)
+        self.deletions.extend(other.deletions)
+        self.kept.extend(other.kept)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -84,6 +111,9 @@ class ImportSummary:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "volumes_changed": self.volumes,
+            "deleted": dict(sorted(self.deleted.items())),
+            "kept_published": self.kept,
             "flags": dict(sorted(self.flags.items())),
         }
 
@@ -107,178 +137,36 @@ def compress_snapshot(record: ProcedureRecord) -> bytes:
     return zlib.compress(text.encode("utf-8"), 1)
 
 
-def decompress_snapshot(blob: bytes) -> ProcedureRecord:
-    """Inverse of :func:`compress_snapshot`."""
-    return json.loads(zlib.decompress(blob).decode("utf-8"))
+def _spaced(value: Any) -> Any:
+    """``value`` with every text's runs of white space folded to one space (for comparing)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict):
+        return {k: _spaced(v) for k, v in value.items() if k[0] != "_"}
+    if isinstance(value, list):
+        return [_spaced(v) for v in value]
+    return value
 
 
-def _chunks(rows: Sequence[dict], size: int = CHUNK) -> Iterable[Sequence[dict]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+def changed_fields(new: ProcedureRecord, old: ProcedureRecord, *, spaces: bool = False) -> list:
+    """Keys (volumes and status aside) whose values differ; ``spaces`` folds white space."""
+    norm = _spaced if spaces else (lambda v: v)
+    return sorted(
+        k
+        for k in new
+        if k not in ("volumes", "status") and k[0] != "_" and norm(new.get(k)) != norm(old.get(k))
+    )
 
 
-def _insert_returning_ids(conn: Connection, table, rows: list[dict]) -> list[int]:
-    ids: list[int] = []
-    for chunk in _chunks(rows):
-        result = conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), list(chunk)
-        )
-        ids.extend(r[0] for r in result)
-    return ids
-
-
-def _insert(conn: Connection, table, rows: list[dict]) -> None:
-    for chunk in _chunks(rows):
-        conn.execute(insert(table), list(chunk))
-
-
-def _agency_ids(conn: Connection, names: set[str]) -> dict[str, int]:
-    known = {n: i for i, n in conn.execute(select(T_AGENCY.c.id, T_AGENCY.c.name))}
-    missing = sorted(n for n in names if n and n not in known)
-    if missing:
-        new_ids = _insert_returning_ids(conn, T_AGENCY, [{"name": n} for n in missing])
-        known.update(zip(missing, new_ids, strict=True))
-    return known
-
-
-def _procedure_row(rec: ProcedureRecord, agencies: dict[str, int]) -> dict[str, Any]:
-    return {
-        "code": rec.get("code"),
-        "name": rec["name"],
-        "field": rec.get("field"),
-        "kind": rec.get("kind"),
-        "levels": list(rec.get("levels") or []),
-        "subjects": list(rec.get("subjects") or []),
-        "agency_id": agencies.get(rec.get("agency") or ""),
-        "issuing_agency_id": agencies.get(rec.get("issuing_agency") or ""),
-        "competent_agency": rec.get("competent_agency"),
-        "authorised_agency": rec.get("authorised_agency"),
-        "coordinating_agency": rec.get("coordinating_agency"),
-        "decision": rec.get("decision"),
-        "source_url": rec.get("source_url"),
-        "result": rec.get("result"),
-        "conditions": rec.get("conditions"),
-        "flags": list(rec.get("flags") or []),
-        "source_hash": rec.get(SOURCE_HASH_KEY),
-        "online_level": rec.get("online_level"),  # only when the source states it
-    }
-
-
-def _write_children(conn: Connection, pid_records: list[tuple[int, ProcedureRecord]]) -> None:
-    channel_rows: list[dict] = []
-    channel_fees: list[list[dict]] = []
-    docs: list[dict] = []
-    steps: list[dict] = []
-    legal: list[dict] = []
-    for pid, rec in pid_records:
-        for pos, ch in enumerate(rec.get("channels") or []):
-            deadline = ch.get("deadline") or {}
-            channel_rows.append(
-                {
-                    "procedure_id": pid,
-                    "position": pos,
-                    "kind": ch["kind"],
-                    "deadline_value": deadline.get("value"),
-                    "deadline_unit": deadline.get("unit") or "unspecified",
-                    "deadline_raw": deadline.get("raw"),
-                    "description": ch.get("description"),
-                    "raw": ch.get("raw"),
-                }
-            )
-            channel_fees.append(ch.get("fees") or [])
-        for pos, doc in enumerate(rec.get("documents") or []):
-            docs.append(
-                {
-                    "procedure_id": pid,
-                    "position": pos,
-                    "name": doc.get("name"),
-                    "originals": doc.get("originals"),
-                    "copies": doc.get("copies"),
-                    "certified_copies": doc.get("certified_copies"),
-                    "template": doc.get("template"),
-                    "case": doc.get("case"),
-                    "raw": doc.get("raw"),
-                }
-            )
-        for step in rec.get("steps") or []:
-            steps.append(
-                {
-                    "procedure_id": pid,
-                    "order": step["order"],
-                    "text": step["text"],
-                    "actor": step.get("actor"),
-                }
-            )
-        for pos, lb in enumerate(rec.get("legal_bases") or []):
-            legal.append(
-                {
-                    "procedure_id": pid,
-                    "position": pos,
-                    "number": lb.get("number"),
-                    "title": lb.get("title") or lb.get("number") or "",
-                    "raw": lb.get("raw"),
-                }
-            )
-    channel_ids = _insert_returning_ids(conn, T_CHANNEL, channel_rows)
-    fee_rows = [
-        {
-            "channel_id": cid,
-            "position": pos,
-            "kind": fee.get("kind") or "unspecified",
-            "amount": fee.get("amount"),
-            "currency": fee.get("currency") or "VND",
-            "free": bool(fee.get("free")),
-            "unit": fee.get("unit"),
-            "raw": fee.get("raw"),
-        }
-        for cid, fees in zip(channel_ids, channel_fees, strict=True)
-        for pos, fee in enumerate(fees)
-    ]
-    _insert(conn, T_FEE, fee_rows)
-    _insert(conn, T_DOC, docs)
-    _insert(conn, T_STEP, steps)
-    _insert(conn, T_LEGAL, legal)
-
-
-def _delete_children(conn: Connection, procedure_ids: list[int]) -> None:
-    for start in range(0, len(procedure_ids), CHUNK):
-        ids = procedure_ids[start : start + CHUNK]
-        channel_ids = select(T_CHANNEL.c.id).where(T_CHANNEL.c.procedure_id.in_(ids))
-        conn.execute(delete(T_FEE).where(T_FEE.c.channel_id.in_(channel_ids)))
-        for table in (T_CHANNEL, T_DOC, T_STEP, T_LEGAL):
-            conn.execute(delete(table).where(table.c.procedure_id.in_(ids)))
-
-
-def _merge_volumes(conn: Connection, pid_records: list[tuple[int, ProcedureRecord]]) -> None:
-    wanted = [(pid, v) for pid, rec in pid_records for v in rec.get("volumes") or []]
-    if not wanted:
-        return
-    pids = sorted({pid for pid, _ in wanted})
-    existing: dict[tuple[int, int], int] = {}
-    for start in range(0, len(pids), CHUNK):
-        ids = pids[start : start + CHUNK]
-        for vid, pid, year in conn.execute(
-            select(T_VOLUME.c.id, T_VOLUME.c.procedure_id, T_VOLUME.c.year).where(
-                T_VOLUME.c.procedure_id.in_(ids)
-            )
-        ):
-            existing[(pid, year)] = vid
-    new_rows, changed = [], []
-    for pid, vol in wanted:
-        values = {k: vol.get(k) for k in VOLUME_KEYS}
-        key = (pid, int(vol["year"]))
-        if key in existing:
-            changed.append({"vid": existing[key], **{f"v_{k}": v for k, v in values.items()}})
-        else:
-            new_rows.append({"procedure_id": pid, "year": key[1], **values})
-    if changed:  # one executemany, not one statement per volume
-        conn.execute(
-            update(T_VOLUME)
-            .where(T_VOLUME.c.id == bindparam("vid"))
-            .values(**{k: bindparam(f"v_{k}") for k in VOLUME_KEYS}),
-            changed,
-        )
-    _insert(conn, T_VOLUME, new_rows)
+def _child_counts(rec: ProcedureRecord) -> Counter:
+    counts = Counter()
+    counts["channel"] = len(rec.get("channels") or [])
+    counts["fee"] = sum(len(ch.get("fees") or []) for ch in rec.get("channels") or [])
+    counts["document"] = len(rec.get("documents") or [])
+    counts["step"] = len(rec.get("steps") or [])
+    counts["legal_basis"] = len(rec.get("legal_bases") or [])
+    counts["flag"] = len(rec.get("flags") or [])
+    return counts
 
 
 def _drop_known_codes(
@@ -293,6 +181,23 @@ def _drop_known_codes(
         )
     kept = [r for r in records if r.get("code") not in known]
     return kept, len(records) - len(kept)
+
+
+LIST_STUB = "list_stub"  # flag of a procedure known only from a list export
+
+
+def _list_stubs(conn: Connection) -> dict[str, tuple[int, str, int]]:
+    """code → (id, identity, revision) of the stubs a list export left (one per code)."""
+    rows = conn.execute(
+        select(T_PROC.c.id, T_PROC.c.code, T_PROC.c.identity, T_PROC.c.revision, T_PROC.c.flags)
+        .where(T_PROC.c.status == "draft")
+        .order_by(T_PROC.c.id)
+    )
+    stubs: dict[str, tuple[int, str, int]] = {}
+    for pid, code, ident, rev, flags in rows:
+        if code and any(f.get("kind") == LIST_STUB for f in flags or []):
+            stubs.setdefault(code, (pid, ident, rev))
+    return stubs
 
 
 def known_source_hashes(conn: Connection) -> set[str]:
@@ -315,6 +220,122 @@ def existing_identities(conn: Connection) -> dict[str, tuple[int, str, int]]:
     }
 
 
+def _published(conn: Connection, pids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """Of ``pids``, those a published decision changed: id → (status, decision number)."""
+    if not pids:
+        return {}
+    ours = {n for (n,) in conn.execute(select(Decision.__table__.c.number))}
+    out = {}
+    for start in range(0, len(pids), CHUNK):
+        part = pids[start : start + CHUNK]
+        rows = conn.execute(
+            select(T_PROC.c.id, T_PROC.c.status, T_PROC.c.decision).where(T_PROC.c.id.in_(part))
+        )
+        for pid, status, decision in rows:
+            if status in PUBLISHED_STATUSES or (decision and decision in ours):
+                out[pid] = (status, decision)
+    return out
+
+
+def _last_imported(conn: Connection, pid: int) -> ProcedureRecord | None:
+    """The snapshot of the source as last imported (its revision carries the stored hash)."""
+    chash = conn.execute(select(T_PROC.c.content_hash).where(T_PROC.c.id == pid)).scalar_one()
+    blob = conn.execute(
+        select(T_REVISION.c.snapshot)
+        .where(T_REVISION.c.procedure_id == pid, T_REVISION.c.content_hash == chash)
+        .order_by(T_REVISION.c.number.desc())
+        .limit(1)
+    ).scalar()
+    return None if blob is None else decompress_snapshot(blob)
+
+
+def _fill_main_fields_only(
+    conn: Connection, records: list[ProcedureRecord], existing: dict
+) -> dict[int, ProcedureRecord]:
+    """Give each main-fields-only record of a stored procedure its stored children.
+
+    Returns the stored records of those procedures by id (to compare against).
+    """
+    partial = [r for r in records if r.get(MAIN_FIELDS_ONLY_KEY)]
+    pids = [existing[identity_string(r)][0] for r in partial if identity_string(r) in existing]
+    stored = load_records(conn, ids=pids, with_ids=True) if pids else {}
+    for rec in partial:
+        ident = identity_string(rec)
+        if ident in existing and existing[ident][0] in stored:
+            old = stored[existing[ident][0]]
+            for key in CHILD_KEYS:
+                rec[key] = old[key]
+    return stored
+
+
+def _classify(conn, records, existing, summary, stubs):
+    """Split records into new, changed, unchanged-but-for-volumes and kept-published; a
+    full record whose code a list export left as a stub completes that stub (``completing``)."""
+    stored = _fill_main_fields_only(conn, records, existing)
+    candidates = []
+    new, changed, volume_only, sources = [], [], [], []
+    completing: set[int] = set()
+    for rec in records:
+        ident = identity_string(rec)
+        stub = stubs.pop(rec.get("code"), None) if ident not in existing else None
+        if stub is not None:
+            pid, stub_ident, rev = stub
+            existing.pop(stub_ident, None)
+            existing[ident] = (pid, content_hash(rec), rev + 1)
+            completing.add(pid)
+            summary.updated += 1
+            changed.append((pid, rev + 1, rec, content_hash(rec)))
+            continue
+        if ident not in existing:
+            new.append(rec)
+            existing[ident] = (-1, content_hash(rec), 1)  # placeholder until the id is known
+            continue
+        pid, old_hash, rev = existing[ident]
+        chash = content_hash(rec)
+        partial = rec.get(MAIN_FIELDS_ONLY_KEY) and pid in stored
+        same = (
+            not changed_fields(rec, stored[pid]) and rec["status"] == stored[pid]["status"]
+            if partial
+            else old_hash == chash
+        )
+        if same:
+            summary.unchanged += 1
+            volume_only.append((pid, rec))
+            if rec.get(SOURCE_HASH_KEY):
+                sources.append({"pid": pid, "hash": rec[SOURCE_HASH_KEY]})
+        else:
+            candidates.append((pid, rev + 1, rec, chash, partial))
+    published = _published(conn, [c[0] for c in candidates if not c[4]])
+    for pid, rev, rec, chash, _ in candidates:
+        if pid in published:
+            _keep_published(conn, pid, rec, published[pid], summary)
+            volume_only.append((pid, rec))
+            continue
+        summary.updated += 1
+        changed.append((pid, rev, rec, chash))
+    return new, changed, volume_only, sources, completing
+
+
+def _keep_published(conn, pid, rec, state, summary) -> None:
+    """Leave a procedure changed by a decision as published; report what the source says."""
+    source = _last_imported(conn, pid)
+    current = load_records(conn, ids=[pid], with_ids=True)[pid]
+    since = changed_fields(rec, source, spaces=True) if source is not None else ["*"]
+    summary.unchanged += 1
+    if not since:
+        return  # the source differs from what was imported only in spacing
+    summary.kept.append(
+        {
+            "code": rec.get("code"),
+            "identity": identity_string(rec),
+            "status": state[0],
+            "decision": state[1],
+            "source_changed": since,
+            "differs_from_published": changed_fields(rec, current, spaces=True),
+        }
+    )
+
+
 def store_records(
     conn: Connection,
     records: Iterable[ProcedureRecord],
@@ -330,7 +351,8 @@ def store_records(
     no levels), a record whose code is already catalogued is taken as that procedure and
     counted unchanged instead of being stored a second time. ``known`` is the identity
     map of :func:`existing_identities`, passed (and kept up to date) by callers that store
-    one file in several batches.
+    one file in several batches. The caller writes the import's audit row
+    (:func:`write_import_audit`) once the whole import is stored.
     """
     summary = ImportSummary()
     records = list(records)
@@ -342,122 +364,118 @@ def store_records(
     for rec in records:
         for flag in rec.get("flags") or []:
             summary.flags[flag.get("kind", "unknown")] += 1
-    agency_names = {
-        n for rec in records for n in (rec.get("agency"), rec.get("issuing_agency")) if n
-    }
-    agencies = _agency_ids(conn, agency_names)
+    names = {n for rec in records for n in (rec.get("agency"), rec.get("issuing_agency")) if n}
+    agencies = agency_ids(conn, names)
     existing = known if known is not None else existing_identities(conn)
     now = utcnow()
-    new_rows: list[dict] = []
-    new_records: list[ProcedureRecord] = []
-    changed: list[tuple[int, int, ProcedureRecord, str]] = []
-    volume_only: list[tuple[int, ProcedureRecord]] = []
-    new_sources: list[dict[str, Any]] = []
-    for rec in records:
-        ident = identity_string(rec)
-        chash = content_hash(rec)
-        if ident in existing:
-            pid, old_hash, rev = existing[ident]
-            if old_hash == chash:
-                summary.unchanged += 1
-                volume_only.append((pid, rec))
-                if rec.get(SOURCE_HASH_KEY):
-                    new_sources.append({"pid": pid, "hash": rec[SOURCE_HASH_KEY]})
-            else:
-                summary.updated += 1
-                changed.append((pid, rev + 1, rec, chash))
-            continue
-        row = _procedure_row(rec, agencies)
-        row.update(
-            identity=ident,
-            status=rec.get("status") or "active",
-            content_hash=chash,
-            revision=1,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        new_rows.append(row)
-        new_records.append(rec)
-        existing[ident] = (-1, chash, 1)  # placeholder until the id is known
-    new_ids = _insert_returning_ids(conn, T_PROC, new_rows)
+    stubs = {} if match_by_code else _list_stubs(conn)
+    new, changed, volume_only, sources, completing = _classify(
+        conn, records, existing, summary, stubs
+    )
+    new_rows = [
+        {
+            **procedure_row(rec, agencies),
+            "identity": identity_string(rec),
+            "status": rec.get("status") or "active",
+            "content_hash": content_hash(rec),
+            "revision": 1,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for rec in new
+    ]
+    new_ids = insert_returning_ids(conn, T_PROC, new_rows)
     for pid, row in zip(new_ids, new_rows, strict=True):
         existing[row["identity"]] = (pid, row["content_hash"], 1)
     for pid, rev, rec, chash in changed:
         existing[identity_string(rec)] = (pid, chash, rev)
     summary.created = len(new_ids)
-    created = list(zip(new_ids, new_records, strict=True))
-    _write_children(conn, created)
-
-    previous: dict[int, ProcedureRecord] = {}
-    if changed:
-        previous = load_records(conn, ids=[pid for pid, _, _, _ in changed], with_ids=True)
-        _delete_children(conn, [pid for pid, _, _, _ in changed])
-        for pid, rev, rec, chash in changed:
-            row = _procedure_row(rec, agencies)
-            if row["online_level"] is None:
-                del row["online_level"]  # a source silent on it keeps the reviewer's value
-            row.update(content_hash=chash, revision=rev, updated_at=now)
-            conn.execute(
-                update(T_PROC).where(T_PROC.c.id == pid).values(**row, version=T_PROC.c.version + 1)
-            )
-        _write_children(conn, [(pid, rec) for pid, _, rec, _ in changed])
-
+    created = list(zip(new_ids, new, strict=True))
+    write_children(conn, created)
     revisions = [
-        {
-            "procedure_id": pid,
-            "number": 1,
-            "created_at": now,
-            "actor": actor,
-            "source": source,
-            "content_hash": row["content_hash"],
-            "changed_fields": [],
-            "snapshot": compress_snapshot(rec),
-        }
+        _revision_row(pid, 1, rec, row["content_hash"], [], now, actor, source)
         for (pid, rec), row in zip(created, new_rows, strict=True)
     ]
-    if changed:
-        for pid, rev, rec, chash in changed:
-            old = previous.get(pid, {})
-            fields = sorted(
-                k
-                for k in rec
-                if k not in ("volumes", "status") and k[0] != "_" and rec.get(k) != old.get(k)
-            )
-            revisions.append(
-                {
-                    "procedure_id": pid,
-                    "number": rev,
-                    "created_at": now,
-                    "actor": actor,
-                    "source": source,
-                    "content_hash": chash,
-                    "changed_fields": fields,
-                    "snapshot": compress_snapshot(rec),
-                }
-            )
-    _insert(conn, T_REVISION, revisions)
-    if new_sources:
+    revisions += _rewrite_changed(conn, changed, agencies, now, actor, source, summary, completing)
+    insert_rows(conn, T_REVISION, revisions)
+    if sources:
         conn.execute(
             update(T_PROC)
             .where(T_PROC.c.id == bindparam("pid"))
             .values(source_hash=bindparam("hash")),
-            new_sources,
+            sources,
         )
-    _merge_volumes(conn, created + [(pid, rec) for pid, _, rec, _ in changed] + volume_only)
-    if summary.created or summary.updated:
-        conn.execute(
-            insert(T_AUDIT).values(
-                at=now,
-                actor=actor,
-                action="import",
-                entity="procedure",
-                entity_id=None,
-                before=None,
-                after={"source": source, **summary.as_dict()},
-            )
-        )
+    moved = merge_volumes(conn, created + [(p, r) for p, _, r, _ in changed] + volume_only)
+    summary.volumes = len(set(moved) - set(new_ids))  # stored procedures' volumes changed
     return summary
+
+
+def _revision_row(pid, number, rec, chash, fields, now, actor, source) -> dict[str, Any]:
+    return {
+        "procedure_id": pid,
+        "number": number,
+        "created_at": now,
+        "actor": actor,
+        "source": source,
+        "content_hash": chash,
+        "changed_fields": fields,
+        "snapshot": compress_snapshot(rec),
+    }
+
+
+def _rewrite_changed(
+    conn, changed, agencies, now, actor, source, summary, completing=frozenset()
+) -> list[dict]:
+    """Replace the rows of changed procedures (a completed stub takes the record's identity
+    and status); count child rows that disappear."""
+    if not changed:
+        return []
+    ids = [pid for pid, _, _, _ in changed]
+    previous = load_records(conn, ids=ids, with_ids=True)
+    delete_children(conn, ids)
+    revisions = []
+    for pid, rev, rec, chash in changed:
+        old = previous.get(pid, {})
+        # Counter subtraction keeps positives; a completed stub loses only its stub flag
+        lost = Counter() if pid in completing else _child_counts(old) - _child_counts(rec)
+        if lost:
+            summary.deleted.update(lost)
+            summary.deletions.append(
+                {"code": rec.get("code"), "identity": identity_string(rec), "rows": dict(lost)}
+            )
+        row = procedure_row(rec, agencies)
+        if row["online_level"] is None:
+            del row["online_level"]  # a source silent on it keeps the reviewer's value
+        row.update(content_hash=chash, revision=rev, updated_at=now)
+        if pid in completing:
+            row.update(identity=identity_string(rec), status=rec.get("status") or "active")
+        if rec.get(MAIN_FIELDS_ONLY_KEY):
+            row.pop("source_hash")  # the CSV template is not the source: keep its hash
+        conn.execute(
+            update(T_PROC).where(T_PROC.c.id == pid).values(**row, version=T_PROC.c.version + 1)
+        )
+        fields = changed_fields(rec, old)
+        revisions.append(_revision_row(pid, rev, rec, chash, fields, now, actor, source))
+    write_children(conn, [(pid, rec) for pid, _, rec, _ in changed])
+    return revisions
+
+
+def write_import_audit(
+    conn: Connection, summary: ImportSummary, *, sources: list[str], actor: str | None
+) -> None:
+    """One audit row per import, whatever it changed (who imported what, and the result)."""
+    conn.execute(
+        insert(T_AUDIT).values(
+            at=utcnow(),
+            actor=actor,
+            action="import",
+            entity="procedure",
+            entity_id=None,
+            before=None,
+            after={"sources": sources, **summary.as_dict()},
+        )
+    )
 
 
 def import_records(
@@ -467,157 +485,8 @@ def import_records(
     source: str,
     actor: str | None = None,
 ) -> ImportSummary:
-    """Store records in one transaction (all or nothing)."""
+    """Store records in one transaction (all or nothing), audited."""
     with engine.begin() as conn:
-        return store_records(conn, records, source=source, actor=actor)
-
-
-def _clean_amount(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def load_records(
-    conn: Connection,
-    *,
-    ids: Sequence[int] | None = None,
-    with_ids: bool = False,
-) -> Any:
-    """Read procedures back as canonical records.
-
-    Returns a list ordered by (code, identity), or a dict id → record with ``with_ids``.
-    """
-    query = select(T_PROC).order_by(T_PROC.c.code, T_PROC.c.identity)
-    if ids is not None:
-        query = query.where(T_PROC.c.id.in_(list(ids)))
-    procs = list(conn.execute(query).mappings())
-    if not procs:
-        return {} if with_ids else []
-    agencies = {i: n for i, n in conn.execute(select(T_AGENCY.c.id, T_AGENCY.c.name))}
-    id_filter = [p["id"] for p in procs] if ids is not None else None
-
-    def children(table, order_cols):
-        q = select(table).order_by(table.c.procedure_id, *order_cols)
-        out: dict[int, list] = defaultdict(list)
-        if id_filter is None:
-            for row in conn.execute(q).mappings():
-                out[row["procedure_id"]].append(row)
-        else:
-            for start in range(0, len(id_filter), CHUNK):
-                part = id_filter[start : start + CHUNK]
-                for row in conn.execute(q.where(table.c.procedure_id.in_(part))).mappings():
-                    out[row["procedure_id"]].append(row)
-        return out
-
-    channels = children(T_CHANNEL, [T_CHANNEL.c.position])
-    channel_ids = [c["id"] for rows in channels.values() for c in rows]
-    fees: dict[int, list] = defaultdict(list)
-    fee_q = select(T_FEE).order_by(T_FEE.c.channel_id, T_FEE.c.position)
-    if id_filter is None:
-        for row in conn.execute(fee_q).mappings():
-            fees[row["channel_id"]].append(row)
-    else:
-        for start in range(0, len(channel_ids), CHUNK):
-            part = channel_ids[start : start + CHUNK]
-            for row in conn.execute(fee_q.where(T_FEE.c.channel_id.in_(part))).mappings():
-                fees[row["channel_id"]].append(row)
-    docs = children(T_DOC, [T_DOC.c.position])
-    steps = children(T_STEP, [T_STEP.c.order, T_STEP.c.id])
-    legal = children(T_LEGAL, [T_LEGAL.c.position])
-    volumes = children(T_VOLUME, [T_VOLUME.c.year])
-
-    out: dict[int, ProcedureRecord] = {}
-    for p in procs:
-        rec = empty_record()
-        pid = p["id"]
-        rec.update(
-            code=p["code"],
-            name=p["name"],
-            field=p["field"],
-            kind=p["kind"],
-            levels=list(p["levels"] or []),
-            subjects=list(p["subjects"] or []),
-            agency=agencies.get(p["agency_id"]),
-            competent_agency=p["competent_agency"],
-            authorised_agency=p["authorised_agency"],
-            coordinating_agency=p["coordinating_agency"],
-            issuing_agency=agencies.get(p["issuing_agency_id"]),
-            status=p["status"],
-            decision=p["decision"],
-            source_url=p["source_url"],
-            result=p["result"],
-            conditions=p["conditions"],
-            flags=list(p["flags"] or []),
-        )
-        rec["channels"] = [
-            {
-                "kind": c["kind"],
-                "deadline": {
-                    "value": _clean_amount(c["deadline_value"]),
-                    "unit": c["deadline_unit"],
-                    "raw": c["deadline_raw"],
-                },
-                "fees": [
-                    {
-                        "kind": f["kind"],
-                        "amount": _clean_amount(f["amount"]),
-                        "currency": f["currency"],
-                        "free": bool(f["free"]),
-                        "unit": f["unit"],
-                        "raw": f["raw"],
-                    }
-                    for f in fees.get(c["id"], [])
-                ],
-                "description": c["description"],
-                "raw": c["raw"],
-            }
-            for c in channels.get(pid, [])
-        ]
-        rec["documents"] = [
-            {
-                "name": d["name"],
-                "originals": d["originals"],
-                "copies": d["copies"],
-                "certified_copies": d["certified_copies"],
-                "template": d["template"],
-                "case": d["case"],
-                "raw": d["raw"],
-            }
-            for d in docs.get(pid, [])
-        ]
-        rec["steps"] = [
-            {"order": s["order"], "text": s["text"], "actor": s["actor"]}
-            for s in steps.get(pid, [])
-        ]
-        rec["legal_bases"] = [
-            {"number": lb["number"], "title": lb["title"], "raw": lb["raw"]}
-            for lb in legal.get(pid, [])
-        ]
-        rec["volumes"] = [
-            {"year": v["year"], **{k: v[k] for k in VOLUME_KEYS}} for v in volumes.get(pid, [])
-        ]
-        out[pid] = rec
-    if with_ids:
-        return out
-    return [out[p["id"]] for p in procs]
-
-
-def revision_history(conn: Connection, procedure_id: int) -> list[dict[str, Any]]:
-    """Revisions of one procedure, oldest first, with their snapshots decoded."""
-    rows = conn.execute(
-        select(T_REVISION)
-        .where(T_REVISION.c.procedure_id == procedure_id)
-        .order_by(T_REVISION.c.number)
-    ).mappings()
-    return [
-        {
-            "number": r["number"],
-            "created_at": r["created_at"],
-            "actor": r["actor"],
-            "source": r["source"],
-            "changed_fields": list(r["changed_fields"] or []),
-            "snapshot": decompress_snapshot(r["snapshot"]),
-        }
-        for r in rows
-    ]
+        summary = store_records(conn, records, source=source, actor=actor)
+        write_import_audit(conn, summary, sources=[source], actor=actor)
+        return summary

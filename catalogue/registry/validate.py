@@ -11,6 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from analysis.limits import (
+    DEADLINE_MAX,
+    DOCUMENT_COUNT_MAX,
+    FEE_MAX,
+    FEE_PLACES,
+    STAT_COUNT_MAX,
+    YEAR_RANGE,
+    out_of_range,
+)
 from catalogue.registry.errors import Problem
 from catalogue.registry.records import PROCEDURE_KEYS, ProcedureRecord, identity_key
 from catalogue.registry.vocab import (
@@ -184,13 +193,16 @@ def check_record(rec: ProcedureRecord, *, file: str, line: int | None) -> list[P
         if unit not in DEADLINE_UNIT_CODES:
             bad(f"{where}.deadline.unit", f"unknown unit {unit!r}")
         value = deadline.get("value")
-        if value is not None and (not _is_number(value) or value < 0):
-            bad(f"{where}.deadline.value", f"must be a non-negative number, got {value!r}")
+        if value is not None and (why := out_of_range(value, DEADLINE_MAX)):
+            bad(f"{where}.deadline.value", why)
         for fi, fee in enumerate(ch.get("fees") or []):
             fwhere = f"{where}.fees[{fi}]"
             amount = fee.get("amount")
-            if amount is not None and (not _is_number(amount) or amount < 0):
-                bad(f"{fwhere}.amount", f"must be a non-negative number, got {amount!r}")
+            currency = fee.get("currency") or "VND"
+            if amount is not None and currency in FEE_MAX:
+                why = out_of_range(amount, FEE_MAX[currency], FEE_PLACES[currency])
+                if why:
+                    bad(f"{fwhere}.amount", f"{why} ({currency})")
             if (fee.get("kind") or "unspecified") not in FEE_KIND_CODES:
                 bad(f"{fwhere}.kind", f"unknown fee kind {fee.get('kind')!r}")
             if (fee.get("currency") or "VND") not in CURRENCIES:
@@ -204,19 +216,32 @@ def check_record(rec: ProcedureRecord, *, file: str, line: int | None) -> list[P
             bad(f"documents[{di}].name", "required field is missing or empty")
         for key in COUNT_KEYS:
             value = doc.get(key)
-            if value is not None and (not isinstance(value, int) or value < 0):
-                bad(f"documents[{di}].{key}", f"must be a non-negative integer, got {value!r}")
+            if value is not None and (
+                not isinstance(value, int) or out_of_range(value, DOCUMENT_COUNT_MAX)
+            ):
+                bad(
+                    f"documents[{di}].{key}",
+                    f"must be an integer from 0 to {DOCUMENT_COUNT_MAX}, got {value!r}",
+                )
     for si, step in enumerate(rec.get("steps") or []):
         if not isinstance(step.get("order"), int):
             bad(f"steps[{si}].order", f"must be an integer, got {step.get('order')!r}")
         if not isinstance(step.get("text"), str):
             bad(f"steps[{si}].text", "required field is missing")
     for vi, vol in enumerate(rec.get("volumes") or []):
-        if not isinstance(vol.get("year"), int):
-            bad(f"volumes[{vi}].year", f"must be a year, got {vol.get('year')!r}")
+        year = vol.get("year")
+        if not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+            bad(f"volumes[{vi}].year", f"must be a year, got {year!r}")
         for key, value in vol.items():
-            if key != "year" and value is not None and (not isinstance(value, int) or value < 0):
-                bad(f"volumes[{vi}].{key}", f"must be a non-negative integer, got {value!r}")
+            if (
+                key != "year"
+                and value is not None
+                and (not isinstance(value, int) or out_of_range(value, STAT_COUNT_MAX))
+            ):
+                bad(
+                    f"volumes[{vi}].{key}",
+                    f"must be a whole number from 0 to {STAT_COUNT_MAX}, got {value!r}",
+                )
     return problems
 
 

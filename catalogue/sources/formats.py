@@ -2,9 +2,12 @@
 
 JSON/YAML documents are ``{"format": "tthc-catalogue/1", "procedures": [record, ...]}``.
 The workbook has one sheet per entity (procedures, channels, fees, documents, steps,
-legal_bases, volumes) linked by ``procedure_no`` and ``channel_no``; YAML and the workbook
-round-trip losslessly. CSV is a flat, one-row-per-procedure template for bulk editing of
-the main fields.
+legal_bases, volumes) linked by ``procedure_no`` and ``channel_no``; JSON, YAML and the
+workbook round-trip losslessly into an empty database.
+
+CSV is a flat, one-row-per-procedure template for editing the *main fields* only: its
+records are marked main-fields-only, so an import keeps the stored children (seven child
+tables make a poor flat template; the workbook carries them).
 
 Spreadsheet cells are always written as text (never formulas); the CSV neutralises cells
 beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with a leading
@@ -23,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from catalogue.registry import records as canonical
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.records import PROCEDURE_KEYS, ProcedureRecord, empty_record
 from catalogue.registry.validate import check_records
@@ -37,6 +41,7 @@ from catalogue.sources.limits import (
     parse_plain_yaml,
     read_csv_table,
     read_text_file,
+    refused_numbers,
 )
 from catalogue.sources.spreadsheet import (  # noqa: F401 - re-exported: the one neutraliser
     FORMULA_PREFIXES,
@@ -238,7 +243,8 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
     name = str(path)
     text = read_text_file(path, "utf-8")
     try:
-        doc = loads_json(text) if path.suffix.lower() == ".json" else parse_plain_yaml(text)
+        is_json = path.suffix.lower() == ".json"
+        doc = loads_json(text, mark=True) if is_json else parse_plain_yaml(text)
     except json.JSONDecodeError as exc:
         raise ImportFailed([Problem(name, exc.lineno, None, f"cannot be parsed: {exc}")]) from exc
     except (JsonInputError, YamlSyntaxError) as exc:
@@ -259,6 +265,10 @@ def read_document(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         line = lines[i] if i < len(lines) else i + 1
         if not isinstance(item, dict):
             problems.append(Problem(name, line, f"procedures[{i}]", "expected a mapping"))
+            continue
+        refused = refused_numbers(item)
+        if refused:
+            problems.extend(Problem(name, line, field, why) for field, why in refused)
             continue
         unknown = sorted(str(k) for k in set(item) - set(PROCEDURE_KEYS))
         if unknown:
@@ -439,7 +449,7 @@ def _records_from_tables(
 
 
 def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
-    """Read the flat CSV template (one row per procedure, main fields only)."""
+    """Read the flat CSV template (one row per procedure, main fields only: see above)."""
     name = str(path)
     text = read_text_file(path, "utf-8-sig")
     fieldnames, rows = read_csv_table(text, name, max_rows=MAX_RECORDS)
@@ -458,6 +468,7 @@ def read_csv(path: Path) -> list[tuple[int | None, ProcedureRecord]]:
         rec["status"] = rec["status"] or "active"
         rec["levels"] = [x.strip() for x in (row.get("levels") or "").split(",") if x.strip()]
         rec["subjects"] = [x.strip() for x in (row.get("subjects") or "").split(";") if x.strip()]
+        rec[canonical.MAIN_FIELDS_ONLY_KEY] = True
         located.append((line_num, rec))
     problems = check_records(located, file=name)
     if problems:

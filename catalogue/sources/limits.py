@@ -86,6 +86,8 @@ __all__ = [
     "read_csv_table",
     "int_problem",
     "loads_json",
+    "RefusedNumber",
+    "refused_numbers",
     "number_problem",
     "parse_plain_yaml",
     "read_text_file",
@@ -233,17 +235,57 @@ def _no_constant(name: str) -> Any:
     raise JsonInputError(f"non-finite number {name} not allowed")
 
 
-def loads_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+class RefusedNumber(str):
+    """A number JSON text holds that no field may take (NaN, infinity, an endless integer).
+
+    :func:`loads_json` with ``mark=True`` leaves one in place of the value, so that the
+    reader can name the field it sits in; :func:`refused_numbers` finds them.
+    """
+
+
+def _marked_int(text: str) -> int | RefusedNumber:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_YAML_INT_DIGITS:
+        return RefusedNumber(f"integer of {digits} digits")
+    return int(text)
+
+
+def _marked_constant(name: str) -> RefusedNumber:
+    return RefusedNumber(f"non-finite number {name} not allowed")
+
+
+def refused_numbers(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """``(key path, reason)`` of every :class:`RefusedNumber` inside a parsed value.
+
+    >>> refused_numbers({"a": [1, {"b": RefusedNumber("x")}]})
+    [('a[1].b', 'x')]
+    """
+    if isinstance(value, RefusedNumber):
+        return [(path, str(value))]
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += refused_numbers(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += refused_numbers(item, f"{path}[{i}]")
+    return found
+
+
+def loads_json(text: str, max_depth: int = MAX_JSON_DEPTH, *, mark: bool = False) -> Any:
     """Parse JSON with bounded depth, integer length and finite numbers only.
 
     Raises :class:`JsonInputError` (bounds) or :class:`json.JSONDecodeError` (syntax).
+    With ``mark``, a refused number is left in place as a :class:`RefusedNumber` for the
+    caller to report with its field, instead of ending the parse.
     """
     if text.count("[") + text.count("{") > max_depth:  # cheap: most lines have few
         deepest, column = json_depth(text, max_depth)
         if deepest > max_depth:
             raise JsonInputError(f"nested more than {max_depth} levels deep", column)
-    value = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
-    return value
+    if mark:
+        return json.loads(text, parse_int=_marked_int, parse_constant=_marked_constant)
+    return json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
 
 
 # ---------------------------------------------------------------- CSV

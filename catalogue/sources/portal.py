@@ -31,6 +31,7 @@ from typing import Any
 
 from catalogue.registry.errors import ImportFailed, Problem
 from catalogue.registry.records import SOURCE_HASH_KEY, ProcedureRecord, empty_record, identity_key
+from catalogue.registry.store import LIST_STUB
 from catalogue.sources.limits import (
     MAX_LINE_BYTES,
     MAX_RECORDS,
@@ -351,7 +352,13 @@ def read_portal_excel(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
             if why:
                 problems.append(Problem(name, number, column, why))
                 text = None
-            record[key] = clean_text(text)
+            record[key] = _single_value(record, key, column, clean_text(text))
+        # a code missing from the catalogue becomes a flagged stub: no level, channel or
+        # document, so it is a draft (out of every cost) until its full record is imported
+        record["status"] = "draft"
+        record["flags"].append(
+            flag(LIST_STUB, "code", "known only from the list export; import its full record", None)
+        )
         for column, key in (("Mã số", "code"), ("Tên", "name")):
             if record[key] is None:
                 problems.append(Problem(name, number, column, "required cell is empty"))
@@ -368,6 +375,19 @@ def read_portal_excel(path: str | Path) -> list[tuple[int, ProcedureRecord]]:
         raise ImportFailed(problems)
     log.info("read %d rows from %s", len(records), name)
     return records
+
+
+def _single_value(record: dict, key: str, column: str, text: str | None) -> str | None:
+    """A cell of several lines: agencies are separate values (the first kept, flagged);
+    other fields are one value written on several lines (joined with a space)."""
+    if text is None or "\n" not in text:
+        return text
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if key in ("agency", "issuing_agency"):
+        message = f"{column}: {len(lines)} values on separate lines; the first is kept"
+        record["flags"].append(flag("multi_value_cell", key, message, text))
+        return lines[0]
+    return " ".join(lines)
 
 
 def _find_header(rows: list[tuple]) -> int | None:

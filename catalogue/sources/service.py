@@ -5,6 +5,7 @@ Each service takes the engine explicitly and runs in one transaction.
 
 from __future__ import annotations
 
+import getpass
 import io
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,7 @@ from catalogue.registry.store import (
     known_source_hashes,
     load_records,
     store_records,
+    write_import_audit,
 )
 from catalogue.registry.validate import check_duplicate, check_record
 from catalogue.sources.formats import export_text, read_catalogue_file, write_xlsx
@@ -45,6 +47,40 @@ def open_catalogue(db: str | None = None, *, migrate: bool = True) -> Engine:
 Located = Iterator[tuple[int | None, ProcedureRecord | None, list[Problem]]]
 Progress = Callable[[int], None]
 BATCH = 5000
+DELETION_LINES = 20  # procedures named in a refused deletion; the rest are counted
+
+
+def local_actor() -> str:
+    """Who runs an import given no user (``--as``): the operating-system account."""
+    try:
+        return f"os:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "os:unknown"
+
+
+def deletion_problems(summary: ImportSummary, source: str) -> list[Problem]:
+    """Problems refusing an import that would delete child rows (named, per procedure)."""
+    total = ", ".join(f"{n} {kind} row(s)" for kind, n in sorted(summary.deleted.items()))
+    head = Problem(
+        source,
+        None,
+        None,
+        f"the import would delete {total}; nothing was written. Re-run with "
+        "--allow-deletions (cho phép xóa) if that is intended",
+    )
+    lines = [
+        Problem(
+            source,
+            None,
+            item["code"] or item["identity"],
+            "would delete " + ", ".join(f"{n} {kind}" for kind, n in sorted(item["rows"].items())),
+        )
+        for item in summary.deletions[:DELETION_LINES]
+    ]
+    more = len(summary.deletions) - DELETION_LINES
+    if more > 0:
+        lines.append(Problem(source, None, None, f"… and {more} more procedure(s)"))
+    return [head, *lines]
 
 
 def _stream_list_reader(reader: Reader) -> Callable[[Path], Located]:
@@ -71,8 +107,35 @@ def import_stream(
     list_files: Sequence[Path] = (),
     progress: Progress | None = None,
     batch_size: int | None = None,
+    allow_deletions: bool = False,
 ) -> ImportSummary:
-    """Import files in one transaction: everything or nothing.
+    """Import files as ``actor``, who must be allowed ``catalogue.import`` (admins; in a
+    database without any account yet, the one setting it up needs no actor), in one
+    transaction: see :func:`_import_stream`."""
+    from catalogue.registry.auth import require_unless_new
+    from catalogue.registry.db import session_scope
+
+    with session_scope(engine) as session:
+        require_unless_new(session=session, actor=actor, action="catalogue.import")
+    return _import_stream(
+        engine, paths, stream=stream, actor=actor, list_files=list_files, progress=progress,
+        batch_size=batch_size, allow_deletions=allow_deletions,
+    )  # fmt: skip
+
+
+def _import_stream(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    stream: Callable[[Path], Located],
+    actor: str | None = None,
+    list_files: Sequence[Path] = (),
+    progress: Progress | None = None,
+    batch_size: int | None = None,
+    allow_deletions: bool = False,
+) -> ImportSummary:
+    """Import files in one transaction: everything or nothing (no permission check: the
+    callers check it, or load the demo catalogue).
 
     Records are read, checked and stored in batches, so memory stays bounded on a
     national-scale file. The first problem stops the storing but not the reading: every
@@ -80,8 +143,14 @@ def import_stream(
     :class:`ImportFailed` lists them all. ``list_files`` are list exports without levels
     (matched to catalogued procedures by code), stored after the other files so that
     full records win. ``progress`` is called with the number of records read so far.
+
+    An import that would delete child rows of stored procedures (channels, fees,
+    documents, steps, legal bases, flags) is refused, naming them, unless
+    ``allow_deletions``; the summary counts what was deleted. Every import writes one
+    audit row with its actor (the operating-system account when no user is given).
     """
     batch_size = batch_size or BATCH
+    actor = actor or local_actor()
     lists = {str(p) for p in list_files}
     ordered = [p for p in paths if str(p) not in lists] + [p for p in paths if str(p) in lists]
     total = ImportSummary()
@@ -126,8 +195,11 @@ def import_stream(
                 flush(batch)
         if progress is not None:
             progress(read)
+        if not problems and total.deleted and not allow_deletions:
+            problems = deletion_problems(total, ", ".join(str(p) for p in ordered))
         if problems:
             raise ImportFailed(list(dict.fromkeys(problems)))  # rolls the transaction back
+        write_import_audit(conn, total, sources=[str(p) for p in ordered], actor=actor)
     return total
 
 
@@ -139,11 +211,12 @@ def import_files(
     actor: str | None = None,
     list_files: Sequence[Path] = (),
     progress: Progress | None = None,
+    allow_deletions: bool = False,
 ) -> ImportSummary:
     """Import the project's own formats (or any whole-file reader) in one transaction."""
     return import_stream(
         engine, paths, stream=_stream_list_reader(reader), actor=actor,
-        list_files=list_files, progress=progress,
+        list_files=list_files, progress=progress, allow_deletions=allow_deletions,
     )  # fmt: skip
 
 
@@ -153,6 +226,7 @@ def import_portal_files(
     *,
     actor: str | None = None,
     progress: Progress | None = None,
+    allow_deletions: bool = False,
 ) -> ImportSummary:
     """Import national-portal JSON lines (plain or gzip, streamed) or list workbooks."""
     from catalogue.sources.portal import is_workbook, iter_portal_jsonl, read_portal_excel
@@ -170,8 +244,9 @@ def import_portal_files(
 
     lists = [p for p in paths if is_workbook(Path(p))]
     return import_stream(
-        engine, paths, stream=stream, actor=actor, list_files=lists, progress=progress
-    )
+        engine, paths, stream=stream, actor=actor, list_files=lists, progress=progress,
+        allow_deletions=allow_deletions,
+    )  # fmt: skip
 
 
 def all_records(engine: Engine) -> list[ProcedureRecord]:
@@ -202,18 +277,29 @@ def demo_catalogue_path() -> Path:
 
 
 def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
-    """Load the demo catalogue, one demo user per role and the demo organisation profile
-    (tỉnh Bình An) into an empty database.
+    """Make a demo database: the demo catalogue, one demo user per role and the demo
+    organisation profile (tỉnh Bình An).
 
-    Does nothing when the database already holds procedures, or when ``TTHC_DEMO=0``
-    (a real deployment starting from an empty database).
+    Only in a database created for the demo (unused and empty now, or marked demo, see
+    :mod:`catalogue.registry.demo_users`) whose catalogue is empty; never when
+    ``TTHC_DEMO=0``. Returns None when nothing was loaded.
     """
     from catalogue.documents.profile import ensure_demo_profile
-    from catalogue.registry.demo_users import ensure_demo_users
+    from catalogue.registry.db import session_scope
+    from catalogue.registry.demo_users import claim_demo, create_demo_users
 
-    if not load_settings().load_demo or procedure_count(engine):
+    if not load_settings().load_demo:
         return None
-    summary = import_files(engine, [demo_catalogue_path()], actor="demo")
-    ensure_demo_users(engine)
+    if procedure_count(engine):
+        return None
+    with session_scope(engine) as session:
+        if not claim_demo(session=session):
+            return None
+    summary = _import_stream(
+        engine, [demo_catalogue_path()], stream=_stream_list_reader(read_catalogue_file),
+        actor="demo",
+    )  # fmt: skip
+    with session_scope(engine) as session:
+        create_demo_users(session=session)
     ensure_demo_profile(engine)
     return summary

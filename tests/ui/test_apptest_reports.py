@@ -17,8 +17,9 @@ def test_overview_shows_the_yearly_burden_and_its_estimated_part(app, app_db):
     metrics = _metrics(at)
     assert metrics["Chi phí tuân thủ hằng năm"] == billions(total)
     assert money(total) in texts(at)  # the full amount under the headline
-    # One demo procedure has a reviewer's sheet; the other 54 are estimated.
-    assert metrics["Thủ tục có chi phí ước tính"] == "54/55"
+    # The demo has 55 procedures, 5 of them abolished (not counted); one has a reviewer's
+    # sheet, the other 49 in force are estimated.
+    assert metrics["Thủ tục có chi phí ước tính"] == "49/50"
     assert "chưa sẵn sàng" not in texts(at)
 
 
@@ -57,7 +58,7 @@ def test_savings_report_without_decisions_still_shows_targets(app):
     at = open_page(at, "savings")
     shown = texts(at)
     assert "Chưa có phương án nào được phê duyệt" in shown
-    assert "55 thủ tục" in shown  # the baseline the targets are measured against
+    assert "50 thủ tục" in shown  # the baseline: the 50 demo procedures in force
     programmes = at.dataframe[0].value
     assert set(programmes["Mã chương trình"]) == {"NQ68", "NQ66-2025", "NQ66-2026"}
     assert set(programmes["Cắt giảm chi phí"]) == {"0,00 %"}

@@ -1,7 +1,7 @@
 """Compare, plan, approval queue, decisions and savings pages: the whole journey in AppTest."""
 
 import pytest
-from ui_helpers import catalogue_cost, no_exception, open_page, sign_in, texts
+from ui_helpers import catalogue_cost, no_exception, open_page, sign_in, sign_out, texts
 
 from analysis.rates import cut_rate
 from ui.i18n import percent
@@ -94,7 +94,7 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     no_exception(at)
     assert at.success
 
-    at.session_state["user"] = None
+    sign_out(at)
     at = sign_in(at, "chair")
     at = open_page(at, "queue")
     assert "650.000.000.000 đ (650 tỷ đồng)" in texts(at)  # the money at stake
@@ -112,7 +112,7 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     downloads = at.get("download_button")
     assert len(downloads) == 2
 
-    at.session_state["user"] = None
+    sign_out(at)
     at = sign_in(at, "analyst")
     at = open_page(at, "savings")
     shown = texts(at)
@@ -123,7 +123,9 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     assert nq66["Số thủ tục"] == "1"
     assert nq66["Cắt giảm chi phí"] == percent(cut_rate(650_000_000_000, catalogue_cost(app_db)))
     assert nq66["Mục tiêu chi phí"] == "50,00 %"
-    assert nq66["Đạt mục tiêu chi phí"] == "✗"
+    # the baseline is the catalogue in force: 650 tỷ of it may or may not reach 50 %
+    reached = cut_rate(650_000_000_000, catalogue_cost(app_db)) >= 50
+    assert nq66["Đạt mục tiêu chi phí"] == ("✓" if reached else "✗")
     assert targets.loc["NQ68", "Số thủ tục"] == "0"  # 2020-2025 only
     assert len(at.get("vega_lite_chart")) == 2  # targets, savings by group
     at.radio(key="savings_by").set_value("agency").run()

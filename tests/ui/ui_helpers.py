@@ -55,12 +55,24 @@ def texts(at) -> str:
 
 
 def catalogue_cost(url: str) -> int:
-    """The whole catalogue's yearly compliance cost, straight from the costing service."""
+    """The catalogue's yearly compliance cost, straight from the costing service: the
+    procedures in force (active, amended) with a known population."""
     from catalogue.costing.burden import catalogue_costs
     from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(url, migrate=False)
     try:
-        return int(catalogue_costs(engine)["annual_cost"].sum())
+        costs = catalogue_costs(engine)
+        in_force = costs["status"].isin(["active", "amended"])
+        return int(costs.loc[in_force, "annual_cost"].fillna(0).sum())
     finally:
         engine.dispose()
+
+
+def sign_out(at):
+    """Sign out through the account page (revokes the session token in the address)."""
+    at.switch_page("ui/pages/account.py").run()
+    at.button(key="account_sign_out").click().run()
+    no_exception(at)
+    assert "user" not in at.session_state
+    return at

@@ -185,14 +185,19 @@ def cost_totals(by: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _burden(url: str, data_version: int, on: date) -> dict[str, int]:
+    from catalogue.costing.burden import burden_summary
+
     costs = _costs(url, data_version, on)
-    estimated = costs["estimated"].fillna(True).astype(bool)
-    annual = costs["annual_cost"].fillna(0)
+    summary = burden_summary(costs)  # only procedures in force with a known population
+    counted = costs[costs["counted"]]
+    estimated = counted["estimated"].fillna(True).astype(bool)
+    annual = counted["annual_cost"].fillna(0)
     return {
-        "procedures": len(costs),
-        "annual_cost": int(annual.sum()),
+        "procedures": summary["procedures"],
+        "annual_cost": summary["annual_cost"],
         "estimated_procedures": int(estimated.sum()),
         "estimated_annual_cost": int(annual[estimated].sum()),
+        "unknown_population": summary["unknown_population"],
     }
 
 

@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"  # chained after 0012 (landing order)
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,142 @@
+"""Calibration: estimated costs of typical procedures against the APCI survey's figures.
+
+``../shared/data/benchmarks/apci.yaml`` gives, for eight groups of procedures, what one
+execution cost a firm (APCI 2018). This script prices every real portal record
+(``../shared/data/portal/procedures.jsonl.gz``, 2.039 procedures) with the estimator, as
+the catalogue would without a reviewer's sheet, and per group prints the median
+estimated cost of one execution, the published figure and their ratio (goal: within a
+factor of three, 1/3 ≤ ratio ≤ 3).
+
+Which records are a group's *typical procedures*: those in force whose field (lĩnh vực)
+is one of the group's ``fields`` in ``apci.yaml`` and whose name matches the group's
+:data:`TYPICAL` pattern when one is given (the APCI groups measured the procedures of a
+firm's project: for construction, permits and design appraisals, not practice
+certificates). ``licences`` has no field: its procedures are
+the licences, practice certificates and certificates of eligibility of every field.
+Each figure also states the estimate's hours and its money part (fees, consultants,
+copies, fares), since some published figures (tax) exclude the firm's time.
+
+Usage: python bench/calibration.py [--json] [--date 2026-01-01]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT.parent / "shared" / "data"
+RECORDS = DATA / "portal" / "procedures.jsonl.gz"
+APCI = DATA / "benchmarks" / "apci.yaml"
+
+TYPICAL = {
+    "construction": r"giấy phép xây dựng|thẩm định|thiết kế|nghiệm thu|dự án",
+    "environment": r"tác động môi trường|giấy phép môi trường|giấy phép|thẩm định",
+    "licences": r"^cấp (?:mới )?(?:giấy phép|chứng chỉ hành nghề|giấy chứng nhận đủ điều kiện)",
+}
+
+
+def _groups(apci: dict) -> dict[str, dict]:
+    return apci["groups"]
+
+
+def _member(group: str, spec: dict, record: dict) -> bool:
+    name = (record.get("name") or "").lower()
+    pattern = TYPICAL.get(group)
+    if group == "licences":
+        return bool(re.search(pattern, name))
+    fields = set(spec.get("fields") or [])
+    if record.get("field") not in fields:
+        return False
+    return pattern is None or bool(re.search(pattern, name))
+
+
+def _priced(records: list[dict], on: date) -> list[tuple[dict, int, Decimal, Decimal]]:
+    """(record, cost of one execution, hours, money part) of every record in force."""
+    from analysis import estimate_sheet, evaluate_sheet, load_parameters
+    from analysis.vocab import IN_FORCE_STATUSES
+
+    params = load_parameters()
+    out = []
+    for record in records:
+        if record.get("status") not in IN_FORCE_STATUSES:
+            continue
+        sheet = estimate_sheet(record, params, on=on)
+        unit = evaluate_sheet(sheet).baseline.unit_cost
+        hours = money = Decimal(0)
+        for channel, share in sheet.channels.items():
+            for a in sheet.activities:
+                if a.applies_to(channel):
+                    hours += share * a.hours.value * a.people.value
+                    money += share * a.out_of_pocket.value
+            for fee in sheet.fees:
+                if fee.applies_to(channel):
+                    money += share * sheet.fee_vnd(fee)
+        out.append((record, unit, hours, money))
+    return out
+
+
+def calibrate(on: date) -> dict:
+    """The calibration figures (see the module docstring) as a JSON-ready dict."""
+    import yaml
+
+    from catalogue.sources.portal import parse_portal_record
+
+    with gzip.open(RECORDS, "rt", encoding="utf-8") as handle:
+        records = [parse_portal_record(json.loads(line)) for line in handle if line.strip()]
+    apci = yaml.safe_load(APCI.read_text(encoding="utf-8"))
+    priced = _priced(records, on)
+    groups = {}
+    for group, spec in _groups(apci).items():
+        members = [p for p in priced if _member(group, spec, p[0])]
+        if not members:
+            groups[group] = {"procedures": 0, "estimate": None, "published": spec["cost"]}
+            continue
+        estimate = int(statistics.median(p[1] for p in members))
+        groups[group] = {
+            "procedures": len(members),
+            "estimate": estimate,
+            "published": spec["cost"],
+            "ratio": round(estimate / spec["cost"], 2),
+            "within_factor_3": 1 / 3 <= estimate / spec["cost"] <= 3,
+            "estimate_hours": round(float(statistics.median(p[2] for p in members)), 1),
+            "published_hours": spec.get("hours"),
+            "estimate_money": int(statistics.median(p[3] for p in members)),
+        }
+    return {
+        "records": len(records),
+        "in_force": len(priced),
+        "date": on.isoformat(),
+        "survey": apci.get("survey"),
+        "groups": groups,
+        "within_factor_3": sum(bool(g.get("within_factor_3")) for g in groups.values()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--date", default="2026-01-01", help="parameter date (YYYY-MM-DD)")
+    args = parser.parse_args()
+    result = calibrate(date.fromisoformat(args.date))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    for group, figures in result["groups"].items():
+        print(
+            f"{group:24} n={figures['procedures']:4}  estimate={figures['estimate']}  "
+            f"published={figures['published']}  ratio={figures.get('ratio')}"
+        )
+
+
+if __name__ == "__main__":
+    main()
