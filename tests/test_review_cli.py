@@ -13,16 +13,16 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from catalogue.cli import build_app
 from catalogue.registry.db import make_engine, session_scope, upgrade
 from catalogue.registry.models import Review
+from tests.cli_auth import invoke
 from tests.review_support import COMPLETE_ANSWERS, COMPONENTS_1, review_world
 
 runner = CliRunner()
 
 
 def run(*args: str, ok: bool = True):
-    result = runner.invoke(build_app(), list(args))
+    result = invoke(list(args))  # signs the --as user in (TTHC_USER/TTHC_PASSWORD)
     if ok:
         assert result.exit_code == 0, result.output
     return result

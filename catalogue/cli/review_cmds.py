@@ -160,7 +160,7 @@ def plan_show(year: Year, actor: AsOption = None, db: DbOption = None, as_json: 
     """Show the plan of a year with each item's progress."""
     from catalogue.cycle.review_plan import show_review_plan
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     data = run_service(db, lambda s: show_review_plan(session=s, actor=who, year=year))
     head = f"Kế hoạch rà soát {data['year']} [{data['status']}] {data['title']}"
     if data.get("number"):
@@ -205,7 +205,7 @@ def review_show(
     """Show a procedure's review: answers, components and what is missing."""
     from catalogue.cycle.review import procedure_by_ref, show_review
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     data = run_service(
         db,
         lambda s: show_review(
@@ -265,7 +265,7 @@ def review_report(
     """Báo cáo kết quả rà soát of a year: counts per field and agency, costs."""
     from catalogue.cycle.review_report import review_report as build
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     data = run_service(db, lambda s: build(session=s, actor=who, year=year))
     print_result(data, as_json, data["sentence"])
 
