@@ -64,6 +64,7 @@ from catalogue.cycle.plans import (
     submit_plan,
     withdraw_proposal,
 )
+from catalogue.cycle.proposal_file import proposal_files
 from catalogue.cycle.publication import Publication, publish_list, working_days_between
 from catalogue.cycle.scope import business_related_map, derived_business_related, set_business_scope
 from catalogue.cycle.stages import STAGES, savings_by_stage, stage_totals
@@ -132,6 +133,7 @@ __all__ = [
     "ServiceError",
     "add_proposal",
     "approval_queue",
+    "proposal_files",
     "approve_plan",
     "approved_savings_frame",
     "audit_frame",

@@ -97,7 +97,15 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     sign_out(at)
     at = sign_in(at, "chair")
     at = open_page(at, "queue")
-    assert "650.000.000.000 đ (650 tỷ đồng)" in texts(at)  # the money at stake
+    shown = texts(at)
+    assert "650.000.000.000 đ (650 tỷ đồng)" in shown  # the money at stake
+    # the file he signs: the plan, the change with its reason, the phương án to download
+    assert "Thuộc phương án: Phương án đơn giản hóa 2026 (2026)" in shown
+    assert "Kê khai theo quý thay vì theo tháng" in shown
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "Tải phương án (Word)",
+        "Tải phương án (Excel)",
+    ]
     at.button(key="queue_decide_button").click().run()
     no_exception(at)
     at.button(key="queue_approve").click().run()

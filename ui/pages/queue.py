@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from ui import widgets, workflow_widgets
+from ui import queue_widgets, widgets, workflow_widgets
 from ui.i18n import t
 from ui.state import core as core_state
 from ui.state import cycle as cycle_state
@@ -18,6 +18,11 @@ if ok and queue.empty:
 elif ok:
     workflow_widgets.proposal_totals(queue)
     workflow_widgets.proposals_table(queue)
+    files_ok, files = widgets.run_service(cycle_state.workflow, "proposal_files")
+    if files_ok:
+        st.subheader(t("chair_file.heading"))
+        for file in files:
+            queue_widgets.proposal_file(file)
     names = {int(r.id): f"#{r.id} {r.code or '—'} {r.name}" for r in queue.itertuples()}
     with st.form("queue_decide", clear_on_submit=True):
         chosen = st.selectbox(t("queue.pick"), list(names), format_func=names.get, key="queue_pick")
@@ -46,6 +51,18 @@ plans_ok, plans = widgets.run_service(cycle_state.workflow, "plans_frame")
 if not plans_ok:
     st.stop()
 submitted = plans[plans["status"] == "submitted"]
+for plan in submitted.itertuples():
+    st.caption(t("chair_file.downloads", name=plan.name))
+    columns = st.columns(2)
+    for column, fmt in zip(columns, ("docx", "xlsx"), strict=True):
+        made, data = widgets.run_service(cycle_state.plan_document, int(plan.id), fmt)
+        if made:
+            column.download_button(
+                t(f"chair_file.download_{fmt}"),
+                data,
+                file_name=f"phuong-an-{plan.id}.{fmt}",
+                key=f"queue_plan_{fmt}_{plan.id}",
+            )
 if not submitted.empty:
     st.subheader(t("queue.approve_plan"))
     plan_id = workflow_widgets.pick_plan(submitted, key="queue_plan")

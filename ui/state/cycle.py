@@ -37,3 +37,13 @@ def decision_export(decision_id: int, fmt: str) -> bytes:
         return export_decision(
             session=db, actor=session.username(), decision_id=decision_id, fmt=fmt
         )
+
+
+def plan_document(plan_id: int, fmt: str) -> bytes:
+    """The phương án of a plan as the Word draft (``docx``) or the Excel table (``xlsx``)."""
+    from catalogue.documents.phuong_an import plan_docx, plan_xlsx
+    from catalogue.registry.db import session_scope
+
+    build = plan_docx if fmt == "docx" else plan_xlsx
+    with session_scope(core.engine()) as db:
+        return build(session=db, actor=session.username(), plan_id=plan_id)
