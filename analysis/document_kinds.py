@@ -7,7 +7,8 @@ An estimated sheet prices each document by its kind (standard hours in the param
 =====================  ==========================================================
 ``shown``              shown at the counter only (xuất trình): no preparation
 ``environmental_report``  báo cáo đánh giá tác động môi trường (ĐTM)
-``cadastral_survey``   mảnh trích đo / trích lục bản đồ địa chính, bản vẽ tách thửa, hợp thửa
+``cadastral_survey``   mảnh trích đo bản đồ địa chính, bản vẽ tách thửa, hợp thửa (a new
+                       survey; not a trích lục, an extract of the map already held)
 ``drawings``           bản vẽ, hồ sơ thiết kế
 ``financial_statements``  báo cáo tài chính, báo cáo kiểm toán
 ``project_dossier``    hồ sơ dự án, đề xuất dự án, báo cáo nghiên cứu khả thi, đề án
@@ -51,12 +52,11 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"|văn bản (?:chấp thuận|thông báo kết quả thẩm định|xác nhận|ý kiến))",
     ),
     ("environmental_report", r"tác động môi trường|\bđtm\b"),
-    # a surveyed extract of the cadastral map (or a parcel split drawing) is made by a
-    # licensed surveying service, not a designer: before "drawings" ("bản vẽ tách thửa")
+    # a new survey of a parcel (trích đo, or a parcel split drawing) is made by a licensed
+    # surveying service, not a designer: before "drawings" ("bản vẽ tách thửa")
     (
         "cadastral_survey",
-        r"trích đo|trích lục bản đồ|bản đồ địa chính|bản vẽ (?:tách|hợp) thửa"
-        r"|sơ đồ (?:thửa đất|vị trí thửa đất)",
+        r"trích đo|bản vẽ (?:tách|hợp) thửa|sơ đồ (?:thửa đất|vị trí thửa đất)",
     ),
     ("drawings", r"bản vẽ|hồ sơ thiết kế|thiết kế (?:cơ sở|kỹ thuật|bản vẽ|xây dựng|kiến trúc)"),
     ("financial_statements", r"báo cáo tài chính|báo cáo kiểm toán|báo cáo quyết toán"),

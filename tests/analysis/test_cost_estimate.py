@@ -198,6 +198,7 @@ def test_subject_shares(subjects, enterprise):
          "cadastral_survey"),
         ("Bản vẽ tách thửa đất, hợp thửa đất theo Mẫu số 22", False, "cadastral_survey"),
         ("Bản sao mảnh trích đo bản đồ địa chính", False, "copy"),
+        ("Trích lục bản đồ địa chính thửa đất", False, "other"),  # an extract, not a survey
         # the result of a specialised inspection, from another agency: not a "bản chụp"
         ("Giấy chứng nhận kiểm tra chuyên ngành: 01 bản chính. Trường hợp … nộp bản chụp", False,
          "confirmation"),
