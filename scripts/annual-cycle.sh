@@ -61,8 +61,8 @@ for sheet in "$HERE"/sheets/*.yaml; do
 done
 
 say "phương án: proposals, submission, the chair's decisions"
-PLAN=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính năm 2027" \
-  --year 2027 --programme NQ66-2026 --scope "các sở, ban, ngành tỉnh Bình An" --json \
+PLAN=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính năm 2026" \
+  --year 2026 --programme NQ66-2026 --scope "các sở, ban, ngành tỉnh Bình An" --json \
   | field plan_id)
 add() { as reviewer plan add "$PLAN" "$@" --json | field proposal_id; }
 P_BIRTH=$(add 1.001193 --action amend --option "$HERE/options/1.001193.yaml")
@@ -81,18 +81,18 @@ as reviewer plan submit "$PLAN" >/dev/null
 for proposal in "$P_BIRTH" "$P_ENV" "$P_BADGE" "$P_MARRIED" "$P_COMPANY" "$P_KEEP"; do
   as chair plan decide "$proposal" approve >/dev/null
 done
-SUBMISSION=(--submission 45/TTr-STP --submission-date 10/05/2027
+SUBMISSION=(--submission 45/TTr-STP --submission-date 08/05/2026
             --submission-signer "Phạm Minh Đức")
 as reviewer documents write "$OUT" --plan "$PLAN" "${SUBMISSION[@]}" >/dev/null
 
 say "Quyết định thông qua phương án"
-ADOPTED=$(as chair cycle adopt "$PLAN" --number 125/QĐ-UBND --signed-on 20/05/2027 \
+ADOPTED=$(as chair cycle adopt "$PLAN" --number 125/QĐ-UBND --signed-on 20/05/2026 \
   --signer "Nguyễn Văn An" \
-  --route "$P_BIRTH=recommendation:Bộ Tư pháp:31/12/2027" \
-  --route "$P_ENV=province:Sở Nông nghiệp và Môi trường:30/06/2027" \
-  --route "$P_BADGE=recommendation:Bộ Xây dựng:31/12/2027" \
-  --route "$P_MARRIED=recommendation:Bộ Tư pháp:31/12/2027" \
-  --route "$P_COMPANY=recommendation:Bộ Tài chính:31/12/2027" --json)
+  --route "$P_BIRTH=recommendation:Bộ Tư pháp:31/12/2026" \
+  --route "$P_ENV=province:Sở Nông nghiệp và Môi trường:30/06/2026" \
+  --route "$P_BADGE=recommendation:Bộ Xây dựng:31/12/2026" \
+  --route "$P_MARRIED=recommendation:Bộ Tư pháp:31/12/2026" \
+  --route "$P_COMPANY=recommendation:Bộ Tài chính:31/12/2026" --json)
 routing() {  # routing PROPOSAL: the adopted proposal's routing id
   echo "$ADOPTED" | "$PY" -c 'import json, sys
 print(next(r["id"] for r in json.load(sys.stdin)["routings"] if r["proposal_id"] == int(sys.argv[1])))' "$1"
@@ -104,46 +104,48 @@ R_COMPANY=$(routing "$P_COMPANY")
 as chair documents write "$OUT" --adoption 125/QĐ-UBND "${SUBMISSION[@]}" >/dev/null
 
 say "legal acts (VBQPPL)"
-as reviewer act record --number 08/2027/TT-BTP \
+as reviewer act record --number 08/2026/TT-BTP \
   --title "Thông tư sửa đổi, bổ sung một số điều của Thông tư số 04/2020/TT-BTP quy định chi tiết thi hành một số điều của Luật Hộ tịch" \
-  --issuer "Bộ Tư pháp" --issued-on 15/08/2027 --in-force-on 01/10/2027 \
+  --issuer "Bộ Tư pháp" --issued-on 14/08/2026 --in-force-on 01/10/2026 \
   --ministry-decision 1520/QĐ-BTP >/dev/null
-as reviewer act record --number 12/2027/NQ-HĐND \
+as reviewer act record --number 12/2026/NQ-HĐND \
   --title "Nghị quyết sửa đổi, bổ sung Nghị quyết số 07/2025/NQ-HĐND quy định mức thu phí thẩm định cấp giấy phép môi trường trên địa bàn tỉnh Bình An" \
-  --issuer "Hội đồng nhân dân tỉnh Bình An" --issued-on 20/08/2027 --in-force-on 01/10/2027 \
+  --issuer "Hội đồng nhân dân tỉnh Bình An" --issued-on 20/08/2026 --in-force-on 01/10/2026 \
   >/dev/null
-as reviewer act import "$HERE/acts.csv" >/dev/null  # the Government's decree, in force 2028
-as reviewer act link 08/2027/TT-BTP "$R_BIRTH" --extent whole >/dev/null
-as reviewer act link 08/2027/TT-BTP "$R_MARRIED" --extent whole >/dev/null
-as reviewer act link 12/2027/NQ-HĐND "$R_ENV" --extent whole >/dev/null
-as reviewer act link 45/2027/NĐ-CP "$R_COMPANY" --extent whole >/dev/null
+as reviewer act import "$HERE/acts.csv" >/dev/null  # the Government's decree, in force 2027
+as reviewer act link 08/2026/TT-BTP "$R_BIRTH" --extent whole >/dev/null
+as reviewer act link 08/2026/TT-BTP "$R_MARRIED" --extent whole >/dev/null
+as reviewer act link 12/2026/NQ-HĐND "$R_ENV" --extent whole >/dev/null
+as reviewer act link 45/2026/NĐ-CP "$R_COMPANY" --extent whole >/dev/null
 # Bộ Xây dựng has not acted on the abolition yet: it stays adopted.
 
 say "Quyết định công bố"
-as chair cycle publish --number 350/QĐ-UBND --signed-on 20/09/2027 --signer "Trần Văn Bình" \
-  --entry "$R_BIRTH@08/2027/TT-BTP" --entry "$R_MARRIED@08/2027/TT-BTP" \
-  --entry "$R_ENV@12/2027/NQ-HĐND" >/dev/null
+as chair cycle publish --number 350/QĐ-UBND --signed-on 18/09/2026 --signer "Trần Văn Bình" \
+  --entry "$R_BIRTH@08/2026/TT-BTP" --entry "$R_MARRIED@08/2026/TT-BTP" \
+  --entry "$R_ENV@12/2026/NQ-HĐND" >/dev/null
 as analyst documents write "$OUT" --decision 350/QĐ-UBND >/dev/null
 
 say "the date in force"
 "$TTHC" burden --json --db "$DB" >"$OUT/burden-before.json"
-as chair cycle apply --today 01/10/2027 >/dev/null
+as chair cycle apply --today 01/10/2026 >/dev/null
 "$TTHC" burden --json --db "$DB" >"$OUT/burden-after.json"
 
 say "a second phương án, proposed only"
-PLAN2=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính bổ sung năm 2027" \
-  --year 2027 --programme NQ66-2026 --json | field plan_id)
+PLAN2=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính bổ sung năm 2026" \
+  --year 2026 --programme NQ66-2026 --json | field plan_id)
 as reviewer plan add "$PLAN2" 1.000894 --action amend --option "$HERE/options/1.000894.yaml" \
   >/dev/null
 as reviewer plan submit "$PLAN2" >/dev/null
 
 say "reports"
-as analyst documents write "$OUT" --savings >/dev/null
-"$TTHC" stats generate "$OUT/so-lieu-mot-cua-2027.csv" --year 2027 --db "$DB" >/dev/null
-as admin stats import "$OUT/so-lieu-mot-cua-2027.csv" >/dev/null
-"$TTHC" stats export "$OUT/bieu-06.xlsx" --period 2027-Q3 \
+as analyst documents write "$OUT" --savings --today 01/10/2026 >/dev/null
+# The one-stop figures of the last full quarter before this demo was written (the
+# importer refuses periods in the future).
+"$TTHC" stats generate "$OUT/so-lieu-mot-cua.csv" --year 2026 --db "$DB" >/dev/null
+as admin stats import "$OUT/so-lieu-mot-cua.csv" >/dev/null
+"$TTHC" stats export "$OUT/bieu-06.xlsx" --period 2026-Q3 \
   --unit-name "Ủy ban nhân dân tỉnh Bình An" --db "$DB" >/dev/null
-as analyst cycle stages --today 01/10/2027 --json >"$OUT/stages.json"
+as analyst cycle stages --today 01/10/2026 --json >"$OUT/stages.json"
 
 "$PY" - "$OUT" <<'EOF'
 import json

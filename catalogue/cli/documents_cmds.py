@@ -4,6 +4,7 @@ thông qua and its Quyết định công bố, in one folder
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +40,10 @@ def documents_write(
     savings: Annotated[
         bool, typer.Option("--savings", help="Also the savings report (bao-cao-tiet-kiem.xlsx).")
     ] = False,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Ngày tính giai đoạn của báo cáo tiết kiệm (default: today)."),
+    ] = None,
     actor: AsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -67,7 +72,8 @@ def documents_write(
                 adoption_id = find_adoption(s, adoption)
         paths = write_documents(engine, actor=who, outdir=outdir, plan_id=plan,
                                 decision_id=decision_id, adoption_id=adoption_id,
-                                submission=given, savings=savings)  # fmt: skip
+                                submission=given, savings=savings,
+                                today=_day(today, "--today") or date.today())  # fmt: skip
     except ServiceError as exc:
         handle_service_error(exc)
         return

@@ -67,13 +67,15 @@ def write_documents(
     adoption_id: int | None = None,
     submission: Submission | None = None,
     savings: bool = False,
+    today: date | None = None,
 ) -> list[Path]:
     """Write the documents of ``plan_id`` (and its Tờ trình when ``submission`` is
     given), ``adoption_id``, ``decision_id`` and (``savings``) the savings report into
     ``outdir``; returns the paths written. Every document is built before any file is
     written, so a refusal (a missing profile value) leaves the folder untouched.
 
-    The Quyết định thông qua and the công bố cite the Tờ trình of ``submission``.
+    The Quyết định thông qua cites the Tờ trình of ``submission``; the savings report
+    counts the stages reached on ``today`` (none when not given).
     """
     _builders()
     made: dict[str, bytes] = {}
@@ -102,7 +104,9 @@ def write_documents(
 
         costs = catalogue_costs(engine)
         with session_scope(engine) as session:
-            made["bao-cao-tiet-kiem.xlsx"] = savings_xlsx(session=session, actor=actor, costs=costs)
+            made["bao-cao-tiet-kiem.xlsx"] = savings_xlsx(
+                session=session, actor=actor, costs=costs, today=today
+            )
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, data in made.items():

@@ -177,9 +177,11 @@ def _articles(doc, data: DecisionList, profile: Profile) -> None:
         f"({'; '.join(parts)}) thuộc thẩm quyền giải quyết trên địa bàn tỉnh {profile.province}.",
     )
     second = f"Quyết định này có hiệu lực thi hành kể từ {L.long_date(d.effective_on)}."
-    if data.sections["replaced"] or data.sections["abolished"]:
+    ending = [w for k, w in (("replaced", "được thay thế"), ("abolished", "bị bãi bỏ"))
+              if data.sections[k]]  # fmt: skip
+    if ending:
         second += (
-            " Các thủ tục hành chính được thay thế, bị bãi bỏ tại Phần I của Phụ lục kèm theo "
+            f" Các thủ tục hành chính {', '.join(ending)} tại Phần I của Phụ lục kèm theo "
             "hết hiệu lực kể từ ngày Quyết định này có hiệu lực thi hành."
         )
     if data.amends is not None:
