@@ -480,3 +480,19 @@ def test_renders_on_a4_in_its_orientations(year, pdfs, name):
     if os.environ.get("TTHC_DOCS_PNG") == "1":
         stem, ext = Path(name).stem, Path(name).suffix[1:]
         first_page_png(pdf, ROOT / "docs" / "cycle" / f"{stem}-{ext}.png", dpi=70)
+
+
+def test_savings_report_counts_each_stage_apart(year):
+    wb = openpyxl.load_workbook(year / "bao-cao-tiet-kiem.xlsx")
+    assert wb.sheetnames[:2] == ["Theo giai đoạn", "Tiến độ theo hiệu lực"]
+    stages = {r[0]: r[1:5] for r in wb["Theo giai đoạn"].iter_rows(min_row=5, values_only=True)}
+    assert stages["Đã có hiệu lực"] == tuple(_stage(BIRTH, PERMIT, MARRIAGE_STATUS).values())
+    assert stages["Đề xuất"] == tuple(_stage(MARRIAGE).values())
+    progress = {r[0]: r for r in wb["Tiến độ theo hiệu lực"].iter_rows(min_row=5, values_only=True)}
+    nq66 = next(r for name, r in progress.items() if name.endswith("năm 2026"))
+    # NQ 66 (2026) counts procedures related to production and business only: of those in
+    # force, the environmental permit (subjects: enterprises); khai sinh and the marital
+    # status certificate serve citizens. The badge (adopted) and the company registration
+    # (enacted) are its pipeline; the marriage proposal (citizens) is not in scope.
+    assert nq66[3:5] == (1, PERMIT[0] - PERMIT[1])
+    assert nq66[7:10] == (BADGE[0] - BADGE[1], COMPANY[0] - COMPANY[1], 0)

@@ -157,11 +157,11 @@ def savings_xlsx(
     report = savings_overview(session=session, actor=actor, costs=costs)
     title = ["BÁO CÁO KẾT QUẢ CẮT GIẢM CHI PHÍ TUÂN THỦ THỦ TỤC HÀNH CHÍNH"]
     wb = X.new_workbook()
+    if today is not None:  # first: what is in force, and the pipeline, on that day
+        staged = stage_report(session=session, actor=actor, costs=costs, today=today)
+        _stage_sheets(wb, staged, title, today)
     _programmes_sheet(wb, report["programmes"], title)
     for key in GROUPINGS:
         _group_sheet(wb, report[key], key, title)
     _detail_sheet(wb, session, report["adopted"], title)
-    if today is not None:
-        staged = stage_report(session=session, actor=actor, costs=costs, today=today)
-        _stage_sheets(wb, staged, title, today)
     return X.workbook_bytes(wb)
