@@ -55,7 +55,7 @@ def documents_write(
     from catalogue.registry.db import session_scope
     from catalogue.sources.service import open_catalogue
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     given = None
     if submission is not None:
         if not submission_signer:
