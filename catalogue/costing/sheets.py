@@ -117,6 +117,10 @@ def save_sheet(
         )  # fmt: skip
         if done.rowcount != 1:
             raise refused(before)
+    from catalogue.costing.burden import refresh_cost_frames
+
+    # the evaluator's rows of the new sheet and its options, made now (same transaction)
+    refresh_cost_frames(session.connection(), params=params, ids=[procedure_id])
     session.expire_all()
     stored = session.scalars(
         select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)

@@ -285,20 +285,6 @@ class DossierStat(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
-# Baseline cost cache: the cost model's baseline result per procedure and the inputs it
-# came from (record, sheet, volume, parameters); recomputed only when those change.
-class BaselineCost(SQLModel, table=True):
-    __tablename__ = "baseline_cost"
-    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True, ondelete="CASCADE")
-    input_key: str
-    unit_cost: int = Field(sa_column=Column(BigInteger, nullable=False))
-    annual_cost: int = Field(sa_column=Column(BigInteger, nullable=False))
-    deadline_days: float | None = None
-    documents: int = 0
-    activities: int = 0
-    estimated: bool = True
-
-
 # Adoption (Quyết định thông qua phương án): the chair's signed decision adopting a plan.
 # A recommendation: it changes no catalogue record. Immutable (service and triggers).
 class Adoption(SQLModel, table=True):
@@ -478,3 +464,31 @@ class DecisionSeal(SQLModel, table=True):
     __tablename__ = "decision_seal"
     decision_id: int = Field(foreign_key="decision.id", primary_key=True)
     sealed_at: datetime = Field(default_factory=utcnow)
+
+
+# Cost frame: what the vectorised evaluator needs for one procedure's baseline
+# (variant_no 0) or one option of its reviewer's sheet, written when the sheet is saved or
+# the estimate made; activities and fees are packed int64 arrays (catalogue/costing/frames.py).
+class CostFrame(SQLModel, table=True):
+    __tablename__ = "cost_frame"
+    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True, ondelete="CASCADE")
+    variant_no: int = Field(primary_key=True)
+    input_key: int = Field(sa_column=Column(BigInteger, nullable=False))
+    option_id: str = Field(sa_column=Column(Text, nullable=False))
+    action: str = Field(sa_column=Column(Text, nullable=False))
+    hourly_rate_e2: int = Field(sa_column=Column(BigInteger, nullable=False))
+    population: int = Field(sa_column=Column(BigInteger, nullable=False))
+    frequency_e6: int = Field(sa_column=Column(BigInteger, nullable=False))
+    share_direct_e4: int = 0
+    share_online_e4: int = 0
+    share_postal_e4: int = 0
+    deadline_direct_e2: int | None = Field(default=None, sa_column=Column(BigInteger))
+    deadline_online_e2: int | None = Field(default=None, sa_column=Column(BigInteger))
+    deadline_postal_e2: int | None = Field(default=None, sa_column=Column(BigInteger))
+    documents: int = 0
+    estimated: bool = False
+    population_known: bool = True
+    implementation_cost: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    activities: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    fees: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    problem: str | None = Field(default=None, sa_column=Column(Text))  # why it is unpriceable
