@@ -89,6 +89,9 @@ def _import(
         summary = importer(engine, paths, actor=actor, allow_deletions=allow_deletions)
     except ImportFailed as exc:
         report_import_failure(exc)
+    from catalogue.costing.burden import refresh_cost_frames
+
+    refresh_cost_frames(engine)  # the estimates are made now, not at the first overview
     _print_summary(summary, as_json)
 
 
