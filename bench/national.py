@@ -214,14 +214,9 @@ def dashboard(url: str) -> tuple[float, float]:
     return overview, statistics.median(searches[1:]) * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--procedures", type=int, default=100_000)
-    parser.add_argument("--json", action="store_true", help="print JSON (the only output)")
-    parser.add_argument("--reference-sample", type=int, default=1000)
-    parser.add_argument("--sheet-share", type=float, default=0.1)
-    args = parser.parse_args()
-
+def build(url: str, folder: Path, n: int, sheet_share: float) -> float:
+    """The catalogue of ``n`` procedures; returns the import time (records, volumes and
+    the estimates made), the reviewers' sheets being saved afterwards."""
     from import_catalogue import synthetic_file
 
     from catalogue.costing.burden import refresh_cost_frames
@@ -229,39 +224,63 @@ def main() -> None:
     from catalogue.registry.demo_users import ensure_demo_users
     from catalogue.sources.service import import_portal_files
 
+    source = synthetic_file(n, folder / "national.jsonl.gz")
+    engine = make_engine(url)
+    upgrade(engine)
+    ensure_demo_users(engine)
+    records_s, _ = timed(lambda: import_portal_files(engine, [source], actor="bench"))
+    volumes_s, with_volume = timed(lambda: import_volumes_of_all(engine, folder))
+    estimates_s, made = timed(lambda: refresh_cost_frames(engine))
+    sheets_s, chosen = timed(lambda: save_reviewer_sheets(engine, sheet_share))
+    note(records_s=round(records_s, 1), volumes_s=round(volumes_s, 1),
+         procedures_with_volume=with_volume, estimates_s=round(estimates_s, 1),
+         estimates_made=made, reviewer_sheets=len(chosen),
+         reviewer_sheets_s=round(sheets_s, 1))  # fmt: skip
+    engine.dispose()
+    return records_s + volumes_s + estimates_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--procedures", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output)")
+    parser.add_argument("--reference-sample", type=int, default=1000)
+    parser.add_argument("--sheet-share", type=float, default=0.1)
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="keep the built database there; if it exists, reuse it (import_s is then null)",
+    )
+    args = parser.parse_args()
+    from catalogue.registry.db import make_engine
+    from catalogue.sources.service import procedure_count
+
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        source = synthetic_file(args.procedures, folder / "national.jsonl.gz")
-        url = f"sqlite:///{folder / 'national.sqlite'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        ensure_demo_users(engine)
-        records_s, _ = timed(lambda: import_portal_files(engine, [source], actor="bench"))
-        volumes_s, with_volume = timed(lambda: import_volumes_of_all(engine, folder))
-        estimates_s, made = timed(lambda: refresh_cost_frames(engine))
-        sheets_s, chosen = timed(lambda: save_reviewer_sheets(engine, args.sheet_share))
-        note(records_s=round(records_s, 1), volumes_s=round(volumes_s, 1),
-             procedures_with_volume=with_volume, estimates_s=round(estimates_s, 1),
-             estimates_made=made, reviewer_sheets=len(chosen),
-             reviewer_sheets_s=round(sheets_s, 1))  # fmt: skip
-        engine.dispose()
+        db = args.db or folder / "national.sqlite"
+        url = f"sqlite:///{db}"
+        import_s = None
+        if not db.exists():
+            import_s = build(url, folder, args.procedures, args.sheet_share)
         priced = price_in_fresh_process(url)
         engine = make_engine(url)
-        sample = min(args.reference_sample, args.procedures)
-        reference = reference_per_1000(engine, sample)
+        procedures = procedure_count(engine)
+        reference = reference_per_1000(engine, min(args.reference_sample, procedures))
         engine.dispose()
         overview_s, search_ms = dashboard(url)
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, priced["peak_mb"])
     report = {
-        "import_s": round(records_s + volumes_s + estimates_s, 2),
+        "import_s": None if import_s is None else round(import_s, 2),
         "price_cold_s": round(priced["cold"], 3),
         "price_warm_s": round(priced["warm"], 3),
         "reference_s_per_1000": round(reference, 3),
-        "end_to_end_ratio": round(reference * args.procedures / 1000 / priced["cold"], 1),
+        "end_to_end_ratio": round(reference * procedures / 1000 / priced["cold"], 1),
         "overview_first_render_s": round(overview_s, 3),
         "catalogue_search_ms": round(search_ms, 1),
         "peak_mb": round(peak, 1),
     }
+    note(price_process_rows=priced["rows"], price_process_peak_mb=round(priced["peak_mb"], 1))
     print(json.dumps(report, ensure_ascii=False))
 
 
