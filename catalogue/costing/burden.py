@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -235,7 +235,7 @@ def _procedures(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
         Procedure.code,
         Procedure.name,
         Procedure.field,
-        type_coerce(Procedure.levels, Text),  # the JSON text: read in bulk below
+        cast(Procedure.levels, Text),  # the JSON text, read in bulk below
         Procedure.status,
         Procedure.agency_id,
         Procedure.content_hash,
@@ -244,7 +244,8 @@ def _procedures(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
     if ids is not None:
         query = query.where(Procedure.id.in_(ids))
     procs = frame_of(
-        conn.execute(query),
+        conn,
+        query,
         ["procedure_id", "code", "name", "field", "levels", "status", "agency_id",
          "content_hash", "revision"],
     )  # fmt: skip

@@ -75,10 +75,24 @@ _KEY_COLUMNS = ("content_hash", "revision", "sheet_version", "year", "received",
 CHUNK = 2000
 
 
-def frame_of(result: Any, columns: list[str]) -> pd.DataFrame:
-    """A query result as a frame, column by column (pandas' row-by-row conversion of
-    SQLAlchemy rows is several times slower at national scale)."""
-    data = result.all()
+def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
+    """A query's rows as a frame, column by column.
+
+    A query without parameters (the whole catalogue) is run on the driver's own cursor:
+    plain tuples, no per-value processing, several times faster at national scale than
+    SQLAlchemy rows (pandas' row-by-row conversion of those is slower still). Values come
+    as the driver gives them (SQLite booleans as 0/1, which the callers convert).
+    """
+    compiled = query.compile(dialect=conn.dialect)
+    if compiled.params:
+        data = conn.execute(query).all()
+    else:
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(str(compiled))
+            data = cursor.fetchall()
+        finally:
+            cursor.close()
     if not data:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(dict(zip(columns, zip(*data, strict=True), strict=True)))
@@ -101,8 +115,8 @@ def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Seri
         ids = [int(p) for p in procs["procedure_id"]]
         sheet_query = sheet_query.where(CostingSheet.procedure_id.in_(ids))
         volume_query = volume_query.where(Volume.procedure_id.in_(ids))
-    sheets = frame_of(conn.execute(sheet_query), ["procedure_id", "sheet_version"])
-    volumes = frame_of(conn.execute(volume_query), ["procedure_id", "year", "received", "online"])
+    sheets = frame_of(conn, sheet_query, ["procedure_id", "sheet_version"])
+    volumes = frame_of(conn, volume_query, ["procedure_id", "year", "received", "online"])
     latest = volumes.sort_values(["procedure_id", "year"]).drop_duplicates(
         "procedure_id", keep="last"
     )
@@ -220,7 +234,7 @@ def read_rows(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
     )
     if ids is not None:
         query = query.where(TABLE.c.procedure_id.in_(ids))
-    return frame_of(conn.execute(query), list(ROW_COLUMNS))
+    return frame_of(conn, query, list(ROW_COLUMNS))
 
 
 def _unpacked(blobs: pd.Series, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
