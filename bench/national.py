@@ -9,7 +9,8 @@ agencies per copy), then measures, in one run:
   ``tthc volumes import`` path, in files of 20.000 rows) and the estimates made for every
   procedure (``refresh_cost_frames``, as ``tthc import-portal`` does after an import);
 * reviewers' sheets with three options (keep, amend, abolish) on 10 % of the procedures,
-  each saved with ``save_sheet`` (not timed in a figure; its time goes to stderr);
+  saved with ``save_sheet`` 500 at a time, their cost frames made once per 500 (not timed
+  in a figure; its time goes to stderr);
 * ``price_cold_s``: ``catalogue_costs`` (the dashboard's and the CLI's pricing of every
   procedure and option) in a fresh process, from the database with empty caches;
   ``price_warm_s`` the same call again in that process;
@@ -129,7 +130,7 @@ def save_reviewer_sheets(engine, share: float) -> list[int]:
     from sqlalchemy import select
 
     from analysis import load_parameters
-    from catalogue.costing.burden import procedure_sheet, save_sheet
+    from catalogue.costing.burden import procedure_sheet, refresh_cost_frames, save_sheet
     from catalogue.registry.db import session_scope
     from catalogue.registry.models import Procedure
 
@@ -139,12 +140,14 @@ def save_reviewer_sheets(engine, share: float) -> list[int]:
     step = max(1, round(1 / share))
     chosen = ids[::step]
     for start in range(0, len(chosen), 500):
+        part = chosen[start : start + 500]
         with session_scope(engine) as session:
-            for pid in chosen[start : start + 500]:
+            for pid in part:
                 sheet = procedure_sheet(session.connection(), pid, params=params)
                 content = reviewer_sheet(sheet)
-                save_sheet(session=session, actor="reviewer", procedure_id=pid,
-                           content=content, params=params, expected_version=0)  # fmt: skip
+                save_sheet(session=session, actor="reviewer", procedure_id=pid, content=content,
+                           params=params, refresh_frames=False)  # fmt: skip
+            refresh_cost_frames(session.connection(), params=params, ids=part)
     return chosen
 
 
