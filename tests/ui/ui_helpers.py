@@ -67,3 +67,12 @@ def catalogue_cost(url: str) -> int:
         return int(costs.loc[in_force, "annual_cost"].fillna(0).sum())
     finally:
         engine.dispose()
+
+
+def sign_out(at):
+    """Sign out through the account page (revokes the session token in the address)."""
+    at.switch_page("ui/pages/account.py").run()
+    at.button(key="account_sign_out").click().run()
+    no_exception(at)
+    assert "user" not in at.session_state
+    return at

@@ -7,14 +7,14 @@ replaces the result cache ``baseline_cost``: pricing the catalogue reads these r
 bulk and evaluates them at once, so a cold start needs no per-procedure Python work.
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0007"
+down_revision = "0013"  # chained after 0013 (landing order)
 branch_labels = None
 depends_on = None
 
