@@ -35,6 +35,7 @@ first :data:`HEAD_LENGTH` characters of the name wins (lower-case, NFC-normalise
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -108,6 +109,11 @@ def document_kind(name: str | None, *, template: bool = False) -> str:
     >>> document_kind("CCCD"), document_kind("CCCD", template=True)
     ('other', 'form')
     """
+    return _kind(name, template)
+
+
+@functools.lru_cache(maxsize=65536)  # names repeat across procedures and provinces
+def _kind(name: str | None, template: bool) -> str:
     full = " ".join(unicodedata.normalize("NFC", name or "").lower().split())
     if _SHOWN.search(full):  # "chỉ xuất trình bản chính" may come late in a long name
         return "shown"

@@ -236,17 +236,8 @@ def _option(reader: Reader, raw: Any, path: str) -> Option | None:
     return Option(option_id, action, tuple(changes), reason, legal, cost, path)
 
 
-def parse_sheet(
-    data: Any, *, params: ParameterSet, file: str = "<sheet>", today: date | None = None
-) -> Sheet:
-    """Check and convert plain sheet data; raise :class:`SheetError` listing every problem.
-
-    ``params`` supplies the hourly rate (unless overridden) and the USD rate at the
-    sheet's ``date`` (default ``today``, itself defaulting to the current date).
-    """
-    reader = Reader()
-    if reader.mapping(data, "", _TOP_KEYS) is None:
-        raise SheetError(file, [SheetProblem("", "a costing sheet must be a YAML mapping")])
+def _header(reader: Reader, data: dict, today: date | None) -> tuple:
+    """The procedure's code and name, the parameter date and the subject."""
     procedure = data.get("procedure") or {}
     code = name = None
     if reader.mapping(procedure, "procedure", ("code", "name")) is not None:
@@ -260,27 +251,30 @@ def parse_sheet(
     if subject not in SUBJECTS:
         reader.problem("subject", f"must be one of {', '.join(SUBJECTS)}")
         subject = "citizen"
+    return code, name, on, subject
 
-    shares = _subject_shares(reader, data.get("subject_shares"))
-    hourly_rate: Figure | None
+
+def _hourly_rate(
+    reader: Reader, data: dict, params: ParameterSet, on: date, subject: str, shares: dict
+) -> Figure | None:
+    """The sheet's rate, else the parameters' (weighted by the subject shares if given)."""
     given = data.get("hourly_rate")
     # a "default" rate is the parameters' one: with shares it follows the (corrected) shares
     derived = shares and isinstance(given, dict) and given.get("method") == "default"
     if "hourly_rate" in data and not derived:
-        hourly_rate = reader.figure(data["hourly_rate"], "hourly_rate", "money")
-    else:
-        try:
-            hourly_rate = (
-                weighted_hourly_rate(params, shares, on)
-                if shares
-                else _parameter_rate(params, subject, on)
-            )
-        except ParameterError as exc:
-            reader.problem("hourly_rate", f"no parameter: {exc}")
-            hourly_rate = None
-    # The rate is read whatever the baseline's currencies: an option may set a fee in USD.
-    usd_rate = Decimal(0)
-    fees_raw = _items(reader, data.get("fees"), "fees")
+        return reader.figure(data["hourly_rate"], "hourly_rate", "money")
+    try:
+        if shares:
+            return weighted_hourly_rate(params, shares, on)
+        return _parameter_rate(params, subject, on)
+    except ParameterError as exc:
+        reader.problem("hourly_rate", f"no parameter: {exc}")
+        return None
+
+
+def _usd_rate(reader: Reader, data: dict, params: ParameterSet, on: date, fees_raw: list):
+    """The dated USD rate, read whatever the baseline's currencies (an option may set a
+    fee in USD); its absence is a problem only when a fee is in USD."""
     options_raw = data.get("options")
     changes_raw = [
         c
@@ -290,6 +284,7 @@ def parse_sheet(
         if isinstance(c, dict)
     ]  # malformed options are reported by the option reader; here only USD is looked for
     in_usd = any(isinstance(f, dict) and f.get("currency") == "USD" for f in fees_raw + changes_raw)
+    usd_rate = Decimal(0)
     try:
         usd_rate = params.value("usd_rate", on)
     except ParameterError as exc:
@@ -297,18 +292,11 @@ def parse_sheet(
             reader.problem("fees", f"a fee is in USD but {exc}")
     if usd_rate != int(usd_rate):
         reader.problem("fees", f"usd_rate {usd_rate} must be whole đồng")
+    return usd_rate
 
-    # population: null is an unknown population (an estimate without evidence)
-    population_known = data.get("population", 0) is not None
-    population = (
-        reader.figure(data.get("population"), "population", "count")
-        if population_known
-        else Figure(Decimal(0), UNKNOWN_POPULATION, None)
-    )
-    frequency = reader.figure(data.get("frequency"), "frequency", "frequency")
-    channels = reader.shares(data.get("channels"), "channels")
-    deadlines = reader.deadlines(data.get("deadline_days"), "deadline_days")
 
+def _parts(reader: Reader, data: dict, fees_raw: list) -> tuple[list, list, list, list]:
+    """Documents, fees, activities and options, each list checked for duplicate names."""
     documents = [
         _document(reader, raw, join_path("documents", i))
         for i, raw in enumerate(_items(reader, data.get("documents"), "documents"))
@@ -332,6 +320,36 @@ def parse_sheet(
             reader.problem(
                 join_path(join_path("options", i), "id"), f"duplicate option id {option.id!r}"
             )
+    return documents, fees, activities, options
+
+
+def parse_sheet(
+    data: Any, *, params: ParameterSet, file: str = "<sheet>", today: date | None = None
+) -> Sheet:
+    """Check and convert plain sheet data; raise :class:`SheetError` listing every problem.
+
+    ``params`` supplies the hourly rate (unless overridden) and the USD rate at the
+    sheet's ``date`` (default ``today``, itself defaulting to the current date).
+    """
+    reader = Reader()
+    if reader.mapping(data, "", _TOP_KEYS) is None:
+        raise SheetError(file, [SheetProblem("", "a costing sheet must be a YAML mapping")])
+    code, name, on, subject = _header(reader, data, today)
+    shares = _subject_shares(reader, data.get("subject_shares"))
+    hourly_rate = _hourly_rate(reader, data, params, on, subject, shares)
+    fees_raw = _items(reader, data.get("fees"), "fees")
+    usd_rate = _usd_rate(reader, data, params, on, fees_raw)
+    # population: null is an unknown population (an estimate without evidence)
+    population_known = data.get("population", 0) is not None
+    population = (
+        reader.figure(data.get("population"), "population", "count")
+        if population_known
+        else Figure(Decimal(0), UNKNOWN_POPULATION, None)
+    )
+    frequency = reader.figure(data.get("frequency"), "frequency", "frequency")
+    channels = reader.shares(data.get("channels"), "channels")
+    deadlines = reader.deadlines(data.get("deadline_days"), "deadline_days")
+    documents, fees, activities, options = _parts(reader, data, fees_raw)
     estimated = data.get("estimated", False)
     if not isinstance(estimated, bool):
         reader.problem("estimated", "must be true or false")

@@ -13,7 +13,7 @@ rounded half-up once, at the end, as the reference does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -176,18 +176,8 @@ def _positions(variant_ids: np.ndarray, keys: pd.Index, frame: str) -> np.ndarra
     return positions
 
 
-def evaluate_frames(
-    variants: pd.DataFrame, activities: pd.DataFrame, fees: pd.DataFrame, *, check: bool = True
-) -> pd.DataFrame:
-    """Evaluate every variant; returns a frame with :data:`EVALUATED_COLUMNS`.
-
-    Rows come out in the order of ``variants``. Options are compared with the row named
-    by ``baseline_variant_id``; baseline rows compare with themselves (savings 0).
-    """
-    if check:
-        check_frame(variants, VARIANT_COLUMNS, "variants")
-        check_frame(activities, ACTIVITY_COLUMNS, "activities")
-        check_frame(fees, FEE_COLUMNS, "fees")
+def _positions_of(variants: pd.DataFrame) -> tuple[np.ndarray, pd.Index, Callable]:
+    """The variant ids, their index, and a function giving a frame's variant positions."""
     n = len(variants)
     ids = variants["variant_id"].to_numpy(np.int64)
     keys = pd.Index(ids)
@@ -203,8 +193,19 @@ def evaluate_frames(
             return raw
         return _positions(raw, keys, name)
 
-    shares = np.stack([variants[f"share_{c}_e4"].to_numpy(np.int64) for c in CHANNEL_CODES], axis=1)
-    abolished = (variants["action"] == "abolish").to_numpy()
+    return ids, keys, positions_of
+
+
+def _unit_costs(
+    variants: pd.DataFrame,
+    activities: pd.DataFrame,
+    fees: pd.DataFrame,
+    positions_of: Callable,
+    shares: np.ndarray,
+    abolished: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact cost of one execution × 10⁹ per variant, and its number of activities."""
+    n = len(variants)
 
     def weighted(frame: pd.DataFrame, per_execution: np.ndarray, pos: np.ndarray) -> np.ndarray:
         mask = frame["channel_mask"].to_numpy(np.int64)
@@ -228,8 +229,11 @@ def evaluate_frames(
     unit_e9 = np.where(abolished, 0, unit_e9)
     activity_count = np.bincount(a_pos, minlength=n)
     activity_count[abolished] = 0
+    return unit_e9, activity_count
 
-    unit_cost = round_div(unit_e9, 10**9).astype(np.int64)
+
+def _annual_costs(variants: pd.DataFrame, unit_e9: np.ndarray) -> np.ndarray:
+    """Unit cost × frequency × population, rounded; refuses what int64 cannot hold."""
     annual_e15 = (
         unit_e9.astype(object)
         * variants["frequency_e6"].to_numpy(np.int64).astype(object)
@@ -241,9 +245,15 @@ def evaluate_frames(
         raise ValueError(
             f"annual cost of procedure {worst!r} exceeds 9,2 × 10¹⁸ đồng; check its figures"
         )
-    annual_cost = annual_cost.astype(np.int64)
+    return annual_cost.astype(np.int64)
 
-    # deadline: Σ share × days ÷ Σ share over channels with a deadline and a share > 0
+
+def _deadlines(
+    variants: pd.DataFrame, shares: np.ndarray, abolished: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Σ share × days ÷ Σ share over channels with a deadline and a share > 0 (× 10²),
+    and whether there is one (an abolished procedure has a deadline of 0)."""
+    n = len(variants)
     num = np.zeros(n, dtype=np.int64)
     den = np.zeros(n, dtype=np.int64)
     for i, c in enumerate(CHANNEL_CODES):
@@ -255,7 +265,30 @@ def evaluate_frames(
     has_deadline = den > 0
     deadline_e2 = np.where(has_deadline, round_div(num, np.where(has_deadline, den, 1)), 0)
     deadline_e2 = np.where(abolished, 0, deadline_e2).astype(np.int64)
-    has_deadline = has_deadline | abolished
+    return deadline_e2, has_deadline | abolished
+
+
+def evaluate_frames(
+    variants: pd.DataFrame, activities: pd.DataFrame, fees: pd.DataFrame, *, check: bool = True
+) -> pd.DataFrame:
+    """Evaluate every variant; returns a frame with :data:`EVALUATED_COLUMNS`.
+
+    Rows come out in the order of ``variants``. Options are compared with the row named
+    by ``baseline_variant_id``; baseline rows compare with themselves (savings 0).
+    """
+    if check:
+        check_frame(variants, VARIANT_COLUMNS, "variants")
+        check_frame(activities, ACTIVITY_COLUMNS, "activities")
+        check_frame(fees, FEE_COLUMNS, "fees")
+    ids, keys, positions_of = _positions_of(variants)
+    shares = np.stack([variants[f"share_{c}_e4"].to_numpy(np.int64) for c in CHANNEL_CODES], axis=1)
+    abolished = (variants["action"] == "abolish").to_numpy()
+    unit_e9, activity_count = _unit_costs(
+        variants, activities, fees, positions_of, shares, abolished
+    )
+    unit_cost = round_div(unit_e9, 10**9).astype(np.int64)
+    annual_cost = _annual_costs(variants, unit_e9)
+    deadline_e2, has_deadline = _deadlines(variants, shares, abolished)
 
     base = _positions(variants["baseline_variant_id"].to_numpy(np.int64), keys, "variants")
     base_annual = annual_cost[base]
@@ -265,7 +298,6 @@ def evaluate_frames(
     deadline_cut = cut_rates(
         saving(base_deadline, deadline_e2), np.where(base_has, base_deadline, 0)
     )
-
     deadline_days = np.where(has_deadline, deadline_e2 / 100, np.nan)
     result = pd.DataFrame(
         {

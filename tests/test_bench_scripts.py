@@ -31,6 +31,7 @@ TINY: dict[str, list[str]] = {
         "--naive-subset",
         "20",
     ],
+    "national.py": ["--procedures", "300", "--json", "--reference-sample", "50"],
     "stats.py": ["--procedures", "200", "--skip-inputs"],
 }
 

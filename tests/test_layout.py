@@ -33,8 +33,6 @@ ALLOWED_LONG_FUNCTIONS: dict[str, str] = {
     "catalogue/migrations/versions/0001_initial_schema.py::upgrade": (
         "a migration creates the whole initial schema in one function; it is never edited"
     ),
-    "analysis/sheet.py::parse_sheet": "issue 10: to split (baseline, options)",
-    "analysis/vectorised.py::evaluate_frames": "issue 10: to split (baseline, options)",
 }
 
 # package → top-level modules it must never import

@@ -81,6 +81,9 @@ def _import(
         report_import_failure(exc)
     except ServiceError as exc:  # the service checks the permission itself
         handle_service_error(exc)
+    from catalogue.costing.burden import refresh_cost_frames
+
+    refresh_cost_frames(engine)  # the estimates are made now, not at the first overview
     _print_summary(summary, as_json)
 
 

@@ -80,14 +80,17 @@ def volumes_import(
     db: DbOption = None,
 ) -> None:
     """Import yearly volumes (mã TTHC, cấp, cơ quan, năm, số hồ sơ, nguồn)."""
+    from catalogue.costing.burden import refresh_cost_frames
     from catalogue.sources.service import open_catalogue
     from catalogue.sources.volumes import VolumeImportError, import_volumes
 
+    engine = open_catalogue(db)
     try:
-        result = import_volumes(open_catalogue(db), path)
+        result = import_volumes(engine, path)
     except VolumeImportError as exc:
         lines = "\n".join(f"  - {p}" for p in exc.problems)
         fail(f"Lỗi nhập số hồ sơ / volume import failed; nothing was written.\n{lines}", 2)
+    refresh_cost_frames(engine)  # the estimates with the new populations are made now
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return

@@ -13,8 +13,9 @@ import logging
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -28,14 +29,15 @@ from analysis import (
 from analysis.estimate import ESTIMATOR_VERSION
 from analysis.sheet import BASELINE_KEYS
 from analysis.vocab import IN_FORCE_STATUSES
-from catalogue.costing.containment import UNPRICEABLE_ERRORS, evaluate_contained
+from catalogue.costing.containment import UNPRICEABLE_ERRORS, evaluate_rows
+from catalogue.costing.frames import build_rows, frame_of, input_keys, read_rows, write_rows
 from catalogue.costing.sheets import (  # noqa: F401  (the sheet services, re-exported)
     from_json,
     save_sheet,
     stored_sheets,
     to_json,
 )
-from catalogue.registry.models import BaselineCost, CostingSheet, Procedure, Volume
+from catalogue.registry.models import Procedure
 from catalogue.registry.store import load_records
 
 log = logging.getLogger(__name__)
@@ -122,9 +124,6 @@ def _with_statistics_source(
     return replace(sheet, population=figure)
 
 
-CHUNK = 5000
-
-
 def code_only_sheet(data: Any) -> str | None:
     """The procedure code of a sheet that gives no baseline key of its own, else None."""
     procedure = data.get("procedure") if isinstance(data, dict) else None
@@ -178,8 +177,10 @@ def catalogue_sheets(
     on: date | None = None,
     ids: list[int] | None = None,
     unpriceable: dict[int, str] | None = None,
+    with_options: bool = False,
 ) -> dict[int, Sheet]:
-    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one.
+    """Baseline sheet of every procedure (or of ``ids``), stored where a reviewer wrote one
+    (with its options when ``with_options``).
 
     With ``unpriceable`` (a dict to fill), a procedure whose sheet cannot be built (a
     stored sheet that no longer validates, a record whose figures break the estimate) is
@@ -191,7 +192,9 @@ def catalogue_sheets(
     for pid, rec in records.items():
         try:
             if pid in stored:
-                data = {k: v for k, v in stored[pid].items() if k != "options"}
+                data = stored[pid]
+                if not with_options:
+                    data = {k: v for k, v in data.items() if k != "options"}
                 sheets[pid] = parse_sheet(data, params=params, file=f"sheet[{pid}]", today=on)
             else:
                 sheets[pid] = estimate_sheet(rec, params, on=on)
@@ -224,100 +227,126 @@ def parameter_signature(params: ParameterSet, on: date) -> str:
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def _population_known(conn: Connection, procs: pd.DataFrame) -> pd.Series:
-    """Per procedure, whether a reviewer's sheet gives a population or, for an estimate,
-    a yearly volume with dossiers received exists (the rule of :mod:`analysis.estimate`)."""
-    table = CostingSheet.__table__
-    stored = {
-        pid: content.get("population") is not None
-        for pid, content in conn.execute(select(table.c.procedure_id, table.c.content))
-    }
-    with_volume = {
-        pid
-        for (pid,) in conn.execute(
-            select(Volume.procedure_id).where(Volume.received.is_not(None)).distinct()
-        )
-    }
-    ids = procs["procedure_id"].tolist()
-    return pd.Series(
-        [stored[pid] if pid in stored else pid in with_volume for pid in ids], index=ids
-    )
+def _procedures(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
+    from catalogue.registry.models import Agency
+
+    query = select(
+        Procedure.id.label("procedure_id"),
+        Procedure.code,
+        Procedure.name,
+        Procedure.field,
+        cast(Procedure.levels, Text),  # the JSON text, read in bulk below
+        Procedure.status,
+        Procedure.agency_id,
+        Procedure.content_hash,
+        Procedure.revision,
+    ).order_by(Procedure.id)
+    if ids is not None:
+        query = query.where(Procedure.id.in_(ids))
+    procs = frame_of(
+        conn,
+        query,
+        ["procedure_id", "code", "name", "field", "levels", "status", "agency_id",
+         "content_hash", "revision"],
+    )  # fmt: skip
+    agencies = dict(conn.execute(select(Agency.id, Agency.name)).all())
+    procs["agency"] = procs["agency_id"].map(agencies)
+    # the first level code of the JSON list (codes are plain words: no escapes)
+    first = procs["levels"].astype("string").str.extract(r'^\s*\[\s*"([^"]*)"', expand=False)
+    procs["level"] = first.astype(object).where(first.notna(), None)
+    return procs
 
 
-def _input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Series:
-    """Per procedure, a key of everything its baseline depends on."""
-    sheets = pd.DataFrame(
-        conn.execute(select(CostingSheet.procedure_id, CostingSheet.version)).all(),
-        columns=["procedure_id", "sheet_version"],
-    )
-    volumes = pd.DataFrame(
-        conn.execute(
-            select(Volume.procedure_id, Volume.year, Volume.received, Volume.online)
-        ).all(),
-        columns=["procedure_id", "year", "received", "online"],
-    )
-    volumes = volumes[volumes["received"].notna()].sort_values("year")
-    latest = volumes.drop_duplicates("procedure_id", keep="last")
-    frame = procs[["procedure_id", "content_hash", "revision"]].merge(
-        sheets, on="procedure_id", how="left"
-    )
-    frame = frame.merge(latest, on="procedure_id", how="left")
-    columns = ("content_hash", "revision", "sheet_version", "year", "received", "online")
-    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
-    texts = ("|".join(map(str, values)) for values in rows)
-    return pd.Series(
-        [hashlib.blake2b(f"{t}|{signature}".encode(), digest_size=12).hexdigest() for t in texts],
-        index=frame["procedure_id"].to_numpy(),
-    )
-
-
-def _compute(
+def _current_rows(
     conn: Connection,
-    ids: list[int],
+    procs: pd.DataFrame,
     *,
     params: ParameterSet,
     on: date | None,
-    unpriceable: dict[int, str],
-) -> pd.DataFrame:
-    parts = []
-    for start in range(0, len(ids), CHUNK):
-        sheets = catalogue_sheets(
-            conn, params=params, on=on, ids=ids[start : start + CHUNK], unpriceable=unpriceable
+    ids: list[int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
+    """The stored cost-frame rows whose key still matches, the fresh rows of the others
+    (estimated or read from the reviewer's sheet now) and the ids of those others."""
+    keys = input_keys(conn, procs, parameter_signature(params, on or date.today()))
+    stored = read_rows(conn, ids)
+    wanted = pd.DataFrame({"procedure_id": keys.index, "wanted": keys.to_numpy()})
+    stored = stored.merge(wanted, on="procedure_id", how="inner")
+    matched = stored[stored["input_key"].to_numpy(np.int64) == stored["wanted"].to_numpy()]
+    matched = matched.drop(columns=["wanted"])
+    current = procs["procedure_id"].isin(matched.loc[matched["variant_no"] == 0, "procedure_id"])
+    stale = procs.loc[~current, "procedure_id"].astype(int).tolist()
+
+    def sheets_of(c: Connection, ids: list[int], problems: dict[int, str]) -> dict[int, Sheet]:
+        return catalogue_sheets(
+            c, params=params, on=on, ids=ids, unpriceable=problems, with_options=True
         )
-        parts += evaluate_contained(sheets, unpriceable)
-    if not parts:
-        return pd.DataFrame(columns=["procedure_id", *RESULT_COLUMNS])
-    out = pd.concat(parts, ignore_index=True)
-    out["procedure_id"] = out["procedure_id"].astype(int)
-    return out[["procedure_id", *RESULT_COLUMNS]]
+
+    return matched, build_rows(conn, stale, keys, sheets_of), stale
 
 
-def _store_cache(engine: Engine, fresh: pd.DataFrame, keys: pd.Series) -> None:
-    """Replace the cached rows of ``fresh``; a concurrent writer's rows win (no error)."""
-    table = BaselineCost.__table__
-    rows = [
-        {
-            "procedure_id": int(r.procedure_id),
-            "input_key": keys[r.procedure_id],
-            "unit_cost": int(r.unit_cost),
-            "annual_cost": int(r.annual_cost),
-            "deadline_days": None if pd.isna(r.deadline_days) else float(r.deadline_days),
-            "documents": int(r.documents),
-            "activities": int(r.activities),
-            "estimated": bool(r.estimated),
-        }
-        for r in fresh.itertuples()
-    ]
-    ids = [row["procedure_id"] for row in rows]
+def refresh_cost_frames(
+    engine_or_conn: Engine | Connection,
+    *,
+    params: ParameterSet | None = None,
+    on: date | None = None,
+    ids: list[int] | None = None,
+) -> int:
+    """Make (and store) the cost frames of every procedure (or of ``ids``) whose inputs
+    changed since they were made; returns how many procedures were made again.
+
+    Called after imports and when a sheet is saved, so that pricing the catalogue later
+    only reads stored rows. Given a connection, it writes in that connection's transaction.
+    """
+    params = params or load_parameters()
+    if isinstance(engine_or_conn, Connection):
+        procs = _procedures(engine_or_conn, ids)
+        _, fresh, stale = _current_rows(engine_or_conn, procs, params=params, on=on, ids=ids)
+        write_rows(engine_or_conn, fresh, stale)
+        return len(stale)
+    with engine_or_conn.begin() as conn:
+        return refresh_cost_frames(conn, params=params, on=on, ids=ids)
+
+
+def _store(engine: Engine, fresh: pd.DataFrame, stale: list[int]) -> None:
+    """Store fresh rows; a concurrent writer's rows win (no error: they are made again)."""
+    if not stale:
+        return
     try:
         with engine.begin() as conn:
-            for start in range(0, len(ids), CHUNK):
-                part = ids[start : start + CHUNK]
-                conn.execute(delete(table).where(table.c.procedure_id.in_(part)))
-            for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(table), rows[start : start + CHUNK])
-    except (IntegrityError, OperationalError) as exc:  # another session filled it first
-        log.info("baseline cost cache not updated: %s", exc)
+            write_rows(conn, fresh, stale)
+    except (IntegrityError, OperationalError) as exc:  # another session stored them first
+        log.info("cost frames not stored: %s", exc)
+
+
+def catalogue_variants(
+    engine: Engine, *, params: ParameterSet | None = None, on: date | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[int, str]]:
+    """Every procedure, its stored cost-frame rows and every variant evaluated at once.
+
+    Returns ``(procs, rows, evaluated, unpriceable)``: ``evaluated`` has one row per
+    baseline and per option of a reviewer's sheet (:data:`analysis.EVALUATED_COLUMNS`,
+    ``procedure_id`` as the registry id); ``unpriceable`` names, with the reason, the
+    procedures whose figures cannot be priced. Rows whose inputs changed are made again
+    and stored first (:func:`refresh_cost_frames`).
+    """
+    params = params or load_parameters()
+    with engine.connect() as conn:
+        procs = _procedures(conn)
+        matched, fresh, stale = _current_rows(conn, procs, params=params, on=on)
+    _store(engine, fresh, stale)
+    rows = pd.concat([matched, fresh], ignore_index=True) if len(fresh) else matched
+    rows = rows.sort_values(["procedure_id", "variant_no"], kind="stable")
+    bad = rows["problem"].notna()
+    unpriceable = {
+        int(pid): str(reason) for pid, reason in rows.loc[bad, ["procedure_id", "problem"]].values
+    }
+    parts = evaluate_rows(rows[~bad], unpriceable)
+    if parts:
+        evaluated = pd.concat(parts, ignore_index=True)
+        evaluated["procedure_id"] = evaluated["procedure_id"].astype(np.int64)
+    else:
+        evaluated = pd.DataFrame(columns=["procedure_id", "option_id", *RESULT_COLUMNS])
+    return procs, rows, evaluated, unpriceable
 
 
 def catalogue_costs(
@@ -329,66 +358,22 @@ def catalogue_costs(
     parameters rather than a reviewer's sheet; ``annual_cost`` is null where the
     population is unknown (``population_known`` false); ``in_force`` (status active or
     amended) and ``counted`` (in force with a known population) say which rows totals
-    take. Results are cached in ``baseline_cost``
-    with a key of everything they depend on (record revision, reviewer's sheet version,
-    latest yearly volume, parameter values in effect); only procedures whose key changed
-    are evaluated again, in chunks so that memory stays bounded at national scale.
-    A procedure whose figures cannot be priced (a value beyond what the evaluator holds) is
-    left out, logged and listed in ``attrs["unpriceable"]`` (:func:`unpriceable_procedures`).
+    take. The figures are evaluated from the stored cost frames (:mod:`.frames`), read
+    in bulk; only procedures whose inputs changed (record revision, reviewer's sheet
+    version, latest yearly volume, parameter values in effect) are made again, in chunks
+    so that memory stays bounded at national scale. A procedure whose figures cannot be
+    priced (a value beyond what the evaluator holds) is left out, logged and listed in
+    ``attrs["unpriceable"]`` (:func:`unpriceable_procedures`).
     """
-    from catalogue.registry.models import Agency
-
-    params = params or load_parameters()
-    signature = parameter_signature(params, on or date.today())
-    with engine.connect() as conn:
-        procs = pd.DataFrame(
-            conn.execute(
-                select(
-                    Procedure.id.label("procedure_id"),
-                    Procedure.code,
-                    Procedure.name,
-                    Procedure.field,
-                    Procedure.levels,
-                    Procedure.status,
-                    Procedure.agency_id,
-                    Procedure.content_hash,
-                    Procedure.revision,
-                ).order_by(Procedure.id)
-            ).all(),
-            columns=[
-                "procedure_id", "code", "name", "field", "levels", "status", "agency_id",
-                "content_hash", "revision",
-            ],
-        )  # fmt: skip
-        agencies = dict(conn.execute(select(Agency.id, Agency.name)).all())
-        keys = _input_keys(conn, procs, signature)
-        known = _population_known(conn, procs)
-        table = BaselineCost.__table__
-        cached = pd.DataFrame(
-            conn.execute(select(table)).mappings().all(),
-            columns=["procedure_id", "input_key", *RESULT_COLUMNS],
-        )
-        cached = cached[
-            cached["input_key"].to_numpy() == keys.reindex(cached["procedure_id"]).to_numpy()
-        ]
-        stale = sorted(set(procs["procedure_id"]) - set(cached["procedure_id"]))
-        unpriceable: dict[int, str] = {}
-        fresh = _compute(conn, stale, params=params, on=on, unpriceable=unpriceable)
-    if len(fresh):
-        _store_cache(engine, fresh, keys)
-    results = (
-        pd.concat([cached.drop(columns=["input_key"]), fresh], ignore_index=True)
-        if len(cached)
-        else fresh
-    )
-    procs["agency"] = procs["agency_id"].map(agencies)
-    procs["level"] = procs["levels"].map(lambda lv: lv[0] if lv else None)
+    procs, rows, evaluated, unpriceable = catalogue_variants(engine, params=params, on=on)
+    results = evaluated[evaluated["option_id"] == "baseline"][["procedure_id", *RESULT_COLUMNS]]
+    known = rows.loc[rows["variant_no"] == 0].set_index("procedure_id")["population_known"]
     out = procs.merge(results, on="procedure_id", how="left")
     bad = out["procedure_id"].isin(list(unpriceable))
     named = out.loc[bad, ["procedure_id", "code", "name"]].to_dict("records")
     out = out[~bad].copy()
     out["estimated"] = out["estimated"].astype(bool)
-    out["population_known"] = out["procedure_id"].map(known).astype(bool)
+    out["population_known"] = out["procedure_id"].map(known).fillna(False).astype(bool)
     # an unknown population has no yearly cost ("chưa có số liệu"), not a cost of 0
     out["annual_cost"] = out["annual_cost"].astype("Int64").where(out["population_known"])
     out["in_force"] = out["status"].isin(IN_FORCE_STATUSES)

@@ -7,31 +7,33 @@ its reason, and every other procedure is priced as usual.
 
 from __future__ import annotations
 
-from analysis import Sheet, SheetError, evaluate_frames, sheets_to_frames
+import pandas as pd
+
+from analysis import SheetError, evaluate_frames
 
 # What a procedure's bad figure can raise while its sheet is built or evaluated.
 UNPRICEABLE_ERRORS = (SheetError, OverflowError, ValueError, ArithmeticError, TypeError)
 
 
-def evaluate_contained(sheets: dict[int, Sheet], unpriceable: dict[int, str]) -> list:
-    """Baseline rows of ``sheets``; a sheet the evaluator cannot price is named, not fatal.
+def evaluate_rows(rows: pd.DataFrame, unpriceable: dict[int, str]) -> list[pd.DataFrame]:
+    """Every variant of the stored cost-frame ``rows`` (ordered by procedure and variant),
+    evaluated; a procedure the evaluator cannot price is named, not fatal.
 
-    The whole chunk is evaluated at once; only when that fails is it split in halves,
-    down to the procedure at fault (a handful of extra evaluations for one bad value).
+    The whole catalogue is evaluated at once; only when that fails is it split in halves
+    at a procedure boundary, down to the procedure at fault (a handful of extra
+    evaluations for one bad value).
     """
-    if not sheets:
+    from catalogue.costing.frames import frames_from_rows
+
+    if rows.empty:
         return []
     try:
-        frames = sheets_to_frames({str(pid): s for pid, s in sheets.items()})
-        evaluated = evaluate_frames(frames.variants, frames.activities, frames.fees)
-        return [evaluated[evaluated["option_id"] == "baseline"]]
+        frames = frames_from_rows(rows)
+        return [evaluate_frames(frames.variants, frames.activities, frames.fees)]
     except UNPRICEABLE_ERRORS as exc:
-        if len(sheets) == 1:
-            (pid,) = sheets
-            unpriceable[pid] = f"{type(exc).__name__}: {exc}"
+        ids = rows["procedure_id"].unique()
+        if len(ids) == 1:
+            unpriceable[int(ids[0])] = f"{type(exc).__name__}: {exc}"
             return []
-        items = list(sheets.items())
-        half = len(items) // 2
-        return evaluate_contained(dict(items[:half]), unpriceable) + evaluate_contained(
-            dict(items[half:]), unpriceable
-        )
+        first = rows["procedure_id"].isin(ids[: len(ids) // 2]).to_numpy()
+        return evaluate_rows(rows[first], unpriceable) + evaluate_rows(rows[~first], unpriceable)

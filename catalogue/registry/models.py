@@ -285,20 +285,6 @@ class DossierStat(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
-# Baseline cost cache: the cost model's baseline result per procedure and the inputs it
-# came from (record, sheet, volume, parameters); recomputed only when those change.
-class BaselineCost(SQLModel, table=True):
-    __tablename__ = "baseline_cost"
-    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True, ondelete="CASCADE")
-    input_key: str
-    unit_cost: int = Field(sa_column=Column(BigInteger, nullable=False))
-    annual_cost: int = Field(sa_column=Column(BigInteger, nullable=False))
-    deadline_days: float | None = None
-    documents: int = 0
-    activities: int = 0
-    estimated: bool = True
-
-
 # Adoption (Quyết định thông qua phương án): the chair's signed decision adopting a plan.
 # A recommendation: it changes no catalogue record. Immutable (service and triggers).
 class Adoption(SQLModel, table=True):
@@ -480,8 +466,10 @@ class DecisionSeal(SQLModel, table=True):
     sealed_at: datetime = Field(default_factory=utcnow)
 
 
-# The tables of the database's bookkeeping (sessions, data version) and of the review year
-# (issue 11) live beside this module to keep it short; imported here so that every table is
-# registered with the metadata and importable from models.
+# The tables of the database's bookkeeping (sessions, data version), of the review year
+# (issue 11) and the stored cost frames (issue 17) live beside this module to keep it
+# short; imported here so that every table is registered with the metadata and importable
+# from models.
+from catalogue.registry.cost_models import CostFrame  # noqa: E402, F401
 from catalogue.registry.meta_models import AppMeta, UserSession  # noqa: E402, F401
 from catalogue.registry.review_models import Review, ReviewPlan, ReviewPlanItem  # noqa: E402, F401

@@ -1,0 +1,302 @@
+"""Stored cost frames: the vectorised evaluator's inputs, one row per procedure and variant.
+
+When a reviewer's sheet is saved or a procedure's estimate is made, its baseline and the
+options of its sheet are turned into the fixed-point rows :func:`analysis.evaluate_frames`
+reads (:func:`analysis.sheets_to_frames`, plain Python, once per change) and stored in
+``cost_frame``: one row per variant with its scalar columns, and its activities and fees
+as packed little-endian int64 arrays (``hours_e3, people, out_of_pocket_e2,
+channel_mask`` per activity; ``amount_e2, channel_mask`` per fee). Pricing the catalogue
+then reads every row with one query and concatenates the arrays into the evaluator's
+frames with numpy: nothing is done per procedure in Python.
+
+Each row carries the key of everything it was derived from (:func:`input_keys`: the
+record's content and revision, the reviewer's sheet version, the latest yearly volume and
+the parameter values in effect), so a row whose inputs changed is never served: it is made
+again. A procedure whose sheet cannot be built or turned into frames is stored as one row
+with its ``problem`` (it is *unpriceable*, named with the reason).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from analysis import Frames, Sheet, sheets_to_frames
+from analysis.vocab import CHANNEL_CODES
+from catalogue.costing.containment import UNPRICEABLE_ERRORS
+from catalogue.registry.models import CostFrame, CostingSheet, Volume
+
+__all__ = [
+    "ROW_COLUMNS",
+    "frame_of",
+    "frames_from_rows",
+    "input_keys",
+    "read_rows",
+    "rows_from_sheets",
+    "write_rows",
+]
+
+log = logging.getLogger(__name__)
+
+TABLE = CostFrame.__table__
+ACTIVITY_FIELDS = ("hours_e3", "people", "out_of_pocket_e2", "channel_mask")
+FEE_FIELDS = ("amount_e2", "channel_mask")
+_SHARES = tuple(f"share_{c}_e4" for c in CHANNEL_CODES)
+_DEADLINES = tuple(f"deadline_{c}_e2" for c in CHANNEL_CODES)
+SCALARS = (
+    "option_id",
+    "action",
+    "hourly_rate_e2",
+    "population",
+    "frequency_e6",
+    *_SHARES,
+    *_DEADLINES,
+    "documents",
+    "estimated",
+    "population_known",
+    "implementation_cost",
+)
+ROW_COLUMNS = (
+    "procedure_id",
+    "variant_no",
+    "input_key",
+    *SCALARS,
+    "activities",
+    "fees",
+    "problem",
+)
+_KEY_COLUMNS = ("content_hash", "revision", "sheet_version", "year", "received", "online")
+CHUNK = 2000
+
+
+def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
+    """A query's rows as a frame, column by column.
+
+    A query without parameters (the whole catalogue) is run on the driver's own cursor:
+    plain tuples, no per-value processing, several times faster at national scale than
+    SQLAlchemy rows (pandas' row-by-row conversion of those is slower still). Values come
+    as the driver gives them (SQLite booleans as 0/1, which the callers convert).
+    """
+    compiled = query.compile(dialect=conn.dialect)
+    if compiled.params:
+        data = conn.execute(query).all()
+    else:
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(str(compiled))
+            data = cursor.fetchall()
+        finally:
+            cursor.close()
+    if not data:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(dict(zip(columns, zip(*data, strict=True), strict=True)))
+
+
+def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Series:
+    """Per procedure (index), an int64 key of everything its cost frames depend on.
+
+    ``procs`` has ``procedure_id``, ``content_hash`` and ``revision``. The key hashes, row
+    by row, those with the reviewer's sheet version, the latest yearly volume with dossiers
+    received (year, received, online) and ``signature`` (the parameter values in effect),
+    all with pandas' vectorised hash; numbers are hashed as floats so that a column with
+    or without gaps gives the same key.
+    """
+    sheet_query = select(CostingSheet.procedure_id, CostingSheet.version)
+    volume_query = select(Volume.procedure_id, Volume.year, Volume.received, Volume.online).where(
+        Volume.received.is_not(None)
+    )
+    if len(procs) <= CHUNK:  # a few procedures (a sheet saved): read only theirs
+        ids = [int(p) for p in procs["procedure_id"]]
+        sheet_query = sheet_query.where(CostingSheet.procedure_id.in_(ids))
+        volume_query = volume_query.where(Volume.procedure_id.in_(ids))
+    sheets = frame_of(conn, sheet_query, ["procedure_id", "sheet_version"])
+    volumes = frame_of(conn, volume_query, ["procedure_id", "year", "received", "online"])
+    latest = volumes.sort_values(["procedure_id", "year"]).drop_duplicates(
+        "procedure_id", keep="last"
+    )
+    frame = procs[["procedure_id", "content_hash", "revision"]].merge(
+        sheets, on="procedure_id", how="left"
+    )
+    frame = frame.merge(latest, on="procedure_id", how="left")
+    parts = frame[list(_KEY_COLUMNS)].copy()
+    for column in _KEY_COLUMNS[1:]:
+        parts[column] = pd.to_numeric(parts[column], errors="coerce").astype("float64")
+    parts["content_hash"] = parts["content_hash"].fillna("").astype(str)
+    parts["signature"] = signature
+    hashed = pd.util.hash_pandas_object(parts, index=False).to_numpy(np.uint64)
+    return pd.Series(hashed.view(np.int64), index=frame["procedure_id"].to_numpy())
+
+
+def _packed(frame: pd.DataFrame, fields: tuple[str, ...], n: int) -> list[bytes]:
+    """Per variant 0..n-1, its rows of ``frame`` (ordered by variant) as int64 bytes."""
+    values = np.ascontiguousarray(frame[list(fields)].to_numpy(np.int64).astype("<i8"))
+    bounds = np.searchsorted(frame["variant_id"].to_numpy(np.int64), np.arange(n + 1))
+    return [values[bounds[i] : bounds[i + 1]].tobytes() for i in range(n)]
+
+
+def _frames_contained(sheets: dict[int, Sheet], problems: dict[int, str]) -> list[Frames]:
+    """Frames of ``sheets``; a sheet that cannot be turned into frames is named, not fatal."""
+    if not sheets:
+        return []
+    try:
+        return [sheets_to_frames(sheets)]
+    except UNPRICEABLE_ERRORS as exc:
+        if len(sheets) == 1:
+            problems[next(iter(sheets))] = f"{type(exc).__name__}: {exc}"
+            return []
+        items = list(sheets.items())
+        half = len(items) // 2
+        return _frames_contained(dict(items[:half]), problems) + _frames_contained(
+            dict(items[half:]), problems
+        )
+
+
+def rows_from_sheets(
+    sheets: Mapping[int, Sheet], keys: Mapping[int, int], problems: Mapping[int, str]
+) -> pd.DataFrame:
+    """Cost-frame rows (:data:`ROW_COLUMNS`) of ``sheets`` (with their options) and of the
+    procedures in ``problems`` (one row each, with the reason), keyed by ``keys``."""
+    problems = dict(problems)
+    parts = []
+    for frames in _frames_contained(dict(sheets), problems):
+        variants = frames.variants
+        n = len(variants)
+        rows = variants[[c for c in SCALARS if c in variants.columns]].copy()
+        pids = variants["procedure_id"].astype(int).to_numpy()
+        rows.insert(0, "procedure_id", pids)
+        rows.insert(1, "variant_no", (variants["variant_id"] - variants["baseline_variant_id"]))
+        rows.insert(2, "input_key", [keys[p] for p in pids])
+        rows["population_known"] = [sheets[p].population_known for p in pids]
+        rows["activities"] = _packed(frames.activities, ACTIVITY_FIELDS, n)
+        rows["fees"] = _packed(frames.fees, FEE_FIELDS, n)
+        rows["problem"] = None
+        parts.append(rows)
+    built = {int(p) for part in parts for p in part["procedure_id"]}
+    bad = [pid for pid in problems if pid not in built]
+    if bad:
+        parts.append(_problem_rows(bad, keys, problems))
+    if not parts:
+        return pd.DataFrame(columns=list(ROW_COLUMNS))
+    out = pd.concat(parts, ignore_index=True)
+    return out[list(ROW_COLUMNS)]
+
+
+def _problem_rows(
+    pids: list[int], keys: Mapping[int, int], problems: Mapping[int, str]
+) -> pd.DataFrame:
+    rows = pd.DataFrame({"procedure_id": pids, "variant_no": 0})
+    rows["input_key"] = [keys[p] for p in pids]
+    for column in SCALARS:
+        rows[column] = None if column in _DEADLINES else 0
+    rows["option_id"], rows["action"] = "baseline", "baseline"
+    rows["estimated"], rows["population_known"] = False, False
+    rows["activities"], rows["fees"] = b"", b""
+    rows["problem"] = [problems[p] for p in pids]
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    """A numpy or pandas scalar as the plain Python value a database driver takes."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def write_rows(conn: Connection, rows: pd.DataFrame, procedure_ids: list[int]) -> None:
+    """Replace the stored cost frames of ``procedure_ids`` by ``rows`` (in ``conn``'s
+    transaction)."""
+    for start in range(0, len(procedure_ids), CHUNK):
+        part = procedure_ids[start : start + CHUNK]
+        conn.execute(delete(TABLE).where(TABLE.c.procedure_id.in_(part)))
+    records = [
+        {c: _plain(v) for c, v in zip(ROW_COLUMNS, values, strict=True)}
+        for values in rows[list(ROW_COLUMNS)].itertuples(index=False, name=None)
+    ]
+    for start in range(0, len(records), CHUNK):
+        conn.execute(insert(TABLE), records[start : start + CHUNK])
+
+
+def read_rows(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
+    """Every stored cost-frame row (or those of ``ids``), one query, ordered by procedure
+    and variant."""
+    query = select(*(TABLE.c[c] for c in ROW_COLUMNS)).order_by(
+        TABLE.c.procedure_id, TABLE.c.variant_no
+    )
+    if ids is not None:
+        query = query.where(TABLE.c.procedure_id.in_(ids))
+    return frame_of(conn, query, list(ROW_COLUMNS))
+
+
+def _unpacked(blobs: pd.Series, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The concatenated int64 rows of every variant's packed ``blobs`` and the variant
+    position of each row."""
+    width = 8 * len(fields)
+    data = [bytes(b) for b in blobs]  # PostgreSQL returns memoryviews
+    lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data)) // width
+    values = np.frombuffer(b"".join(data), dtype="<i8").reshape(-1, len(fields))
+    return values.astype(np.int64), np.repeat(np.arange(len(data), dtype=np.int64), lengths)
+
+
+def frames_from_rows(rows: pd.DataFrame) -> Frames:
+    """The evaluator's frames of priceable ``rows`` (ordered by procedure and variant).
+
+    ``variant_id`` is the row's position; ``baseline_variant_id`` the position of its
+    procedure's ``variant_no`` 0 row; ``procedure_id`` is the registry id as text.
+    """
+    rows = rows.reset_index(drop=True)
+    n = len(rows)
+    positions = np.arange(n, dtype=np.int64)
+    base = np.maximum.accumulate(np.where(rows["variant_no"].to_numpy() == 0, positions, 0))
+    variants = pd.DataFrame(
+        {
+            "variant_id": positions,
+            "baseline_variant_id": base if n else positions,
+            "procedure_id": rows["procedure_id"].astype(np.int64).astype(str).to_numpy(),
+        }
+    )
+    for column in SCALARS:
+        variants[column] = rows[column].to_numpy()
+    for column in ("hourly_rate_e2", "population", "frequency_e6", *_SHARES, "documents"):
+        variants[column] = variants[column].astype(np.int64)
+    variants["implementation_cost"] = variants["implementation_cost"].astype(np.int64)
+    for column in _DEADLINES:
+        variants[column] = pd.array(pd.to_numeric(rows[column]), dtype="Int64")
+    variants["estimated"] = variants["estimated"].astype(bool)
+    variants = variants.drop(columns=["population_known"])
+    activity_values, activity_variant = _unpacked(rows["activities"], ACTIVITY_FIELDS)
+    fee_values, fee_variant = _unpacked(rows["fees"], FEE_FIELDS)
+    activities = pd.DataFrame(activity_values, columns=list(ACTIVITY_FIELDS))
+    activities.insert(0, "variant_id", activity_variant)
+    fees = pd.DataFrame(fee_values, columns=list(FEE_FIELDS))
+    fees.insert(0, "variant_id", fee_variant)
+    return Frames(variants, activities, fees)
+
+
+def build_rows(
+    conn: Connection,
+    ids: list[int],
+    keys: pd.Series,
+    sheets_of: Callable[[Connection, list[int], dict[int, str]], dict[int, Sheet]],
+) -> pd.DataFrame:
+    """Fresh rows of ``ids`` (in chunks, so memory stays bounded): ``sheets_of`` gives each
+    procedure's sheet with its options and names those it cannot build."""
+    parts = []
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        problems: dict[int, str] = {}
+        sheets = sheets_of(conn, part, problems)
+        chunk_keys = {pid: int(keys[pid]) for pid in part}
+        parts.append(rows_from_sheets(sheets, chunk_keys, problems))
+    if not parts:
+        return pd.DataFrame(columns=list(ROW_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
