@@ -58,23 +58,27 @@ def run_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bo
         problem_table(exc.problems)
         return False, None
     except ServiceError as exc:
-        st.error(str(exc))
+        from ui.problems import service_text
+
+        st.error(service_text(str(exc)))
         return False, None
     except Exception as exc:  # a page must never show a raw traceback
         log.exception("service call failed")
-        st.error(t("common.unexpected", error=type(exc).__name__ + ": " + str(exc)))
+        st.error(t("ux.unexpected"))
         return False, None
 
 
 def problem_table(problems: list) -> None:
     """A validation report: one row per problem with file, line, field and message."""
     st.error(t("data.problems", count=len(problems)))
+    from ui.problems import message_text, path_text
+
     rows = [
         {
             t("data.col.file"): p.file,
-            t("data.col.line"): p.line,
-            t("data.col.field"): p.field,
-            t("data.col.message"): p.message,
+            t("data.col.line"): "—" if p.line is None else str(p.line),
+            t("data.col.field"): path_text(p.field),
+            t("data.col.message"): message_text(p.message),
         }
         for p in problems
     ]

@@ -11,7 +11,7 @@ def _compare_tax_sheet(at, procedure_id):
     at.session_state["procedure_id"] = procedure_id
     at = open_page(at, "compare")
     at.selectbox(key="change_type").select("set_frequency").run()
-    at.number_input(key="change_set_frequency_value").set_value(4.0)
+    at.text_input(key="change_set_frequency_value").input("4")
     at.text_input(key="change_reason").input("Kê khai theo quý thay vì theo tháng")
     at.button(key="change_add").click().run()
     no_exception(at)
@@ -51,8 +51,8 @@ def test_invalid_change_is_reported_not_raised(app, sheet_procedure_id):
     at.session_state["procedure_id"] = sheet_procedure_id
     at = open_page(at, "compare")
     at.selectbox(key="change_type").select("set_channels").run()
-    at.number_input(key="change_set_channels_value_direct").set_value(0.5)
-    at.number_input(key="change_set_channels_value_online").set_value(0.2)
+    at.text_input(key="change_set_channels_value_direct").input("50")
+    at.text_input(key="change_set_channels_value_online").input("20")
     at.text_input(key="change_reason").input("Sai tỷ lệ")
     at.button(key="change_add").click().run()
     no_exception(at)
