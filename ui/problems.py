@@ -36,7 +36,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"must be text.*", "not_text"),
     (r"must be a date.*", "not_a_date"),
     (r"not (?:valid )?UTF-8 text.*", "not_utf8"),
-    (r"truncated line.*|not valid JSON|refused JSON.*|a line must hold one JSON object", "bad_json"),
+    (r"truncated line.*|not valid JSON|refused JSON.*", "bad_json"),
+    (r"a line must hold one JSON object", "bad_json"),
     (r"unknown level: '(?P<value>.*)'", "unknown_level"),
     (r"duplicate procedure '(?P<code>.*?)'.*(?:line/row|row) (?P<first>\d+)", "duplicate"),
     (r"duplicate identity .*\(first on row (?P<first>\d+)\)", "duplicate_row"),
@@ -122,7 +123,9 @@ def flag_text(kind: str) -> str:
 
 
 # Services write "Vietnamese sentence (English sentence)"; the tail is ASCII-only.
-_BILINGUAL = re.compile(r"^(?P<vi>.*\S)\s*\((?P<en>[\x20-\x7e]*[a-zA-Z][\x20-\x7e]*)\)(?P<rest>[.:]?.*)$")
+_BILINGUAL = re.compile(
+    r"^(?P<vi>.*\S)\s*\((?P<en>[\x20-\x7e]*[a-zA-Z][\x20-\x7e]*)\)(?P<rest>[.:]?.*)$"
+)
 
 
 def service_text(message: str) -> str:

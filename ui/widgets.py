@@ -62,7 +62,7 @@ def run_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bo
 
         st.error(service_text(str(exc)))
         return False, None
-    except Exception as exc:  # a page must never show a raw traceback
+    except Exception:  # a page must never show a raw traceback
         log.exception("service call failed")
         st.error(t("ux.unexpected"))
         return False, None

@@ -58,7 +58,9 @@ if upload is not None and st.button(t("data.import"), key="data_import", type="p
             st.caption(
                 t(
                     "data.flag_counts",
-                    flags="; ".join(f"{flag_text(k)}: {number(v)}" for k, v in summary.flags.items()),
+                    flags="; ".join(
+                        f"{flag_text(k)}: {number(v)}" for k, v in summary.flags.items()
+                    ),
                 )
             )
 
@@ -118,7 +120,9 @@ st.download_button(
 stats_upload = st.file_uploader(
     t("data.stats.upload"), type=["csv", "xlsx"], key="data_stats_upload"
 )
-accept_above = number_field(t("data.stats.accept"), key="data_stats_accept", decimals=1, maximum=100)
+accept_above = number_field(
+    t("data.stats.accept"), key="data_stats_accept", decimals=1, maximum=100
+)
 accept_above = None if accept_above is None else float(accept_above)
 if stats_upload is not None and st.button(
     t("data.stats.import"), key="data_stats_import", type="primary"
