@@ -3,6 +3,7 @@ procedure's record and history, and the procedure chosen for the detail pages.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -114,4 +115,41 @@ def selected_procedure() -> int | None:
     try:
         return int(chosen) if chosen is not None else None
     except ValueError:
+        return None
+
+
+# A portal "document" row that is really a note to the applicant ("Lưu ý: …", "Ghi chú: …").
+_NOTE = re.compile(r"^\W*(lưu ý|ghi chú|chú ý)\b", re.IGNORECASE)
+# A template file name glued to the end of a document name ("…hết hạnmau so 20.doc").
+_GLUED_TEMPLATE = re.compile(
+    r"(?i)(?<=\S)((?:mẫu|mau)[\w\s().,-]{0,40}\.(?:docx?|xlsx?|pdf|rtf|odt))\s*$"
+)
+
+
+def documents_and_notes(rec: dict) -> tuple[list[dict], list[str]]:
+    """A procedure's dossier as people read it: the documents (name and template file
+    apart) and the portal's notes, which the portal lists among the documents."""
+    documents, notes = [], []
+    for doc in rec["documents"]:
+        name = (doc.get("name") or "").strip()
+        if _NOTE.match(name):
+            notes.append(" ".join(name.split()))
+            continue
+        template = doc.get("template")
+        glued = _GLUED_TEMPLATE.search(name)
+        if glued and not template:
+            name, template = name[: glued.start()].rstrip(), glued.group(1).strip()
+        documents.append({**doc, "name": name, "template": template})
+    return documents, notes
+
+
+def usd_rate() -> Any:
+    """Đồng per USD today (the cost model's ``usd_rate`` parameter), or None without one."""
+    from datetime import date
+
+    from analysis.errors import ParameterError
+
+    try:
+        return core.parameters().value("usd_rate", date.today())
+    except (ParameterError, KeyError):
         return None
