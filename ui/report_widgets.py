@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import rates
+from ui import tables
 from ui.i18n import label, missing, money, number, percent, t
 from ui.state import costing as costing_state
 from ui.state import reports as reports_state
@@ -206,18 +207,18 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
 
 def targets_table(programmes: pd.DataFrame) -> None:
     """Per programme: cost and time cut achieved against the target, gap and whether met."""
-    st.dataframe(
+    tables.show(
         pd.DataFrame(
             {
                 t("savings.col.programme"): programmes["programme"],
-                t("savings.col.name"): programmes["name"],
-                t("savings.col.procedures"): programmes["procedures"].map(number),
-                t("savings.col.baseline"): programmes["baseline_annual_cost"].map(money),
-                t("plan.col.savings"): programmes["savings"].map(money),
                 t("savings.col.cut_rate"): programmes["cut_rate"].map(percent),
                 t("savings.col.target_cut_rate"): programmes["target_cut_rate"].map(_rate),
-                t("savings.col.cost_gap"): programmes["cost_gap"].map(_points),
                 t("savings.col.cost_met"): programmes["cost_met"].map(_met),
+                t("savings.col.cost_gap"): programmes["cost_gap"].map(_points),
+                t("plan.col.savings"): programmes["savings"].map(money),
+                t("savings.col.baseline"): programmes["baseline_annual_cost"].map(money),
+                t("savings.col.procedures"): programmes["procedures"].map(number),
+                t("savings.col.name"): programmes["name"],
                 t("savings.col.days_saved"): programmes["deadline_saved_days"].map(
                     lambda v: number(v, 2)
                 ),
@@ -229,8 +230,9 @@ def targets_table(programmes: pd.DataFrame) -> None:
                 t("savings.col.time_met"): programmes["time_met"].map(_met),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        pinned=[t("savings.col.programme")],
+        money=[t("plan.col.savings"), t("savings.col.baseline")],
+        long=[t("savings.col.name")],
     )
     st.caption(" · ".join(f"**{r.programme}**: {r.legal_basis}" for r in programmes.itertuples()))
 
@@ -299,23 +301,24 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
 
 def savings_table(grouped: pd.DataFrame, dimension: str) -> None:
     """Savings per group with cost before and after, cut rate, days saved, running total."""
-    st.dataframe(
+    tables.show(
         pd.DataFrame(
             {
                 t(f"savings.dimension.{dimension}"): grouped["group"],
-                t("savings.col.procedures"): grouped["procedures"].map(number),
-                t("plan.col.before"): grouped["baseline_annual_cost"].map(money),
-                t("plan.col.after"): grouped["annual_cost"].map(money),
                 t("plan.col.savings"): grouped["savings"].map(money),
                 t("plan.col.cut_rate"): grouped["cut_rate"].map(percent),
+                t("plan.col.before"): grouped["baseline_annual_cost"].map(money),
+                t("plan.col.after"): grouped["annual_cost"].map(money),
+                t("savings.col.procedures"): grouped["procedures"].map(number),
                 t("savings.col.days_saved"): grouped["deadline_saved_days"].map(
                     lambda v: number(v, 2)
                 ),
                 t("savings.cumulative"): grouped["cumulative"].map(money),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        pinned=[t(f"savings.dimension.{dimension}")],
+        money=[t(f"plan.col.{c}") for c in ("savings", "before", "after")]
+        + [t("savings.cumulative")],
     )
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import widgets, workflow_widgets
 from ui.i18n import t
+from ui.labels import proposal_choices
 from ui.state import core as core_state
 from ui.state import cycle as cycle_state
 
@@ -18,7 +19,7 @@ if ok and queue.empty:
 elif ok:
     workflow_widgets.proposal_totals(queue)
     workflow_widgets.proposals_table(queue)
-    names = {int(r.id): f"#{r.id} {r.code or '—'} {r.name}" for r in queue.itertuples()}
+    names = proposal_choices(queue)
     with st.form("queue_decide", clear_on_submit=True):
         chosen = st.selectbox(t("queue.pick"), list(names), format_func=names.get, key="queue_pick")
         verdict = st.radio(

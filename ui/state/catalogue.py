@@ -71,7 +71,7 @@ def search(query: str, filters: dict[str, list], limit: int = 1000) -> pd.DataFr
     hits = search_index().search(query, limit=limit, filters=filters)
     by_id = _by_id(core.database_url(), core.version())
     rows = by_id.loc[[hit.id for hit in hits]].reset_index(drop=True)
-    return rows.assign(score=[hit.score for hit in hits])
+    return retired_last(rows.assign(score=[hit.score for hit in hits])).reset_index(drop=True)
 
 
 def filtered(filters: dict[str, list]) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def filtered(filters: dict[str, list]) -> pd.DataFrame:
             rows = rows[[bool(accepted.intersection(levels)) for levels in rows["levels"]]]
         else:
             rows = rows[rows[name].isin(wanted)]
-    return rows
+    return retired_last(rows)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -153,3 +153,22 @@ def usd_rate() -> Any:
         return core.parameters().value("usd_rate", date.today())
     except (ParameterError, KeyError):
         return None
+
+
+# Procedures no longer in force: marked in pickers and sorted after those in force.
+RETIRED = ("abolished", "replaced")
+
+
+def retired_last(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` in their order, abolished and replaced procedures moved after the others."""
+    if rows.empty:
+        return rows
+    order = rows["status"].isin(RETIRED).to_numpy()
+    return pd.concat([rows[~order], rows[order]])
+
+
+def procedure_rows(ids: list[int]) -> pd.DataFrame:
+    """The catalogue rows (code, name, levels, agency, status) of ``ids``, in that order."""
+    by_id = _by_id(core.database_url(), core.version())
+    known = [int(i) for i in ids if int(i) in by_id.index]
+    return by_id.loc[known]
