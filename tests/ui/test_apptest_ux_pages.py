@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from ui_helpers import no_exception, open_page
+import cycle_fixture
+from ui_helpers import no_exception, open_page, sign_in
 
 
 def _abolish_first_named(url: str, name: str) -> tuple[int, int]:
@@ -40,3 +41,63 @@ def test_a_picker_marks_an_abolished_procedure_and_puts_it_last(app, app_db):
     )
     table = at.dataframe[0].value
     assert list(table.columns[:4]) == ["Mã TTHC", "Tên thủ tục", "Cấp thực hiện", "Tình trạng"]
+
+
+cycle_db_file, cycle_app = cycle_fixture.cycle_db_file, cycle_fixture.cycle_app  # fixtures
+
+
+def _as(cycle_app, role):
+    at, pid = cycle_app
+    at.session_state["user"] = {"username": role, "role": role, "full_name": None}
+    at.session_state["procedure_id"] = pid
+    return at.run()
+
+
+def test_the_savings_page_leads_with_progress_against_each_programme(cycle_app):
+    at = open_page(_as(cycle_app, "analyst"), "savings")
+    # The first figures are the programmes' cuts against their targets, in words.
+    first = at.metric[0]
+    assert first.label == "Chi phí tuân thủ"
+    assert first.value.endswith("/ mục tiêu 50,00 %") or "/ mục tiêu" in first.value
+    assert at.subheader[0].value == "Tiến độ so với mục tiêu"
+    headings = [s.value for s in at.subheader]
+    assert headings.index("Tiến độ so với mục tiêu") < headings.index(
+        "Tỷ lệ cắt giảm của các đề xuất đã được phê duyệt"
+    )
+    assert "Đang trên đường thực hiện" in headings
+
+
+def test_the_savings_csv_has_vietnamese_headers_words_and_a_bom(cycle_db_file):
+    """The CSV button serves the page's table: Vietnamese headers, levels as words, BOM."""
+    import csv
+    import io
+
+    from catalogue.costing.burden import catalogue_costs
+    from catalogue.costing.reports import savings_overview
+    from catalogue.registry.db import session_scope
+    from catalogue.sources.service import open_catalogue
+    from ui.report_widgets import savings_grouped, savings_view
+    from ui.state import reports as reports_state
+
+    engine = open_catalogue(f"sqlite:///{cycle_db_file}", migrate=False)
+    with session_scope(engine) as db:
+        report = savings_overview(session=db, actor="analyst", costs=catalogue_costs(engine))
+    engine.dispose()
+    data = reports_state.csv_bytes(savings_view(savings_grouped(report, "level"), "level"))
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Cấp thực hiện", "Chi phí tiết kiệm (đồng/năm)", "Tỷ lệ cắt giảm"]
+    assert {r[0] for r in rows[1:]} <= {"Cấp tỉnh", "Cấp xã", "Cấp huyện", "Cấp bộ", "Cơ quan khác"}
+    assert all(r[1].endswith(" đ") or " đ (" in r[1] for r in rows[1:])
+
+
+def test_the_statistics_sample_is_labelled_as_a_sample_and_has_a_bom(app):
+    from ui.state import data_import
+
+    at = sign_in(app.run(), "admin")
+    at = open_page(at, "data")
+    button = next(b for b in at.get("download_button") if b.key == "data_stats_sample")
+    assert "MẪU" in button.proto.label and "giả lập" in button.proto.label
+    name, make = data_import.sample_stats()
+    assert name.startswith("MAU-") and "gia-lap" in name
+    assert make().startswith("\ufeff".encode())

@@ -37,3 +37,11 @@ def decision_export(decision_id: int, fmt: str) -> bytes:
         return export_decision(
             session=db, actor=session.username(), decision_id=decision_id, fmt=fmt
         )
+
+
+def stage_totals(today: Any) -> Any:
+    """Savings per stage of the cycle on ``today`` (``catalogue.cycle.stage_totals`` of
+    ``savings_by_stage``), as the signed-in user."""
+    from catalogue.cycle import stage_totals as totals
+
+    return totals(workflow("savings_by_stage", today=today))
