@@ -126,3 +126,19 @@ def value_axis() -> Any:
     import altair as alt
 
     return alt.Axis(labelExpr=VI_AXIS_LABELS) if lang() == "vi" else alt.Axis()
+
+
+FLASH_KEY = "ux_flash"
+
+
+def flash(message: str) -> None:
+    """Confirm an action after the rerun that shows its result (the new state)."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The confirmation of the last action, once, at the top of the page."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)

@@ -163,8 +163,10 @@ def plan_proposals(plan_id: int) -> None:
     if right.button(t("plan.withdraw"), key="plan_withdraw"):
         ok, _ = run_service(cycle_state.workflow, "withdraw_proposal", proposal_id=chosen)
         if ok:
+            from ui.widgets import flash
+
             core_state.data_changed()
-            st.rerun()
+            flash(t("ux.done.withdrawn", proposal=names[chosen]))
 
 
 def decisions_table(decisions: pd.DataFrame) -> None:

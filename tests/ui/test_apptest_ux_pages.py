@@ -101,3 +101,18 @@ def test_the_statistics_sample_is_labelled_as_a_sample_and_has_a_bom(app):
     name, make = data_import.sample_stats()
     assert name.startswith("MAU-") and "gia-lap" in name
     assert make().startswith("\ufeff".encode())
+
+
+def test_a_decided_proposal_is_confirmed_and_stays_in_view(cycle_app):
+    at = open_page(_as(cycle_app, "chair"), "queue")
+    chosen = at.selectbox(key="queue_pick").value
+    line = at.selectbox(key="queue_pick").options[0]
+    assert line.startswith(f"Đề xuất #{chosen}: ") and " · " in line  # code, level, agency…
+    at.button(key="queue_decide_button").click().run()
+    no_exception(at)
+    assert at.success[0].value.startswith(f"Chấp thuận: Đề xuất #{chosen}: ")
+    assert "Không có đề xuất nào chờ phê duyệt." in [i.value for i in at.info]
+    # the decided proposal is still listed, with its new status, under the plan to approve
+    table = at.dataframe[-1].value
+    assert f"#{chosen}" in table["Số"].tolist()
+    assert table.set_index("Số").loc[f"#{chosen}", "Trạng thái"] == "Đã phê duyệt"
