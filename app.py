@@ -36,8 +36,12 @@ PAGES = [
     ("ui/pages/account.py", "nav.account", ":material/person:", EVERYONE),
 ]
 role = session_state.role()
+# Signed in, the account page is "Tài khoản", no longer "Đăng nhập".
+ACCOUNT_TITLE = "ux.nav.account" if role is not None else "nav.account"
 pages = [
-    st.Page(path, title=t(title), icon=icon, default=i == 0)
+    st.Page(
+        path, title=t(ACCOUNT_TITLE if title == "nav.account" else title), icon=icon, default=i == 0
+    )  # fmt: skip
     for i, (path, title, icon, roles) in enumerate(PAGES)
     if role in roles
 ]

@@ -6,7 +6,7 @@ from ui.i18n import label, t
 from ui.state import session as session_state
 from ui.widgets import run_service
 
-st.title(t("account.title"))
+st.title(t("ux.nav.account") if session_state.user() is not None else t("account.title"))
 
 if session_state.user() is not None:
     st.success(
