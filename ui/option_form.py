@@ -33,8 +33,16 @@ _CURRENT = {("set_frequency", "value"): "frequency", ("set_population", "value")
 # Decimals shown for each number kind (the cost model's precision is analysis.model.DECIMALS).
 _SHOWN = {"frequency": 2, "count": 0, "days": 1, "money": 0, "hours": 2}
 # Session keys of the builder's fields; cleared (except the type) after each added change.
-PREFIX, CLEAR, FLASH = "change_", "change_form_clear", "change_form_added"
+PREFIX, CLEAR, FLASH, GENERATION = "change_", "change_form_clear", "change_form_added", "change_gen"
 TYPED = ("change_reason", "change_legal")
+
+
+def _key(name: str) -> str:
+    """A field's key in the current generation of the form: new keys are new widgets, so the
+    browser too shows them empty after a change was added (``change_reason``,
+    ``change_reason_1``, …)."""
+    generation = st.session_state.get(GENERATION, 0)
+    return name if generation == 0 else f"{name}_{generation}"
 
 
 def _decimal(value: Decimal | int, kind: str) -> Decimal | int:
@@ -77,7 +85,7 @@ def _shares(sheet: Any, key: str) -> dict | None:
 
 
 def _argument(sheet: Any, kind_name: str, field: str, kind: str, required: bool):
-    key = f"{PREFIX}{kind_name}_{field}"
+    key = _key(f"{PREFIX}{kind_name}_{field}")
     text = t(f"change.field.{field}")
     pick = _PICK.get((kind_name, field))
     if pick is not None:
@@ -119,9 +127,10 @@ def _argument(sheet: Any, kind_name: str, field: str, kind: str, required: bool)
 def _clear_fields() -> None:
     """Forget the typed fields of the previous change (the chosen type stays)."""
     if st.session_state.pop(CLEAR, False):
-        prefixes = tuple(f"{PREFIX}{kind}_" for kind in CHANGE_TYPES)
-        for key in [k for k in st.session_state if str(k).startswith(prefixes) or k in TYPED]:
+        prefixes = tuple(f"{PREFIX}{kind}_" for kind in CHANGE_TYPES) + TYPED
+        for key in [k for k in st.session_state if str(k).startswith(prefixes)]:
             del st.session_state[key]
+        st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
 
 
 def change_form(sheet: Any) -> dict | None:
@@ -148,8 +157,8 @@ def change_form(sheet: Any) -> dict | None:
             change[field] = value
         elif required:
             missing_required.append(t(f"change.field.{field}"))
-    change["reason"] = st.text_input(t("change.reason"), key="change_reason").strip()
-    legal = st.text_input(t("change.legal_change"), key="change_legal").strip()
+    change["reason"] = st.text_input(t("change.reason"), key=_key("change_reason")).strip()
+    legal = st.text_input(t("change.legal_change"), key=_key("change_legal")).strip()
     if legal:
         change["legal_change"] = legal
     if not st.button(t("change.add"), key="change_add"):

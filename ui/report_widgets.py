@@ -39,7 +39,7 @@ def burden_summary() -> None:
     metric_row(
         [
             (t("overview.burden"), *headline(annual)),
-            (t("overview.average"), number(annual // procedures if procedures else 0), None),
+            (t("overview.average"), *headline(annual // procedures if procedures else 0)),
             (
                 t("overview.estimated"),
                 f"{number(estimated)}/{number(procedures)}",
