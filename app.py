@@ -45,4 +45,4 @@ pages = [
     for i, (path, title, icon, roles) in enumerate(PAGES)
     if role in roles
 ]
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()  # every page listed: roles see up to 13

@@ -16,8 +16,29 @@ from ui.state import session as session_state
 log = logging.getLogger(__name__)
 
 
+# Streamlit's file uploader writes "Upload" and "100MB per file" with no parameter to change
+# them; the page draws the user's language over them (the words are hidden, not removed,
+# so the control works as before).
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{display: none;}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after
+{{content: "{button}";}}
+[data-testid="stFileUploaderDropzoneInstructions"] div::after {{content: "{limit}";}}
+</style>"""
+
+
+def streamlit_texts() -> None:
+    """Replace the texts Streamlit writes itself where CSS can (see README)."""
+    from catalogue.sources.limits import MAX_UPLOAD_BYTES
+
+    limit = t("ux.uploader.limit", mb=MAX_UPLOAD_BYTES // 2**20)
+    st.html(UPLOADER_CSS.format(button=t("ux.uploader.button"), limit=limit))
+
+
 def sidebar() -> None:
     """Language toggle and who is signed in."""
+    streamlit_texts()
     with st.sidebar:
         st.radio(
             t("sidebar.language"),

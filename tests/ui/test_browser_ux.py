@@ -68,7 +68,8 @@ def _sign_in(page, username: str, lang: str) -> None:
     account = "Đăng nhập" if lang == "vi" else "Sign in"
     _go(page, account)
     page.get_by_label("Tên đăng nhập" if lang == "vi" else "Username").fill(username)
-    page.get_by_label("Mật khẩu" if lang == "vi" else "Password").fill(PASSWORDS[username])
+    password = "Mật khẩu" if lang == "vi" else "Password"
+    page.get_by_role("textbox", name=password).fill(PASSWORDS[username])
     page.get_by_role("button", name=account).click()
     page.get_by_text(re.compile(rf"{username} — ")).first.wait_for()
     _wait(page)
