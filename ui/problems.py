@@ -84,6 +84,8 @@ def message_text(message: str) -> str:
         found = pattern.fullmatch(message.strip())
         if found:
             return t(f"ux.problem.{key}", **_fill(key, found.groupdict()))
+    if re.search(r"[^\x00-\x7f]", message):  # the service wrote it in Vietnamese already
+        return service_text(message)
     log.info("no sentence for problem message %r", message)
     return t("ux.problem.other")
 

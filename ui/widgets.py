@@ -94,10 +94,11 @@ def problem_table(problems: list) -> None:
     st.error(t("data.problems", count=len(problems)))
     from ui.problems import message_text, path_text
 
+    numbered = all(p.line is not None for p in problems)  # else "—" for the missing ones
     rows = [
         {
             t("data.col.file"): p.file,
-            t("data.col.line"): "—" if p.line is None else str(p.line),
+            t("data.col.line"): p.line if numbered else ("—" if p.line is None else str(p.line)),
             t("data.col.field"): path_text(p.field),
             t("data.col.message"): message_text(p.message),
         }
@@ -163,3 +164,24 @@ def show_flash() -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
         st.success(message)
+
+
+AFTER_SIGN_IN = "ux_after_sign_in"
+
+
+def page_gate(path: str) -> None:
+    """A page this user may not open (a shared link): sign in first, then it opens."""
+    st.title(t("ux.gate.title"))
+    if session_state.user() is None:
+        st.info(t("ux.gate.sign_in"))
+        st.session_state[AFTER_SIGN_IN] = path
+        st.page_link("ui/pages/account.py", label=t("nav.account"), icon=":material/login:")
+    else:
+        st.info(t("common.not_allowed"))
+
+
+def after_sign_in() -> None:
+    """After signing in, open the page a shared link asked for (if any)."""
+    wanted = st.session_state.pop(AFTER_SIGN_IN, None)
+    if wanted:
+        st.switch_page(wanted)

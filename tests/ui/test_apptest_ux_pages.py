@@ -116,3 +116,16 @@ def test_a_decided_proposal_is_confirmed_and_stays_in_view(cycle_app):
     table = at.dataframe[-1].value
     assert f"#{chosen}" in table["Số"].tolist()
     assert table.set_index("Số").loc[f"#{chosen}", "Trạng thái"] == "Đã phê duyệt"
+
+
+def test_a_signed_out_link_asks_to_sign_in_then_opens_the_page(app):
+    from ui_helpers import PASSWORDS, assert_gated
+
+    at = assert_gated(app.run(), "ui/pages/plan.py")
+    assert "Sau khi đăng nhập, trang sẽ được mở ngay." in at.info[0].value
+    at.switch_page("ui/pages/account.py").run()
+    at.text_input(key="account_username").input("reviewer")
+    at.text_input(key="account_password").input(PASSWORDS["reviewer"])
+    at.button(key="account_submit").click().run()
+    no_exception(at)
+    assert at.title[0].value == "Lập phương án đơn giản hóa"  # the page the link asked for

@@ -1,6 +1,5 @@
 """Compare, plan, approval queue, decisions and savings pages: the whole journey in AppTest."""
 
-import pytest
 from ui_helpers import catalogue_cost, no_exception, open_page, sign_in, texts
 
 from analysis.rates import cut_rate
@@ -136,5 +135,8 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
 
 def test_reviewer_has_no_approval_queue(app):
     at = sign_in(app.run(), "reviewer")
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("ui/pages/queue.py")
+    at.switch_page("ui/pages/queue.py").run()  # a shared link: routed, not shown
+    no_exception(at)
+    assert at.title[0].value == "Cần đăng nhập"
+    assert "Vai trò của bạn không được dùng chức năng này." in texts(at)
+    assert not at.get("selectbox") or "queue_pick" not in [s.key for s in at.selectbox]

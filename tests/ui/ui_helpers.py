@@ -67,3 +67,13 @@ def catalogue_cost(url: str) -> int:
         return int(costs.loc[in_force, "annual_cost"].fillna(0).sum())
     finally:
         engine.dispose()
+
+
+def assert_gated(at, page: str):
+    """A page the user may not use is routed but hidden: opened by its address, it shows the
+    sign-in gate and nothing of the page (issue 15, deep links)."""
+    at.switch_page(page).run()
+    no_exception(at)
+    assert [t.value for t in at.title] == ["Cần đăng nhập"]
+    assert not at.get("file_uploader") and not at.get("download_button")
+    return at
