@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 # Pixels per character of a figure in the dataframe's font, and the cell's padding.
-CHAR_PX, PAD_PX = 8, 28
+CHAR_PX, PAD_PX = 7.5, 28
 
 
 def _fitting(values: Iterable[object], title: str) -> int:
-    longest = max([len(str(v)) for v in values] + [len(title) // 2, 6])
-    return longest * CHAR_PX + PAD_PX
+    """Wide enough for the longest figure and the whole header."""
+    longest = max([len(str(v)) for v in values] + [len(title), 6])
+    return int(longest * CHAR_PX + PAD_PX)
 
 
 def show(
@@ -32,14 +33,16 @@ def show(
     order = present + [c for c in frame.columns if c not in present]
     config: dict[str, object] = {}
     for column in present:
-        config[column] = st.column_config.Column(pinned=True)
+        config[column] = st.column_config.TextColumn(
+            pinned=True, width="large" if column in long else None
+        )
     for column in money:
         if column in frame.columns:
             config[column] = st.column_config.TextColumn(
                 width=_fitting(frame[column], column), alignment="right"
             )
     for column in long:
-        if column in frame.columns:
+        if column in frame.columns and column not in present:
             config[column] = st.column_config.TextColumn(width="large")
     st.dataframe(
         frame[order],

@@ -118,7 +118,7 @@ def proposals_table(proposals: pd.DataFrame) -> None:
         view,
         pinned=[t("catalogue.col.code"), t("catalogue.col.name")],
         money=money_columns,
-        long=[t("plan.col.comment")],
+        long=[t("catalogue.col.name"), t("plan.col.comment")],
     )
 
 

@@ -22,9 +22,11 @@ def _cycle(engine, tax_id: int) -> None:
     """A published plan (the tax sheet amended, one procedure abolished), a submitted plan
     with one proposal for the chair, and a draft plan."""
     from catalogue import cycle as wf
+    from catalogue.costing.burden import catalogue_costs
     from catalogue.registry.db import session_scope
     from catalogue.registry.models import Procedure
 
+    costs = catalogue_costs(engine)
     with Session(engine) as session:
         others = [
             p.id
@@ -51,8 +53,11 @@ def _cycle(engine, tax_id: int) -> None:
     with session_scope(engine) as s:
         waiting = wf.create_plan(session=s, actor="reviewer", name="Phương án bổ sung",
                                  year=2026, programme="NQ66")  # fmt: skip
+        cost = int(costs.set_index("procedure_id").loc[others[1], "annual_cost"] or 0)
         wf.add_proposal(session=s, actor="reviewer", plan_id=waiting.id, procedure_id=others[1],
-                        action="abolish", reason="Trùng với thủ tục khác")  # fmt: skip
+                        action="abolish", reason="Trùng với thủ tục khác",
+                        figures={"cost_before": cost, "cost_after": 0},
+                        figures_source="model: catalogue_costs")  # fmt: skip
         wf.submit_plan(session=s, actor="reviewer", plan_id=waiting.id)
         wf.create_plan(session=s, actor="reviewer", name="Dự thảo 2027", year=2027,
                        programme="NQ66")  # fmt: skip
