@@ -94,7 +94,15 @@ def pick_plan(plans: pd.DataFrame, *, key: str) -> int:
         int(row.id): f"#{row.id} {row.name} ({row.year}, {label('status', row.status)})"
         for row in plans.itertuples()
     }
-    return st.selectbox(t("plan.pick"), list(names), format_func=names.get, key=key)
+    # The plan rides in the address (?plan=…), so that a link opens this plan.
+    wanted = st.query_params.get("plan")
+    ids = list(names)
+    if key not in st.session_state and wanted and wanted.isdigit() and int(wanted) in names:
+        st.session_state[key] = int(wanted)
+    chosen = st.selectbox(t("plan.pick"), ids, format_func=names.get, key=key)
+    if chosen is not None and st.query_params.get("plan") != str(chosen):
+        st.query_params["plan"] = str(chosen)
+    return chosen
 
 
 def proposals_table(proposals: pd.DataFrame) -> None:

@@ -77,3 +77,12 @@ def assert_gated(at, page: str):
     assert [t.value for t in at.title] == ["Cần đăng nhập"]
     assert not at.get("file_uploader") and not at.get("download_button")
     return at
+
+
+def sign_out(at):
+    """Sign out through the account page (revokes the session token in the address)."""
+    at.switch_page("ui/pages/account.py").run()
+    at.button(key="account_sign_out").click().run()
+    no_exception(at)
+    assert "user" not in at.session_state
+    return at
