@@ -42,9 +42,24 @@ PAGES = [
     ("ui/pages/account.py", "nav.account", ":material/person:", EVERYONE),
 ]
 role = session_state.role()
-pages = [
-    st.Page(path, title=t(title), icon=icon, default=i == 0)
+# Signed in, the account page is "Tài khoản", no longer "Đăng nhập".
+ACCOUNT_TITLE = "ux.nav.account" if role is not None else "nav.account"
+# Pages the role may not open are routed but hidden: a shared link to one asks to sign in
+# (and opens it after), instead of Streamlit's English "Page not found".
+pages = {
+    path: st.Page(
+        path,
+        title=t(ACCOUNT_TITLE if title == "nav.account" else title),
+        icon=icon,
+        default=i == 0,
+        visibility="visible" if role in roles else "hidden",
+    )
     for i, (path, title, icon, roles) in enumerate(PAGES)
-    if role in roles
-]
-st.navigation(pages, expanded=True).run()  # every page listed: roles see up to 13
+}
+allowed = {path for path, _title, _icon, roles in PAGES if role in roles}
+chosen = st.navigation(list(pages.values()), expanded=True)  # every page listed
+path = next(p for p, page in pages.items() if page == chosen)
+if path in allowed:
+    chosen.run()
+else:
+    widgets.page_gate(path)

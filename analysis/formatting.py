@@ -17,10 +17,18 @@ Vietnamese usage groups thousands with dots and writes decimals with a comma:
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["format_date", "format_number", "format_percent", "format_ty", "format_vnd"]
+__all__ = [
+    "format_date",
+    "format_number",
+    "format_percent",
+    "format_ty",
+    "format_vnd",
+    "parse_number",
+]
 
 _SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
 
@@ -87,3 +95,40 @@ def format_percent(rate: object, *, decimals: int = 2, lang: str = "vi") -> str:
 def format_date(day: date, *, lang: str = "vi") -> str:
     """A date as ``31/12/2026`` (Vietnamese) or ISO ``2026-12-31`` (English)."""
     return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+
+
+# What may follow a typed number: a currency or percent sign, spaces (also non-breaking).
+_UNITS = re.compile(r"(?:\s|\u00a0)*(?:%|đ|đồng|vnd|vnđ)?(?:\s|\u00a0)*$", re.IGNORECASE)
+# A group separator is followed by exactly three digits, up to the end or the decimal mark.
+_GROUPED = {
+    "vi": re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$"),
+    "en": re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$"),
+}
+
+
+def parse_number(text: str, *, lang: str = "vi") -> Decimal | None:
+    """A number as a person types it; None for an empty field; ValueError when unreadable.
+
+    Vietnamese writes ``1.234.567`` and ``0,5``; a dot not followed by groups of three
+    digits is read as a decimal point (``0.5``), as people also type it. A trailing
+    ``%``, ``đ`` or spaces are ignored.
+
+    >>> parse_number("0,5"), parse_number("1.234.567"), parse_number("1.234,5")
+    (Decimal('0.5'), Decimal('1234567'), Decimal('1234.5'))
+    >>> parse_number("0.5"), parse_number("30 %"), parse_number("250.000 đ")
+    (Decimal('0.5'), Decimal('30'), Decimal('250000'))
+    >>> parse_number("1,234.5", lang="en"), parse_number("  ")
+    (Decimal('1234.5'), None)
+    """
+    cleaned = _UNITS.sub("", str(text).strip()).replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    thousands, point = _SEPARATORS[lang]
+    if _GROUPED[lang].match(cleaned):
+        cleaned = cleaned.replace(thousands, "")
+    elif thousands in cleaned and point in cleaned:
+        raise ValueError(f"not a number: {text!r}")
+    cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", cleaned):  # no exponent, nan or inf
+        raise ValueError(f"not a number: {text!r}")
+    return Decimal(cleaned)

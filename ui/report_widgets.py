@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import rates
+from ui import tables
 from ui.i18n import label, missing, money, number, percent, t
 from ui.state import costing as costing_state
 from ui.state import reports as reports_state
@@ -38,7 +39,7 @@ def burden_summary() -> None:
     metric_row(
         [
             (t("overview.burden"), *headline(annual)),
-            (t("overview.average"), number(annual // procedures if procedures else 0), None),
+            (t("overview.average"), *headline(annual // procedures if procedures else 0)),
             (
                 t("overview.estimated"),
                 f"{number(estimated)}/{number(procedures)}",
@@ -206,18 +207,18 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
 
 def targets_table(programmes: pd.DataFrame) -> None:
     """Per programme: cost and time cut achieved against the target, gap and whether met."""
-    st.dataframe(
+    tables.show(
         pd.DataFrame(
             {
                 t("savings.col.programme"): programmes["programme"],
-                t("savings.col.name"): programmes["name"],
-                t("savings.col.procedures"): programmes["procedures"].map(number),
-                t("savings.col.baseline"): programmes["baseline_annual_cost"].map(money),
-                t("plan.col.savings"): programmes["savings"].map(money),
                 t("savings.col.cut_rate"): programmes["cut_rate"].map(percent),
                 t("savings.col.target_cut_rate"): programmes["target_cut_rate"].map(_rate),
-                t("savings.col.cost_gap"): programmes["cost_gap"].map(_points),
                 t("savings.col.cost_met"): programmes["cost_met"].map(_met),
+                t("savings.col.cost_gap"): programmes["cost_gap"].map(_points),
+                t("plan.col.savings"): programmes["savings"].map(money),
+                t("savings.col.baseline"): programmes["baseline_annual_cost"].map(money),
+                t("savings.col.procedures"): programmes["procedures"].map(number),
+                t("savings.col.name"): programmes["name"],
                 t("savings.col.days_saved"): programmes["deadline_saved_days"].map(
                     lambda v: number(v, 2)
                 ),
@@ -229,8 +230,9 @@ def targets_table(programmes: pd.DataFrame) -> None:
                 t("savings.col.time_met"): programmes["time_met"].map(_met),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        pinned=[t("savings.col.programme")],
+        money=[t("plan.col.savings"), t("savings.col.baseline")],
+        long=[t("savings.col.name")],
     )
     st.caption(" · ".join(f"**{r.programme}**: {r.legal_basis}" for r in programmes.itertuples()))
 
@@ -297,26 +299,38 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
     return chart
 
 
+def savings_view(grouped: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """The grouped savings as people read them (Vietnamese headers and figures): the table
+    on the page and its CSV download."""
+    return pd.DataFrame(
+        {
+            t(f"savings.dimension.{dimension}"): grouped["group"],
+            t("plan.col.savings"): grouped["savings"].map(money),
+            t("plan.col.cut_rate"): grouped["cut_rate"].map(percent),
+            t("plan.col.before"): grouped["baseline_annual_cost"].map(money),
+            t("plan.col.after"): grouped["annual_cost"].map(money),
+            t("savings.col.procedures"): grouped["procedures"].map(number),
+            t("savings.col.days_saved"): grouped["deadline_saved_days"].map(lambda v: number(v, 2)),
+            t("savings.cumulative"): grouped["cumulative"].map(money),
+        }
+    )
+
+
 def savings_table(grouped: pd.DataFrame, dimension: str) -> None:
     """Savings per group with cost before and after, cut rate, days saved, running total."""
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t(f"savings.dimension.{dimension}"): grouped["group"],
-                t("savings.col.procedures"): grouped["procedures"].map(number),
-                t("plan.col.before"): grouped["baseline_annual_cost"].map(money),
-                t("plan.col.after"): grouped["annual_cost"].map(money),
-                t("plan.col.savings"): grouped["savings"].map(money),
-                t("plan.col.cut_rate"): grouped["cut_rate"].map(percent),
-                t("savings.col.days_saved"): grouped["deadline_saved_days"].map(
-                    lambda v: number(v, 2)
-                ),
-                t("savings.cumulative"): grouped["cumulative"].map(money),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    tables.show(
+        savings_view(grouped, dimension),
+        pinned=[t(f"savings.dimension.{dimension}")],
+        money=[t(f"plan.col.{c}") for c in ("savings", "before", "after")]
+        + [t("savings.cumulative")],
     )
+
+
+def _slug(text: str) -> str:
+    """A file-name part from a Vietnamese word: ``Lĩnh vực`` → ``linh-vuc``."""
+    from catalogue.quality.textnorm import fold
+
+    return "-".join(fold(text).split())
 
 
 def _image(spec: dict, fmt: str):
@@ -338,8 +352,10 @@ def savings_downloads(
     )
     st.download_button(
         t("savings.download_csv"),
-        lambda: reports_state.csv_bytes(report[f"by_{dimension}"]),
-        file_name=f"tiet-kiem-{dimension}.csv",
+        lambda: reports_state.csv_bytes(
+            savings_view(savings_grouped(report, dimension), dimension)
+        ),
+        file_name=f"tiet-kiem-theo-{_slug(t(f'savings.dimension.{dimension}'))}.csv",
         mime="text/csv",
         key="savings_download_csv",
     )
@@ -354,3 +370,35 @@ def savings_downloads(
                 mime=mime,
                 key=f"savings_download_{name}_{fmt}",
             )
+
+
+def programme_progress(programmes: pd.DataFrame) -> None:
+    """Each programme's cut in force against its target, first and large: a bar per measure
+    that fills as the cut approaches the target, and the words "1,85 % / mục tiêu 50 %"."""
+    for row in programmes.itertuples():
+        st.markdown(t("ux.savings.programme", programme=row.programme, name=row.name))
+        columns = st.columns(2)
+        for column, measure, achieved, target in (
+            (columns[0], "cost", row.cut_rate, row.target_cut_rate),
+            (columns[1], "time", row.time_cut_rate, row.target_time_cut_rate),
+        ):
+            with column:
+                done = 0.0 if missing(achieved) else float(achieved)
+                if missing(target):
+                    st.metric(t(f"savings.measure.{measure}"), percent(done))
+                    st.caption(t("ux.savings.no_target"))
+                    continue
+                st.metric(
+                    t(f"savings.measure.{measure}"),
+                    t("ux.savings.of_target", achieved=percent(done), target=percent(target)),
+                )
+                share = min(max(done / float(target), 0.0), 1.0) if float(target) else 1.0
+                st.progress(share, text=t("ux.savings.share_of_target", share=percent(share * 100)))
+
+
+def pipeline(stages: pd.DataFrame) -> None:
+    """Savings at each stage of the cycle (proposed, adopted, enacted, in force), never added."""
+    columns = st.columns(len(stages))
+    for column, row in zip(columns, stages.itertuples(), strict=True):
+        column.metric(t(f"cycle_steps.stage.{row.stage}"), headline(row.savings)[0])
+        column.caption(t("cycle_steps.stage_caption", n=row.procedures, rate=percent(row.cut_rate)))

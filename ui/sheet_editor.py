@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from ui.i18n import t
+from ui.problems import problem_text
 from ui.state import core as core_state
 from ui.state import costing as costing_state
 from ui.state import session as session_state
@@ -59,7 +60,7 @@ def _load(procedure_id: int, rec: dict) -> None:
 
 def _invalid(exc: Any) -> None:
     st.error(t("detail.sheet_rejected"))
-    st.markdown("\n".join(f"- `{p.path or '—'}`: {p.message}" for p in exc.problems))
+    st.markdown("\n".join(f"- {problem_text(p.path, p.message)}" for p in exc.problems))
 
 
 def _conflict(exc: Any, procedure_id: int, rec: dict) -> None:

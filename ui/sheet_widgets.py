@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.i18n import day, label, money, number, percent, t
+from ui.problems import problem_text
 from ui.state import costing as costing_state
 from ui.widgets import headline, metric_row, value_axis
 
@@ -203,7 +204,7 @@ def evaluated(baseline: Any, changes: list[dict]) -> Any:
         )
     except SheetError as exc:
         st.error(t("compare.invalid"))
-        st.markdown("\n".join(f"- `{p.path}`: {p.message}" for p in exc.problems))
+        st.markdown("\n".join(f"- {problem_text(p.path, p.message)}" for p in exc.problems))
         return None
 
 

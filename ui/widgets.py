@@ -16,8 +16,29 @@ from ui.state import session as session_state
 log = logging.getLogger(__name__)
 
 
+# Streamlit's file uploader writes "Upload" and "100MB per file" with no parameter to change
+# them; the page draws the user's language over them (the words are hidden, not removed,
+# so the control works as before).
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{display: none;}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after
+{{content: "{button}";}}
+[data-testid="stFileUploaderDropzoneInstructions"] div::after {{content: "{limit}";}}
+</style>"""
+
+
+def streamlit_texts() -> None:
+    """Replace the texts Streamlit writes itself where CSS can (see README)."""
+    from catalogue.sources.limits import MAX_UPLOAD_BYTES
+
+    limit = t("ux.uploader.limit", mb=MAX_UPLOAD_BYTES // 2**20)
+    st.html(UPLOADER_CSS.format(button=t("ux.uploader.button"), limit=limit))
+
+
 def sidebar() -> None:
     """Language toggle and who is signed in."""
+    streamlit_texts()
     with st.sidebar:
         st.radio(
             t("sidebar.language"),
@@ -58,23 +79,28 @@ def run_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bo
         problem_table(exc.problems)
         return False, None
     except ServiceError as exc:
-        st.error(str(exc))
+        from ui.problems import service_text
+
+        st.error(service_text(str(exc)))
         return False, None
-    except Exception as exc:  # a page must never show a raw traceback
+    except Exception:  # a page must never show a raw traceback
         log.exception("service call failed")
-        st.error(t("common.unexpected", error=type(exc).__name__ + ": " + str(exc)))
+        st.error(t("ux.unexpected"))
         return False, None
 
 
 def problem_table(problems: list) -> None:
     """A validation report: one row per problem with file, line, field and message."""
     st.error(t("data.problems", count=len(problems)))
+    from ui.problems import message_text, path_text
+
+    numbered = all(p.line is not None for p in problems)  # else "—" for the missing ones
     rows = [
         {
             t("data.col.file"): p.file,
-            t("data.col.line"): p.line,
-            t("data.col.field"): p.field,
-            t("data.col.message"): p.message,
+            t("data.col.line"): p.line if numbered else ("—" if p.line is None else str(p.line)),
+            t("data.col.field"): path_text(p.field),
+            t("data.col.message"): message_text(p.message),
         }
         for p in problems
     ]
@@ -122,3 +148,40 @@ def value_axis() -> Any:
     import altair as alt
 
     return alt.Axis(labelExpr=VI_AXIS_LABELS) if lang() == "vi" else alt.Axis()
+
+
+FLASH_KEY = "ux_flash"
+
+
+def flash(message: str) -> None:
+    """Confirm an action after the rerun that shows its result (the new state)."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The confirmation of the last action, once, at the top of the page."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)
+
+
+AFTER_SIGN_IN = "ux_after_sign_in"
+
+
+def page_gate(path: str) -> None:
+    """A page this user may not open (a shared link): sign in first, then it opens."""
+    st.title(t("ux.gate.title"))
+    if session_state.user() is None:
+        st.info(t("ux.gate.sign_in"))
+        st.session_state[AFTER_SIGN_IN] = path
+        st.page_link("ui/pages/account.py", label=t("nav.account"), icon=":material/login:")
+    else:
+        st.info(t("common.not_allowed"))
+
+
+def after_sign_in() -> None:
+    """After signing in, open the page a shared link asked for (if any)."""
+    wanted = st.session_state.pop(AFTER_SIGN_IN, None)
+    if wanted:
+        st.switch_page(wanted)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from catalogue.cycle import SECTIONS
+from ui import tables
 from ui.i18n import day, label, money, percent, t
 from ui.state import core as core_state
 from ui.state import cycle as cycle_state
@@ -73,18 +74,18 @@ def plans_table(plans: pd.DataFrame) -> None:
         return
     view = pd.DataFrame(
         {
-            t("plan.col.id"): plans["id"],
+            t("plan.col.id"): plans["id"].map(lambda i: f"#{i}"),
             t("plan.name"): plans["name"],
+            t("plan.col.status"): plans["status"].map(lambda s: label("status", s)),
+            t("plan.col.savings"): plans["savings_approved"].map(money),
             t("plan.year"): plans["year"].astype(str),
             t("plan.programme"): plans["programme"].fillna("—"),
-            t("plan.col.status"): plans["status"].map(lambda s: label("status", s)),
-            t("plan.col.proposals"): plans["proposals"],
-            t("plan.col.approved"): plans["approved"],
-            t("plan.col.savings"): plans["savings_approved"].map(money),
+            t("plan.col.proposals"): plans["proposals"].map(str),
+            t("plan.col.approved"): plans["approved"].map(str),
             t("plan.col.decision"): plans["decision"].fillna("—"),
         }
     )
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.show(view, pinned=[t("plan.col.id"), t("plan.name")], money=[t("plan.col.savings")])
 
 
 def pick_plan(plans: pd.DataFrame, *, key: str) -> int:
@@ -93,26 +94,40 @@ def pick_plan(plans: pd.DataFrame, *, key: str) -> int:
         int(row.id): f"#{row.id} {row.name} ({row.year}, {label('status', row.status)})"
         for row in plans.itertuples()
     }
-    return st.selectbox(t("plan.pick"), list(names), format_func=names.get, key=key)
+    # The plan rides in the address (?plan=…), so that a link opens this plan.
+    wanted = st.query_params.get("plan")
+    ids = list(names)
+    if key not in st.session_state and wanted and wanted.isdigit() and int(wanted) in names:
+        st.session_state[key] = int(wanted)
+    chosen = st.selectbox(t("plan.pick"), ids, format_func=names.get, key=key)
+    if chosen is not None and st.query_params.get("plan") != str(chosen):
+        st.query_params["plan"] = str(chosen)
+    return chosen
 
 
 def proposals_table(proposals: pd.DataFrame) -> None:
     """Proposals with CPTT before / after, savings, cut rate and the chair's comment."""
     view = pd.DataFrame(
         {
-            t("plan.col.id"): proposals["id"],
             t("catalogue.col.code"): proposals["code"].fillna("—"),
             t("catalogue.col.name"): proposals["name"],
             t("plan.col.action"): proposals["action"].map(lambda a: label("action", a)),
             t("plan.col.status"): proposals["status"].map(lambda s: label("status", s)),
-            t("plan.col.before"): proposals["cost_before"].map(money),
-            t("plan.col.after"): proposals["cost_after"].map(money),
             t("plan.col.savings"): proposals["savings"].map(money),
             t("plan.col.cut_rate"): proposals["cut_rate"].map(percent),
-            t("plan.col.comment"): proposals["chair_comment"].fillna(""),
+            t("plan.col.before"): proposals["cost_before"].map(money),
+            t("plan.col.after"): proposals["cost_after"].map(money),
+            t("plan.col.id"): proposals["id"].map(lambda i: f"#{i}"),
+            t("plan.col.comment"): proposals["chair_comment"].fillna("—").replace("", "—"),
         }
     )
-    st.dataframe(view, hide_index=True, width="stretch")
+    money_columns = [t(f"plan.col.{c}") for c in ("savings", "before", "after")]
+    tables.show(
+        view,
+        pinned=[t("catalogue.col.code"), t("catalogue.col.name")],
+        money=money_columns,
+        long=[t("catalogue.col.name"), t("plan.col.comment")],
+    )
 
 
 def proposal_totals(proposals: pd.DataFrame) -> None:
@@ -147,15 +162,19 @@ def plan_proposals(plan_id: int) -> None:
     if session_state.role() != "reviewer" or open_ones.empty:
         return
     left, right = st.columns([3, 1])
-    names = {int(r.id): f"#{r.id} {r.code or '—'} {r.name}" for r in open_ones.itertuples()}
+    from ui.labels import proposal_choices
+
+    names = proposal_choices(open_ones)
     chosen = left.selectbox(
         t("plan.withdraw_pick"), list(names), format_func=names.get, key="plan_withdraw_pick"
     )
     if right.button(t("plan.withdraw"), key="plan_withdraw"):
         ok, _ = run_service(cycle_state.workflow, "withdraw_proposal", proposal_id=chosen)
         if ok:
+            from ui.widgets import flash
+
             core_state.data_changed()
-            st.rerun()
+            flash(t("ux.done.withdrawn", proposal=names[chosen]))
 
 
 def decisions_table(decisions: pd.DataFrame) -> None:

@@ -1,7 +1,6 @@
 """The admin's organisation profile page: it shows the demo profile and saves a change."""
 
-import pytest
-from ui_helpers import no_exception, open_page, sign_in
+from ui_helpers import assert_gated, no_exception, open_page, sign_in
 
 
 def test_admin_edits_the_profile(app, app_db):
@@ -27,5 +26,4 @@ def test_admin_edits_the_profile(app, app_db):
 
 def test_only_the_admin_sees_the_page(app):
     at = sign_in(app.run(), "chair")
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("ui/pages/profile.py")
+    assert_gated(at, "ui/pages/profile.py")

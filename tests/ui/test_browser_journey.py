@@ -154,7 +154,7 @@ def _sign_in(page, username: str, password: str) -> None:
 
 
 def _sign_out(page) -> None:
-    _nav(page, "Đăng nhập")
+    _nav(page, "Tài khoản")  # signed in, the menu no longer says "Đăng nhập"
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_label("Tên đăng nhập").wait_for()
     _settle(page)

@@ -43,7 +43,7 @@ def test_refresh_keeps_user_and_procedure(server, page):
     assert page.get_by_role("heading", name=re.compile(r" · ")).first.inner_text() == heading
 
     # Signing out revokes the token: the old address no longer signs anyone in.
-    _nav(page, "Đăng nhập")
+    _nav(page, "Tài khoản")  # signed in, the menu says "Tài khoản"
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_label("Tên đăng nhập").wait_for()
     page.goto(signed_url)

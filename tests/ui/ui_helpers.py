@@ -71,6 +71,16 @@ def drop_population_evidence(url: str) -> None:
         engine.dispose()
 
 
+def assert_gated(at, page: str):
+    """A page the user may not use is routed but hidden: opened by its address, it shows the
+    sign-in gate and nothing of the page (issue 15, deep links)."""
+    at.switch_page(page).run()
+    no_exception(at)
+    assert [t.value for t in at.title] == ["Cần đăng nhập"]
+    assert not at.get("file_uploader") and not at.get("download_button")
+    return at
+
+
 def sign_out(at):
     """Sign out through the account page (revokes the session token in the address)."""
     at.switch_page("ui/pages/account.py").run()

@@ -7,9 +7,9 @@ import streamlit as st
 
 from ui.i18n import label, t
 from ui.state import session as session_state
-from ui.widgets import run_service
+from ui.widgets import after_sign_in, run_service
 
-st.title(t("account.title"))
+st.title(t("ux.nav.account") if session_state.user() is not None else t("account.title"))
 
 if session_state.user() is not None:
     st.success(
@@ -44,6 +44,7 @@ else:
         ok, found = run_service(session_state.sign_in, name.strip(), password)
         if ok and found is not None:
             st.session_state["user"] = found
+            after_sign_in()  # a shared link asked for a page: open it now
             st.rerun()
         elif ok:
             st.error(t("account.failed"))

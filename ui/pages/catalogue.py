@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ui.i18n import label, t
+from ui import tables
+from ui.i18n import label, number, t
+from ui.labels import procedure_choices
 from ui.state import catalogue as catalogue_state
 from ui.state import session as session_state
 from ui.widgets import pager
@@ -30,22 +32,24 @@ rows = (
 st.caption(t("catalogue.count", shown=len(rows), total=len(frame)))
 start, stop = pager(len(rows), key="catalogue_page")
 page = rows.iloc[start:stop]
-columns = ["code", "name", "field", "agency", "levels", "status"]
+columns = ["code", "name", "levels", "status", "agency", "field"]
 if "score" in page:
     columns.append("score")
 view = page.assign(
+    **({"score": page["score"].map(lambda v: number(v, 1))} if "score" in page else {}),
     levels=page["levels"].map(lambda levels: ", ".join(label("level", lv) for lv in levels)),
     status=page["status"].map(lambda s: label("status", s)),
 )[columns]
-st.dataframe(
+tables.show(
     view.rename(columns=lambda c: t(f"catalogue.col.{c}")),
-    hide_index=True,
-    width="stretch",
+    pinned=[t("catalogue.col.code"), t("catalogue.col.name")],
+    long=[t("catalogue.col.name")],
 )
 if len(page):
-    ids = page["id"].astype(int).tolist()
-    names = dict(zip(ids, page["code"].fillna("—") + " — " + page["name"], strict=True))
-    picked = st.selectbox(t("catalogue.pick"), ids, format_func=names.get, key="catalogue_pick")
+    names = procedure_choices(page)
+    picked = st.selectbox(
+        t("catalogue.pick"), list(names), format_func=names.get, key="catalogue_pick"
+    )
     left, right = st.columns(2)
     if left.button(t("catalogue.open"), key="catalogue_open"):
         st.session_state["procedure_id"] = int(picked)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import sheet_widgets, workflow_widgets
 from ui.i18n import t
-from ui.option_form import change_form, change_list
+from ui.option_form import added, change_form, change_list
 from ui.state import catalogue as catalogue_state
 
 st.title(t("compare.title"))
@@ -22,15 +22,15 @@ if baseline is None:
 custom = st.session_state.setdefault("compare_option", {"procedure_id": pid, "changes": []})
 if custom["procedure_id"] != pid:
     custom.update(procedure_id=pid, changes=[])
-with st.expander(t("compare.build"), expanded=not custom["changes"]):
-    added = change_form(baseline)
-    if (
-        added is not None
-        and sheet_widgets.evaluated(baseline, [*custom["changes"], added]) is not None
-    ):
-        custom["changes"].append(added)
+# A bordered box, not an expander: it stays open and in place after every change.
+with st.container(border=True):
+    st.markdown(f"**{t('compare.build')}**")
+    new = change_form(baseline)
+    if new is not None and sheet_widgets.evaluated(baseline, [*custom["changes"], new]) is not None:
+        custom["changes"].append(new)
         st.session_state["compare_action"] = "amend"
-change_list(custom["changes"])
+        added(new)
+    change_list(custom["changes"])
 
 result = sheet_widgets.evaluated(baseline, custom["changes"])
 if result is None:

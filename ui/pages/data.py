@@ -6,6 +6,8 @@ import streamlit as st
 
 from ui import widgets
 from ui.i18n import number, t
+from ui.inputs import number_field
+from ui.problems import flag_text, path_text
 from ui.state import core as core_state
 from ui.state import data_import as data_import_state
 
@@ -56,7 +58,9 @@ if upload is not None and st.button(t("data.import"), key="data_import", type="p
             st.caption(
                 t(
                     "data.flag_counts",
-                    flags=", ".join(f"{k}: {v}" for k, v in summary.flags.items()),
+                    flags="; ".join(
+                        f"{flag_text(k)}: {number(v)}" for k, v in summary.flags.items()
+                    ),
                 )
             )
 
@@ -93,9 +97,9 @@ def stats_summary(result) -> None:
                     t("data.stats.col.row"): item["row"],
                     t("data.stats.col.name"): item["name"],
                     t("data.stats.col.period"): item["period"],
-                    t("data.stats.col.code"): best.get("code"),
-                    t("data.stats.col.suggested"): best.get("name"),
-                    t("data.stats.col.score"): best.get("score"),
+                    t("data.stats.col.code"): best.get("code") or "—",
+                    t("data.stats.col.suggested"): best.get("name") or "—",
+                    t("data.stats.col.score"): number(best.get("score"), 1),
                 }
             )
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -105,20 +109,21 @@ st.subheader(t("data.stats.title"))
 st.caption(t("data.stats.intro"))
 sample_name, make_sample = data_import_state.sample_stats()
 st.download_button(
-    t("data.stats.sample"),
+    t("ux.sample.button"),
     data=make_sample,
     file_name=sample_name,
     mime="text/csv",
-    help=t("data.stats.sample_help"),
+    help=t("data.stats.sample_help") + " " + t("ux.sample.note"),
     on_click="ignore",
     key="data_stats_sample",
 )
 stats_upload = st.file_uploader(
     t("data.stats.upload"), type=["csv", "xlsx"], key="data_stats_upload"
 )
-accept_above = st.number_input(
-    t("data.stats.accept"), min_value=0.0, max_value=100.0, value=None, key="data_stats_accept"
+accept_above = number_field(
+    t("data.stats.accept"), key="data_stats_accept", decimals=1, maximum=100
 )
+accept_above = None if accept_above is None else float(accept_above)
 if stats_upload is not None and st.button(
     t("data.stats.import"), key="data_stats_import", type="primary"
 ):
@@ -141,8 +146,16 @@ else:
         t("data.flag_total", count=number(len(flagged)), procedures=number(flagged["id"].nunique()))
     )
     start, stop = widgets.pager(len(flagged), key="data_flags_page")
+    shown = flagged.iloc[start:stop]
     st.dataframe(
-        flagged.iloc[start:stop].rename(columns=lambda c: t(f"data.col.{c}")),
+        {
+            t("data.col.code"): shown["code"].fillna("—"),
+            t("data.col.name"): shown["name"],
+            t("ux.flag.col.meaning"): shown["kind"].map(flag_text),
+            t("data.col.field"): shown["field"].map(path_text),
+            t("ux.flag.col.raw"): shown["raw"].fillna("—"),
+        },
         hide_index=True,
         width="stretch",
+        column_config={t("ux.flag.col.raw"): st.column_config.TextColumn(width="large")},
     )

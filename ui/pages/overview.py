@@ -1,8 +1,9 @@
-"""Overview: procedures in the catalogue, yearly burden, approved savings, targets."""
+"""Overview: what the tool is for, the year's cycle and the user's part in it, what waits
+for this user, then the catalogue's figures, yearly burden, approved savings, targets."""
 
 import streamlit as st
 
-from ui import report_widgets
+from ui import overview_widgets, report_widgets
 from ui.i18n import label, number, t
 from ui.state import catalogue as catalogue_state
 from ui.state import costing as costing_state
@@ -11,6 +12,9 @@ from ui.state import session as session_state
 from ui.widgets import metric_row, run_service
 
 st.title(t("overview.title"))
+overview_widgets.orientation(session_state.role())
+overview_widgets.waiting(session_state.role())
+st.subheader(t("ux.home.figures"))
 frame = catalogue_state.procedures()
 metric_row(
     [

@@ -13,6 +13,7 @@ from ui.state import session as session_state
 st.title(t("plan.title"))
 if not widgets.require_role("reviewer", "admin"):
     st.stop()
+widgets.show_flash()
 ok, plans = widgets.run_service(cycle_state.workflow, "plans_frame")
 if not ok:
     st.stop()
@@ -39,7 +40,7 @@ if session_state.role() == "reviewer":
         )
         if ok:
             core_state.data_changed()
-            st.rerun()
+            widgets.flash(t("ux.done.plan_created", name=name))
 
 if plans.empty:
     st.stop()
@@ -51,4 +52,4 @@ if session_state.role() == "reviewer" and plan["status"] in ("draft", "submitted
         ok, _ = widgets.run_service(cycle_state.workflow, "submit_plan", plan_id=plan_id)
         if ok:
             core_state.data_changed()
-            st.success(t("plan.submitted"))
+            widgets.flash(t("plan.submitted"))

@@ -5,6 +5,8 @@ import streamlit as st
 
 from ui import onestop_widgets
 from ui.i18n import number, t
+from ui.labels import procedure_line
+from ui.state import catalogue as catalogue_state
 from ui.state import onestop as onestop_state
 from ui.state import session as session_state
 from ui.widgets import pager, run_service
@@ -26,11 +28,15 @@ start, stop = pager(len(ranked), key="priorities_page")
 page = ranked.iloc[start:stop]
 onestop_widgets.ranking_table(page)
 if len(page):
-    ids = page["procedure_id"].astype(int).tolist()
+    described = catalogue_state.procedure_rows(page["procedure_id"].astype(int).tolist())
     names = {
-        int(r.procedure_id): f"{r.rank}. {r.code or '—'} — {r.name}" for r in page.itertuples()
+        int(r.procedure_id): procedure_line(described.loc[int(r.procedure_id)], f"{r.rank}. ")
+        for r in page.itertuples()
+        if int(r.procedure_id) in described.index
     }
-    picked = st.selectbox(t("catalogue.pick"), ids, format_func=names.get, key="priorities_pick")
+    picked = st.selectbox(
+        t("catalogue.pick"), list(names), format_func=names.get, key="priorities_pick"
+    )
     left, right = st.columns(2)
     if left.button(t("catalogue.open"), key="priorities_open"):
         st.session_state["procedure_id"] = int(picked)

@@ -6,12 +6,14 @@ import streamlit as st
 
 from ui import queue_widgets, widgets, workflow_widgets
 from ui.i18n import t
+from ui.labels import proposal_choices
 from ui.state import core as core_state
 from ui.state import cycle as cycle_state
 
 st.title(t("queue.title"))
 if not widgets.require_role("chair"):
     st.stop()
+widgets.show_flash()
 ok, queue = widgets.run_service(cycle_state.workflow, "approval_queue")
 if ok and queue.empty:
     st.info(t("queue.empty"))
@@ -23,7 +25,7 @@ elif ok:
         st.subheader(t("chair_file.heading"))
         for file in files:
             queue_widgets.proposal_file(file)
-    names = {int(r.id): f"#{r.id} {r.code or '—'} {r.name}" for r in queue.itertuples()}
+    names = proposal_choices(queue)
     with st.form("queue_decide", clear_on_submit=True):
         chosen = st.selectbox(t("queue.pick"), list(names), format_func=names.get, key="queue_pick")
         verdict = st.radio(
@@ -45,7 +47,13 @@ elif ok:
         )
         if ok:
             core_state.data_changed()
-            st.rerun()
+            widgets.flash(
+                t(
+                    "ux.done.decided",
+                    verdict=t(f"queue.verdicts.{verdict}"),
+                    proposal=names[chosen],
+                )
+            )
 
 plans_ok, plans = widgets.run_service(cycle_state.workflow, "plans_frame")
 if not plans_ok:
@@ -66,11 +74,14 @@ for plan in submitted.itertuples():
 if not submitted.empty:
     st.subheader(t("queue.approve_plan"))
     plan_id = workflow_widgets.pick_plan(submitted, key="queue_plan")
+    ok, decided = widgets.run_service(cycle_state.workflow, "proposals_frame", plan_id=plan_id)
+    if ok and not decided.empty:  # what the chair has decided so far, and what is left
+        workflow_widgets.proposals_table(decided[decided["status"] != "withdrawn"])
     if st.button(t("queue.approve"), key="queue_approve", type="primary"):
         ok, _ = widgets.run_service(cycle_state.workflow, "approve_plan", plan_id=plan_id)
         if ok:
             core_state.data_changed()
-            st.rerun()
+            widgets.flash(t("ux.done.plan_approved", plan=plan_id))
 
 approved = plans[plans["status"] == "approved"]
 if not approved.empty:

@@ -3,6 +3,7 @@ procedure's record and history, and the procedure chosen for the detail pages.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -70,7 +71,7 @@ def search(query: str, filters: dict[str, list], limit: int = 1000) -> pd.DataFr
     hits = search_index().search(query, limit=limit, filters=filters)
     by_id = _by_id(core.database_url(), core.version())
     rows = by_id.loc[[hit.id for hit in hits]].reset_index(drop=True)
-    return rows.assign(score=[hit.score for hit in hits])
+    return retired_last(rows.assign(score=[hit.score for hit in hits])).reset_index(drop=True)
 
 
 def filtered(filters: dict[str, list]) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def filtered(filters: dict[str, list]) -> pd.DataFrame:
             rows = rows[[bool(accepted.intersection(levels)) for levels in rows["levels"]]]
         else:
             rows = rows[rows[name].isin(wanted)]
-    return rows
+    return retired_last(rows)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -115,3 +116,59 @@ def selected_procedure() -> int | None:
         return int(chosen) if chosen is not None else None
     except ValueError:
         return None
+
+
+# A portal "document" row that is really a note to the applicant ("Lưu ý: …", "Ghi chú: …").
+_NOTE = re.compile(r"^\W*(lưu ý|ghi chú|chú ý)\b", re.IGNORECASE)
+# A template file name glued to the end of a document name ("…hết hạnmau so 20.doc").
+_GLUED_TEMPLATE = re.compile(
+    r"(?i)(?<=\S)((?:mẫu|mau)[\w\s().,-]{0,40}\.(?:docx?|xlsx?|pdf|rtf|odt))\s*$"
+)
+
+
+def documents_and_notes(rec: dict) -> tuple[list[dict], list[str]]:
+    """A procedure's dossier as people read it: the documents (name and template file
+    apart) and the portal's notes, which the portal lists among the documents."""
+    documents, notes = [], []
+    for doc in rec["documents"]:
+        name = (doc.get("name") or "").strip()
+        if _NOTE.match(name):
+            notes.append(" ".join(name.split()))
+            continue
+        template = doc.get("template")
+        glued = _GLUED_TEMPLATE.search(name)
+        if glued and not template:
+            name, template = name[: glued.start()].rstrip(), glued.group(1).strip()
+        documents.append({**doc, "name": name, "template": template})
+    return documents, notes
+
+
+def usd_rate() -> Any:
+    """Đồng per USD today (the cost model's ``usd_rate`` parameter), or None without one."""
+    from datetime import date
+
+    from analysis.errors import ParameterError
+
+    try:
+        return core.parameters().value("usd_rate", date.today())
+    except (ParameterError, KeyError):
+        return None
+
+
+# Procedures no longer in force: marked in pickers and sorted after those in force.
+RETIRED = ("abolished", "replaced")
+
+
+def retired_last(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` in their order, abolished and replaced procedures moved after the others."""
+    if rows.empty:
+        return rows
+    order = rows["status"].isin(RETIRED).to_numpy()
+    return pd.concat([rows[~order], rows[order]])
+
+
+def procedure_rows(ids: list[int]) -> pd.DataFrame:
+    """The catalogue rows (code, name, levels, agency, status) of ``ids``, in that order."""
+    by_id = _by_id(core.database_url(), core.version())
+    known = [int(i) for i in ids if int(i) in by_id.index]
+    return by_id.loc[known]

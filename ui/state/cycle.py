@@ -47,3 +47,11 @@ def plan_document(plan_id: int, fmt: str) -> bytes:
     build = plan_docx if fmt == "docx" else plan_xlsx
     with session_scope(core.engine()) as db:
         return build(session=db, actor=session.username(), plan_id=plan_id)
+
+
+def stage_totals(today: Any) -> Any:
+    """Savings per stage of the cycle on ``today`` (``catalogue.cycle.stage_totals`` of
+    ``savings_by_stage``), as the signed-in user."""
+    from catalogue.cycle import stage_totals as totals
+
+    return totals(workflow("savings_by_stage", today=today))

@@ -43,9 +43,14 @@ def import_stats_upload(name: str, payload: bytes, *, accept_above: float | None
     )
 
 
+BOM = "\ufeff".encode()
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def _sample_stats(url: str, data_version: int, year: int) -> bytes:
-    return uploads.sample_stats(core.engine_at(url), year=year)
+    data = uploads.sample_stats(core.engine_at(url), year=year)
+    # With a BOM, Excel on Windows reads the file as UTF-8 (the importer accepts both).
+    return data if data.startswith(BOM) else BOM + data
 
 
 def sample_stats() -> tuple[str, Callable[[], bytes]]:
@@ -59,7 +64,7 @@ def sample_stats() -> tuple[str, Callable[[], bytes]]:
 
     year = date.today().year - 1
     make = functools.partial(_sample_stats, core.database_url(), core.version(), year)
-    return f"thong-ke-mau-{year}.csv", make
+    return f"MAU-thong-ke-mot-cua-{year}-so-lieu-gia-lap.csv", make
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
