@@ -58,15 +58,24 @@ def drop_population_evidence(url: str) -> None:
     """Remove every yearly volume and one-stop statistic, so that only a reviewer's sheet
     (which states its own population) has a yearly cost; the estimated procedures are
     then left out of the totals and the figures can be worked out by hand."""
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(url, migrate=False)
     try:
         with engine.begin() as conn:
-            for table in ("volume", "dossier_stat", "onestop_result", "baseline_cost"):
-                conn.execute(text(f"DELETE FROM {table}"))
+            stored = set(inspect(conn).get_table_names())
+            # the priced results too (``cost_frame``, or ``baseline_cost`` before 0014)
+            for table in (
+                "volume",
+                "dossier_stat",
+                "onestop_result",
+                "cost_frame",
+                "baseline_cost",
+            ):
+                if table in stored:
+                    conn.execute(text(f"DELETE FROM {table}"))
     finally:
         engine.dispose()
 
