@@ -11,4 +11,4 @@ echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --diff . | head -50; exit 1; }
 echo "==> pytest (PostgreSQL at $TTHC_TEST_PG_URL)"
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -q -rs -p no:cacheprovider "$@"  # -rs: every skip named with its reason
