@@ -49,11 +49,11 @@ def build_database(path: Path, n: int) -> None:
         rec["code"] = f"{rec['code'] or '9.999999'}.S{copy_no:04d}"
         rec["agency"] = f"{rec.get('agency') or 'Cơ quan'} – tỉnh số {province + 1:02d}"
         records.append(rec)
-    with engine.begin() as conn:
-        store_records(conn, records, source="bench", actor="bench")
     from catalogue.registry.demo_users import ensure_demo_users
 
-    ensure_demo_users(engine)
+    ensure_demo_users(engine)  # first, while the database is unused: a demo database
+    with engine.begin() as conn:
+        store_records(conn, records, source="bench", actor="bench")
     engine.dispose()
 
 

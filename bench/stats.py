@@ -60,9 +60,9 @@ def build_catalogue(path: Path, records: list[dict]) -> None:
     from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(f"sqlite:///{path}")
+    ensure_demo_users(engine)  # first, while the database is unused: a demo database
     with engine.begin() as conn:
         store_records(conn, records, source="bench", actor="bench")
-    ensure_demo_users(engine)
     engine.dispose()
 
 

@@ -31,6 +31,27 @@ def require_file(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash passwords at a toy scrypt cost in tests (N = 16), as test suites usually do:
+    the real cost (N = 2^17) takes seconds per hash on a shared machine. Tests of the cost
+    itself restore it with ``real_scrypt_cost``; subprocesses (the browser test) use the
+    real cost."""
+    from catalogue.registry import auth
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "SCRYPT_N", 16)
+        yield
+
+
+@pytest.fixture
+def real_scrypt_cost(monkeypatch):
+    """The production scrypt cost, for the tests of the cost and of re-hashing."""
+    from catalogue.registry import auth
+
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**17)
+
+
 @pytest.fixture
 def portal_jsonl() -> Path:
     """The real national-portal records."""

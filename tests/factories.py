@@ -90,8 +90,12 @@ def make_record(code: str = "1.000001", name: str = "Cấp bản sao trích lụ
 
 def add_users(engine, roles: dict[str, str]) -> None:
     """Active users name → role, with a placeholder hash (for services that only check roles)."""
+    from catalogue.registry.auth import hash_password
     from catalogue.registry.models import User, utcnow
+    from tests.cli_auth import PASSWORDS
 
+    # Real (toy-cost) hashes of the test passwords, so CLI tests can sign these users in.
+    hashes = {name: hash_password(PASSWORDS.get(name, "mat-khau-123"), n=16) for name in roles}
     with engine.begin() as conn:
         conn.execute(
             User.__table__.insert(),
@@ -99,7 +103,7 @@ def add_users(engine, roles: dict[str, str]) -> None:
                 {
                     "username": name,
                     "role": role,
-                    "password_hash": "x",
+                    "password_hash": hashes[name],
                     "active": True,
                     "created_at": utcnow(),
                 }

@@ -27,7 +27,7 @@ from catalogue.registry import db as dbmod
 from catalogue.registry.db import DatabaseBusy, make_engine, normalise_url, upgrade
 from catalogue.registry.models import Agency, Procedure
 from catalogue.sources import service
-from tests.factories import make_record
+from tests.factories import add_users, make_record
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENCY = "Sở Khoa học và Công nghệ tỉnh Bình An"
@@ -59,6 +59,7 @@ def _catalogue_file(path: Path, prefix: str, n: int) -> Path:
 
 def test_two_concurrent_imports_both_succeed(shared_engine, tmp_path, monkeypatch):
     files = [_catalogue_file(tmp_path / f"{p}.yaml", p, 40) for p in ("7", "8")]
+    add_users(shared_engine, {"admin": "admin"})  # imports check the importer's role themselves
     both_read = threading.Barrier(2, timeout=3)
     real_identities = service.existing_identities
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from catalogue.cli import build_app
 from catalogue.sources.service import load_demo_if_empty, open_catalogue
+from tests.cli_auth import invoke
 
 runner = CliRunner()
 
 
 def run(*args):
-    return runner.invoke(build_app(), list(args))
+    return invoke(args)
 
 
 def test_burden_sheet_and_savings(tmp_path):

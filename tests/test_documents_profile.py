@@ -6,13 +6,12 @@ import json
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from catalogue.cli import build_app
 from catalogue.documents import profile as pr
 from catalogue.registry.db import make_engine, session_scope, upgrade
 from catalogue.registry.errors import PermissionDenied
 from catalogue.registry.models import AuditLog
+from tests.cli_auth import invoke
 from tests.workflow_support import seed
 
 
@@ -71,19 +70,17 @@ def test_cli_set_and_show(tmp_path):
     upgrade(engine)
     seed(engine)
     engine.dispose()
-    runner = CliRunner()
-    app = build_app()
-    done = runner.invoke(app, ["profile", "set", "--province", "Bình An", "--vice-chair", "A",
+    done = invoke(["profile", "set", "--province", "Bình An", "--vice-chair", "A",
                                "--vice-chair", "B", "--as", "adam", "--db", db])  # fmt: skip
     assert done.exit_code == 0, done.output
-    shown = runner.invoke(app, ["profile", "show", "--json", "--db", db])
+    shown = invoke(["profile", "show", "--json", "--db", db])
     data = json.loads(shown.stdout)
     assert data["province"] == "Bình An" and data["vice_chairs"] == ["A", "B"]
     assert data["chair"] is None
-    refused = runner.invoke(app, ["profile", "set", "--place", "X", "--as", "ruth", "--db", db])
+    refused = invoke(["profile", "set", "--place", "X", "--as", "ruth", "--db", db])
     assert refused.exit_code == 1 and "profile.edit" in refused.output
-    assert runner.invoke(app, ["profile", "set", "--db", db]).exit_code == 2
-    text = runner.invoke(app, ["profile", "show", "--db", db]).stdout
+    assert invoke(["profile", "set", "--db", db]).exit_code == 2
+    text = invoke(["profile", "show", "--db", db]).stdout
     assert "tên tỉnh: Bình An" in text and "họ tên Chủ tịch: (chưa đặt)" in text
 
 

@@ -9,6 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from catalogue.cli import build_app
+from tests.cli_auth import invoke
 from tests.factories import make_record
 
 runner = CliRunner()
@@ -20,7 +21,7 @@ def db(tmp_path):
 
 
 def run(*args):
-    return runner.invoke(build_app(), list(args))
+    return invoke(args)
 
 
 def write_yaml(path, recs):

@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from catalogue.cli import build_app
 from catalogue.registry.demo_users import ensure_demo_users
 from catalogue.sources.service import load_demo_if_empty, open_catalogue
+from tests.cli_auth import invoke
 
 runner = CliRunner()
 
@@ -26,7 +26,7 @@ def db(tmp_path_factory):
 
 
 def run(*args, code=0):
-    result = runner.invoke(build_app(), [str(a) for a in args])
+    result = invoke(args)
     assert result.exit_code == code, result.output
     return result
 

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from catalogue.cli import build_app
 from catalogue.onestop.export import export_bieu06
 from catalogue.onestop.online import online_levels, set_online_level
 from catalogue.onestop.report import overview
@@ -20,6 +19,7 @@ from catalogue.registry.errors import PermissionDenied, ServiceError
 from catalogue.registry.models import AuditLog, Procedure
 from catalogue.registry.store import import_records
 from catalogue.sources.portal import parse_portal_record
+from tests.cli_auth import invoke
 from tests.factories import add_users, make_record
 from tests.test_stats_bieu06 import Q1, Q1_ROWS, Q1_TOTAL, bieu06_workbook
 
@@ -119,7 +119,7 @@ runner = CliRunner()
 
 
 def run(*args, code=0):
-    result = runner.invoke(build_app(), [str(a) for a in args])
+    result = invoke(args)
     assert result.exit_code == code, result.output
     return result.output
 

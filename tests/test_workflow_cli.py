@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from catalogue.cli import build_app
 from catalogue.registry.db import make_engine, session_scope
 from catalogue.registry.models import AuditLog, Procedure
+from tests.cli_auth import PASSWORDS, invoke
 from tests.factories import make_record
 
 runner = CliRunner()
@@ -36,8 +37,8 @@ CODES = {
 }
 
 
-def run(*args: str, ok: bool = True):
-    result = runner.invoke(build_app(), list(args))
+def run(*args: str, ok: bool = True, env: dict | None = None):
+    result = invoke(args, env=env)
     if ok:
         assert result.exit_code == 0, result.output
     return result
@@ -67,12 +68,15 @@ def test_scripted_run_from_empty_database_to_exports(tmp_path):
     db = f"sqlite:///{tmp_path / 'workflow.sqlite'}"
     run("import", str(write_catalogue(tmp_path / "catalogue.yaml")), "--db", db)
 
-    run("user", "add", "admin", "--role", "admin", "--password", "quan-tri-1", "--db", db)
+    # New passwords come from TTHC_NEW_PASSWORD (never argv); the acting user signs in
+    # with TTHC_USER / TTHC_PASSWORD (tests.cli_auth); the first admin needs no one.
+    run("user", "add", "admin", "--role", "admin", "--db", db,
+        env={"TTHC_NEW_PASSWORD": PASSWORDS["admin"]})  # fmt: skip
     for name, role in (("ruth", "reviewer"), ("chau", "chair"), ("an", "analyst")):
-        run("user", "add", name, "--role", role, "--password", f"{name}-mat-khau",
-            "--as", "admin", "--db", db)  # fmt: skip
-    refused = run("user", "add", "eve", "--role", "chair", "--password", "x" * 8,
-                  "--as", "ruth", "--db", db, ok=False)  # fmt: skip
+        run("user", "add", name, "--role", role, "--as", "admin", "--db", db,
+            env={"TTHC_NEW_PASSWORD": PASSWORDS[name]})  # fmt: skip
+    refused = run("user", "add", "eve", "--role", "chair", "--as", "ruth", "--db", db,
+                  ok=False, env={"TTHC_NEW_PASSWORD": "x" * 12})  # fmt: skip
     assert refused.exit_code == 1 and "may not perform 'user.manage'" in refused.output
 
     created = run("plan", "new", "--name", "Phương án đơn giản hóa 2026", "--year", "2026",

@@ -15,6 +15,7 @@ import typer.main
 import yaml
 
 from catalogue.cli import build_app
+from tests.cli_auth import PASSWORDS
 from tests.test_workflow_cli import run, write_catalogue
 
 
@@ -25,10 +26,12 @@ def _json(*args):
 def test_cycle_from_plan_to_the_date_in_force(tmp_path):
     db = f"sqlite:///{tmp_path / 'cycle.sqlite'}"
     run("import", str(write_catalogue(tmp_path / "catalogue.yaml")), "--db", db)
-    run("user", "add", "admin", "--role", "admin", "--password", "quan-tri-1", "--db", db)
+    # New passwords from TTHC_NEW_PASSWORD; acting users sign in through tests.cli_auth.
+    run("user", "add", "admin", "--role", "admin", "--db", db,
+        env={"TTHC_NEW_PASSWORD": PASSWORDS["admin"]})  # fmt: skip
     for name, role in (("ruth", "reviewer"), ("chau", "chair"), ("an", "analyst")):
-        run("user", "add", name, "--role", role, "--password", f"{name}-mat-khau-1",
-            "--as", "admin", "--db", db)  # fmt: skip
+        run("user", "add", name, "--role", role, "--as", "admin", "--db", db,
+            env={"TTHC_NEW_PASSWORD": PASSWORDS[name]})  # fmt: skip
     plan = str(_json("plan", "new", "--name", "PA 2027", "--year", "2027", "--as", "ruth",
                      "--db", db)["plan_id"])  # fmt: skip
     option = tmp_path / "option.yaml"

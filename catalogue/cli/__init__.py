@@ -10,9 +10,11 @@ attaches them. Where is command X?
 - ``costing_cmds``: ``sheet save``, ``burden``, ``savings``.
 - ``match_cmds``: ``search``, ``duplicates``, ``match``.
 - ``stats_cmds``: ``stats import|report|generate``, ``priorities``.
-- ``user_cmds``: ``user add``.
+- ``user_cmds``: ``user add|list|role|deactivate|reactivate|reset-password|passwd``.
 - ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
 - ``decision_cmds``: ``decision publish|show|export``.
+- ``review_cmds``: ``review-plan draft|add|seed|approve|show``,
+  ``review fill|show|check|propose|report|export``.
 - ``cycle_cmds``: ``cycle adopt|publish|apply|pending|stages|scope``,
   ``act record|link|import|list``.
 - ``profile_cmds``: ``profile show|set`` (the organisation profile of documents).
@@ -38,6 +40,7 @@ COMMAND_MODULES = (
     "catalogue.cli.user_cmds",
     "catalogue.cli.plan_cmds",
     "catalogue.cli.decision_cmds",
+    "catalogue.cli.review_cmds",
     "catalogue.cli.cycle_cmds",
     "catalogue.cli.profile_cmds",
     "catalogue.cli.documents_cmds",

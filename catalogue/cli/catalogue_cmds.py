@@ -11,12 +11,13 @@ import typer
 from catalogue.cli.common import (
     AsOption,
     DbOption,
+    actor_or_setup,
     fail,
+    handle_service_error,
     report_import_failure,
-    run_service,
     stdout_write,
 )
-from catalogue.registry.errors import ImportFailed
+from catalogue.registry.errors import ImportFailed, ServiceError
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "xlsx")
 SummaryJson = Annotated[bool, typer.Option("--json", help="Summary as JSON.")]
@@ -61,17 +62,6 @@ def _print_summary(summary, as_json: bool) -> None:
             typer.echo(f"  {kind}: {n}")
 
 
-def _check_importer(db: str | None, actor: str | None) -> None:
-    """Refuse (exit 1) when the named acting user may not import catalogue data."""
-    if actor is None:
-        return
-    from catalogue.registry.auth import require
-
-    run_service(
-        db, lambda session: require(session=session, actor=actor, action="catalogue.import")
-    )
-
-
 def _import(
     db: str | None,
     actor: str | None,
@@ -84,11 +74,13 @@ def _import(
     from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(db)
-    _check_importer(db, actor)
+    who = actor_or_setup(actor, db)
     try:
-        summary = importer(engine, paths, actor=actor, allow_deletions=allow_deletions)
+        summary = importer(engine, paths, actor=who, allow_deletions=allow_deletions)
     except ImportFailed as exc:
         report_import_failure(exc)
+    except ServiceError as exc:  # the service checks the permission itself
+        handle_service_error(exc)
     _print_summary(summary, as_json)
 
 
@@ -110,7 +102,8 @@ def import_portal(
 ) -> None:
     """Import national-portal records (JSON lines, plain or gzip; 'Danh sách TTHC' xlsx).
 
-    With ``--as USER`` the user must be an admin and is recorded in the audit log.
+    The acting user (``--as`` or ``TTHC_USER``, authenticated) must be an admin and is
+    recorded in the audit log; only a database without any account needs none.
     """
     from catalogue.sources.service import import_portal_files
 
@@ -126,7 +119,8 @@ def import_own(
 ) -> None:
     """Import the project's own catalogue formats (YAML, JSON, CSV, Excel workbook).
 
-    With ``--as USER`` the user must be an admin and is recorded in the audit log. A CSV
+    The acting user (``--as`` or ``TTHC_USER``, authenticated) must be an admin and is
+    recorded in the audit log; only a database without any account needs none. A CSV
     file updates the main fields only and keeps every procedure's channels, fees,
     documents, steps and legal bases.
     """
@@ -156,12 +150,18 @@ def export(
 
 
 def demo(db: DbOption = None) -> None:
-    """Load the embedded demo catalogue and demo users when the database is empty."""
+    """Create a demo database: the embedded demo catalogue and one demo user per role.
+
+    Only into an unused, empty database (then marked as a demo database) or one already
+    created for the demo; never into a database with real accounts or data."""
     from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
     summary = load_demo_if_empty(open_catalogue(db))
     if summary is None:
-        typer.echo("Nothing loaded: the database already holds procedures, or TTHC_DEMO=0.")
+        typer.echo(
+            "Nothing loaded: the database already holds procedures, was not created for "
+            "the demo (it has accounts or data), or TTHC_DEMO=0."
+        )
     else:
         _print_summary(summary, False)
         typer.echo(

@@ -55,7 +55,7 @@ def sheet_save(
     from analysis.yamlio import YamlSyntaxError, load_yaml
     from catalogue.costing.burden import save_sheet
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     try:
         content = load_yaml(sheet)  # bounded: no alias bomb, no impossible date
     except (OSError, UnicodeDecodeError, YamlSyntaxError) as exc:
@@ -147,7 +147,7 @@ def savings(
     from catalogue.costing.reports import savings_overview
     from catalogue.sources.service import open_catalogue
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     costs = catalogue_costs(open_catalogue(db))
     report = run_service(
         db, lambda session: savings_overview(session=session, actor=who, costs=costs)

@@ -77,7 +77,7 @@ def cycle_adopt(
     """Sign the Quyết định thông qua phương án (chair); changes no catalogue record."""
     from catalogue.cycle import adopt_plan, routings_frame
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     routes = _routes(route)
     signed = _day(signed_on, "--signed-on")
 
@@ -115,7 +115,7 @@ def act_record(
     """Record a legal act (VBQPPL) with its date in force (reviewer, admin)."""
     from catalogue.cycle import record_act
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     values = {
         "number": number, "title": title, "issuer": issuer,
         "issued_on": _day(issued_on, "--issued-on"),
@@ -138,7 +138,7 @@ def act_link(
     """Link an act to an adopted proposal it implements (or that its issuer declined)."""
     from catalogue.cycle import find_act, link_act
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
 
     def work(s):
         found = find_act(session=s, actor=who, ref=act)
@@ -162,7 +162,7 @@ def act_import(
     from catalogue.cycle import import_acts
     from catalogue.registry.errors import ImportFailed
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     try:
         data = run_service(
             db, lambda s: [a.number for a in import_acts(session=s, actor=who, path=path)]
@@ -177,7 +177,7 @@ def act_list(actor: AsOption = None, db: DbOption = None, as_json: JsonOption = 
     """List the recorded acts."""
     from catalogue.cycle import acts_frame
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     rows = run_service(db, lambda s: jsonable(acts_frame(session=s, actor=who).to_dict("records")))
     text = "\n".join(
         f"#{r['id']} {r['number']} ({r['issuer']}), hiệu lực {r['in_force_on']}: {r['title']}"
@@ -220,7 +220,7 @@ def cycle_publish(
     """Sign the Quyết định công bố; every entry cites its act (chair)."""
     from catalogue.cycle import publish_list
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     signed = _day(signed_on, "--signed-on")
 
     def work(s):
@@ -250,7 +250,7 @@ def cycle_apply(
     """Apply every published change whose act is in force (idempotent, audited)."""
     from catalogue.cycle import apply_due_changes
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     day = _day(today, "--today") or date.today()
     data = run_service(db, lambda s: jsonable(apply_due_changes(session=s, actor=who, today=day)))
     lines = [f"{a['code']} {a['section']} ({a['decision']}, {a['act']})" for a in data]
@@ -266,7 +266,7 @@ def cycle_pending(
     """Changes adopted for one procedure and not in force yet, with their stage."""
     from catalogue.cycle import pending_changes
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     data = run_service(
         db,
         lambda s: jsonable(
@@ -286,7 +286,7 @@ def cycle_stages(
     """Savings by stage: proposed, adopted, enacted, in force (each procedure once)."""
     from catalogue.cycle import savings_by_stage, stage_totals
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     day = _day(today, "--today") or date.today()
     data = run_service(
         db,
@@ -316,7 +316,7 @@ def cycle_scope(
     values = {"yes": True, "no": False, "derived": None}
     if business not in values:
         fail("--business: yes, no hoặc derived", 2)
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     now = run_service(
         db,
         lambda s: set_business_scope(

@@ -59,7 +59,7 @@ def decision_publish(
     """Publish the decision of an approved plan and update the catalogue (chair)."""
     from catalogue.cycle import find_decision, publish_decision
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     signed = _day(signed_on, "--signed-on")
     effective = _day(effective_on, "--effective-on") or signed
 
@@ -97,7 +97,7 @@ def decision_show(
     """Show one published decision with its list, or list every decision."""
     from catalogue.cycle import SECTIONS, decisions_frame, find_decision, show_decision
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     if ref is None:
         print_rows(
             db,

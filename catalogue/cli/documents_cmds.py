@@ -30,7 +30,7 @@ def documents_write(
     from catalogue.registry.db import session_scope
     from catalogue.sources.service import open_catalogue
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     engine = open_catalogue(db)
     try:
         decision_id = None

@@ -156,7 +156,7 @@ def plan_add(
     """Add a proposal for one procedure to a draft plan (reviewer)."""
     from catalogue.cycle import add_proposal
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     option = _load_mapping(option_file, "--option")
     sheet_data = _load_sheet(sheet)
     figures = _given(
@@ -205,7 +205,7 @@ def plan_edit(
     """Edit a draft or returned proposal; refused if someone saved it after --version."""
     from catalogue.cycle import edit_proposal
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     updates = _given(
         content=content,
         reason=reason,
@@ -289,7 +289,7 @@ def plan_show(
     """Show one plan with its proposals, or list every plan."""
     from catalogue.cycle import plans_frame, show_plan
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     if plan_id is None:
         print_rows(
             db,

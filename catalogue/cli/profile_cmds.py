@@ -65,7 +65,7 @@ def profile_set(
     if not values:
         typer.echo("Không có giá trị nào để đặt (nothing to set); see --help", err=True)
         raise typer.Exit(2)
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     profile = run_service(db, lambda s: set_profile(session=s, actor=who, **values))
     typer.echo("Đã lưu hồ sơ cơ quan (profile saved):")
     typer.echo("\n".join(f"  {vi}: {text}" for _, vi, text in profile_rows(profile)))

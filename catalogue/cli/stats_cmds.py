@@ -57,7 +57,7 @@ def stats_import(
     from catalogue.onestop.stats import StatsError, import_stats
     from catalogue.sources.service import open_catalogue
 
-    who = require_actor(actor)
+    who = require_actor(actor, db)
     try:
         result = import_stats(
             open_catalogue(db), file, actor=who, accept_above=accept_above, sheet=sheet

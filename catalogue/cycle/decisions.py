@@ -183,6 +183,78 @@ def publish_decision(
     require(session=session, actor=actor, action="decision.publish")
     plan = _plan_for_change(session, plan_id, ("approved",))
     number = (number or "").strip()
+    approved, procedures = _publishable(
+        session, plan, number, signer, signed_on, effective_on, amends_decision_id
+    )
+    decision = Decision(
+        number=number,
+        title=title or _default_title(approved, plan),
+        signed_on=signed_on,
+        signer=signer.strip(),
+        effective_on=effective_on,
+        plan_id=plan.id,
+        amends_decision_id=amends_decision_id,
+        published_by=actor,
+    )
+    session.add(decision)
+    session.flush()
+
+    agencies = _agency_names(session)
+    order = list(SECTIONS)
+    approved.sort(
+        key=lambda p: (
+            order.index(SECTION_OF_ACTION[p.action]),
+            procedures[p.id].code or "",
+            procedures[p.id].name,
+        )
+    )
+    positions = dict.fromkeys(SECTIONS, 0)
+    items = []
+    for proposal in approved:
+        items.append(
+            _publish_item(
+                session, decision, proposal, procedures[proposal.id], positions, agencies, actor
+            )
+        )
+    session.flush()
+    session.add(DecisionSeal(decision_id=decision.id))  # last: the database now refuses more
+    before = _plan_dict(plan)
+    _versioned_update(session, plan, {"status": "published"}, None)
+    write_audit(
+        session=session,
+        actor=actor,
+        action="decision.publish",
+        entity="decision",
+        entity_id=decision.id,
+        after={**jsonable(decision), "items": [jsonable(i) for i in items]},
+    )
+    write_audit(
+        session=session,
+        actor=actor,
+        action="plan.publish",
+        entity="plan",
+        entity_id=plan.id,
+        before=before,
+        after=_plan_dict(plan),
+    )
+    return decision
+
+
+def _publishable(
+    session: Session,
+    plan: Plan,
+    number: str,
+    signer: str,
+    signed_on: date,
+    effective_on: date,
+    amends_decision_id: int | None,
+) -> tuple[list[Proposal], dict[int, Procedure]]:
+    """The approved proposals a decision can publish, and their procedures by proposal id.
+
+    Refuses a missing number or signer, an effective date before signing, a number used
+    before, a plan whose approved proposals all keep their procedures, and a procedure
+    whose status changed since its proposal.
+    """
     if not number:
         raise ServiceError("Cần số quyết định, ví dụ 123/QĐ-UBND (decision number required)")
     if not (signer or "").strip():
@@ -214,118 +286,88 @@ def publish_decision(
                 f"Thủ tục {proc.code or proc.id} nay đang '{proc.status}', không thể công bố "
                 f"'{proposal.action}' (the procedure changed since the proposal)"
             )
-    decision = Decision(
-        number=number,
-        title=title or _default_title(approved, plan),
-        signed_on=signed_on,
-        signer=signer.strip(),
-        effective_on=effective_on,
-        plan_id=plan.id,
-        amends_decision_id=amends_decision_id,
-        published_by=actor,
-    )
-    session.add(decision)
-    session.flush()
+    return approved, procedures
 
-    agencies = _agency_names(session)
-    order = list(SECTIONS)
-    approved.sort(
-        key=lambda p: (
-            order.index(SECTION_OF_ACTION[p.action]),
-            procedures[p.id].code or "",
-            procedures[p.id].name,
-        )
+
+def _publish_item(
+    session: Session,
+    decision: Decision,
+    proposal: Proposal,
+    proc: Procedure,
+    positions: dict[str, int],
+    agencies: dict[int, str],
+    actor: str,
+) -> DecisionItem:
+    """List one proposal in ``decision`` and change the catalogue as its section says.
+
+    ``positions`` counts the items of each section so far (updated here). The item, its
+    figures as signed, the procedure's new revision and the audit row are written.
+    """
+    number = decision.number
+    source_head = f"Quyết định {number} ngày {decision.signed_on:%d/%m/%Y}; đề xuất"
+    section = SECTION_OF_ACTION[proposal.action]
+    positions[section] += 1
+    note = None
+    extra: dict[str, Any] = {}
+    if section == "replaced":
+        other = _get(session, Procedure, proposal.replacement_procedure_id, "thủ tục")
+        note = f"Được thay thế bởi {other.code or ''} – {other.name}".replace("  ", " ")
+        extra["replaced_by_id"] = other.id
+        if other.status == "draft":
+            _new_revision(
+                session,
+                other,
+                actor=actor,
+                source=f"{source_head} #{proposal.id}: ban hành thay thế {proc.code}",
+                status="active",
+                decision=number,
+            )
+    item = DecisionItem(
+        decision_id=decision.id,
+        section=section,
+        position=positions[section],
+        procedure_id=proc.id,
+        proposal_id=proposal.id,
+        code=proc.code,
+        name=proc.name,
+        field=proc.field,
+        agency=agencies.get(proc.agency_id) or proc.competent_agency,
+        legal_basis=_legal_basis_text(session, proc.id),
+        note=note,
     )
-    positions = dict.fromkeys(SECTIONS, 0)
-    items = []
-    source_head = f"Quyết định {number} ngày {signed_on:%d/%m/%Y}; đề xuất"
-    for proposal in approved:
-        proc = procedures[proposal.id]
-        section = SECTION_OF_ACTION[proposal.action]
-        positions[section] += 1
-        note = None
-        extra: dict[str, Any] = {}
-        if section == "replaced":
-            other = _get(session, Procedure, proposal.replacement_procedure_id, "thủ tục")
-            note = f"Được thay thế bởi {other.code or ''} – {other.name}".replace("  ", " ")
-            extra["replaced_by_id"] = other.id
-            if other.status == "draft":
-                _new_revision(
-                    session,
-                    other,
-                    actor=actor,
-                    source=f"{source_head} #{proposal.id}: ban hành thay thế {proc.code}",
-                    status="active",
-                    decision=number,
-                )
-        item = DecisionItem(
-            decision_id=decision.id,
-            section=section,
-            position=positions[section],
-            procedure_id=proc.id,
-            proposal_id=proposal.id,
-            code=proc.code,
-            name=proc.name,
-            field=proc.field,
-            agency=agencies.get(proc.agency_id) or proc.competent_agency,
-            legal_basis=_legal_basis_text(session, proc.id),
-            note=note,
-        )
-        items.append(item)
-        session.add(item)
-        session.add(_figure_as_signed(decision.id, proposal))
-        before_status = proc.status
-        before_record = _record_of(session, proc.id)
-        lines = []
-        if section == "amended":
-            lines = _apply_catalogue_changes(session, proc, proposal.option or {})
-        summary = "; ".join(lines) or (proposal.content or proposal.reason or "")
-        _new_revision(
-            session,
-            proc,
-            actor=actor,
-            source=f"{source_head} #{proposal.id} ({section}): {summary}".rstrip(": "),
-            status=STATUS_AFTER[section],
-            before=before_record,
-            decision=number,
+    session.add(item)
+    session.add(_figure_as_signed(decision.id, proposal))
+    before_status = proc.status
+    before_record = _record_of(session, proc.id)
+    lines = []
+    if section == "amended":
+        lines = _apply_catalogue_changes(session, proc, proposal.option or {})
+    summary = "; ".join(lines) or (proposal.content or proposal.reason or "")
+    _new_revision(
+        session,
+        proc,
+        actor=actor,
+        source=f"{source_head} #{proposal.id} ({section}): {summary}".rstrip(": "),
+        status=STATUS_AFTER[section],
+        before=before_record,
+        decision=number,
+        **extra,
+    )
+    write_audit(
+        session=session,
+        actor=actor,
+        action=f"procedure.{section}",
+        entity="procedure",
+        entity_id=proc.id,
+        before={"status": before_status},
+        after={
+            "status": STATUS_AFTER[section],
+            "decision": number,
+            "changes": lines,
             **extra,
-        )
-        write_audit(
-            session=session,
-            actor=actor,
-            action=f"procedure.{section}",
-            entity="procedure",
-            entity_id=proc.id,
-            before={"status": before_status},
-            after={
-                "status": STATUS_AFTER[section],
-                "decision": number,
-                "changes": lines,
-                **extra,
-            },
-        )
-    session.flush()
-    session.add(DecisionSeal(decision_id=decision.id))  # last: the database now refuses more
-    before = _plan_dict(plan)
-    _versioned_update(session, plan, {"status": "published"}, None)
-    write_audit(
-        session=session,
-        actor=actor,
-        action="decision.publish",
-        entity="decision",
-        entity_id=decision.id,
-        after={**jsonable(decision), "items": [jsonable(i) for i in items]},
+        },
     )
-    write_audit(
-        session=session,
-        actor=actor,
-        action="plan.publish",
-        entity="plan",
-        entity_id=plan.id,
-        before=before,
-        after=_plan_dict(plan),
-    )
-    return decision
+    return item
 
 
 def _figure_as_signed(decision_id: int, proposal: Proposal) -> DecisionFigure:

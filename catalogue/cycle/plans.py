@@ -146,31 +146,41 @@ def add_proposal(
                 f"Thủ tục {procedure.code or procedure.id} đã có đề xuất #{existing.id} trong "
                 "phương án này (the procedure already has a proposal in this plan)"
             )
-        before = _proposal_dict(existing)
-        _versioned_update(
-            session,
-            existing,
-            {
-                **values,
-                "status": "draft",
-                "chair_comment": None,
-                "updated_by": actor,
-                "updated_at": utcnow(),
-            },
-            None,
-        )
-        write_audit(
-            session=session,
-            actor=actor,
-            action="proposal.reopen",
-            entity="proposal",
-            entity_id=existing.id,
-            before=before,
-            after=_proposal_dict(existing),
-        )
-        return existing
+        return _reopen_proposal(session, existing, values, actor)
+    return _insert_proposal(session, plan.id, procedure, values, actor)
+
+
+def _reopen_proposal(
+    session: Session, existing: Proposal, values: dict[str, Any], actor: str
+) -> Proposal:
+    """A withdrawn proposal for the same procedure becomes a draft again with ``values``."""
+    before = _proposal_dict(existing)
+    changes = {
+        **values,
+        "status": "draft",
+        "chair_comment": None,
+        "updated_by": actor,
+        "updated_at": utcnow(),
+    }
+    _versioned_update(session, existing, changes, None)
+    write_audit(
+        session=session,
+        actor=actor,
+        action="proposal.reopen",
+        entity="proposal",
+        entity_id=existing.id,
+        before=before,
+        after=_proposal_dict(existing),
+    )
+    return existing
+
+
+def _insert_proposal(
+    session: Session, plan_id: int, procedure: Procedure, values: dict[str, Any], actor: str
+) -> Proposal:
+    """Store a new proposal; a concurrent insert for the same procedure is a ConcurrentEdit."""
     proposal = Proposal(
-        plan_id=plan.id, procedure_id=procedure_id, created_by=actor, updated_by=actor, **values
+        plan_id=plan_id, procedure_id=procedure.id, created_by=actor, updated_by=actor, **values
     )
     label = procedure.code or procedure.id
     session.add(proposal)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -280,38 +281,11 @@ def _match_codeless(
     return pid, to_confirm, accepted, problems
 
 
-def validate_stats(
-    frame: pd.DataFrame,
-    *,
-    conn: Connection,
-    engine: Engine,
-    file: str,
-    headers: dict[str, str] | None = None,
-    accept_above: float | None = None,
-    today: date | None = None,
-) -> tuple[pd.DataFrame, list[dict], list[dict], list[Problem]]:
-    """Check every row (vectorised) and resolve procedure ids.
-
-    Returns the rows to store (canonical columns, counts as numbers, ``procedure_id``),
-    the code-less rows to confirm, the code-less rows accepted, and every problem.
+def _check_counts(frame: pd.DataFrame, file: str, col: Callable[[str], str]) -> list[Problem]:
+    """Parse the count columns in place (numbers, or NaN where refused) and check the
+    form's arithmetic: resolved ≤ received, resolved + pending ≤ received, online ≤ received.
     """
-    headers = headers or {k: k for k in HEADERS}
-    col = lambda key: headers.get(key, FILE_HEADERS[key])  # noqa: E731
     problems: list[Problem] = []
-    frame = frame.copy()
-    frame["period_text"] = frame["period"]
-    periods = parse_periods(frame["period"], today=today)
-    problems += _problems_for(
-        frame,
-        periods["period"].isna(),
-        file,
-        col("period"),
-        "kỳ báo cáo không hợp lệ; dùng 2025, 2025-Q1 hoặc 2025-03 "
-        "(unknown period; use 2025, 2025-Q1 or 2025-03)",
-    )
-    frame[["year", "period", "kind", "end_month"]] = periods[
-        ["year", "period", "kind", "end_month"]
-    ]
     for key in COUNT_COLUMNS:
         values, bad = parse_counts(frame[key])
         problems += _problems_for(
@@ -351,6 +325,65 @@ def validate_stats(
         col("online"),
         "số hồ sơ trực tuyến lớn hơn số tiếp nhận (online > received)",
     )
+    return problems
+
+
+def _check_keys(keep: pd.DataFrame, file: str, col: Callable[[str], str]) -> list[Problem]:
+    """Rows that repeat a procedure, unit and period, or mix period kinds in one year."""
+    problems: list[Problem] = []
+    dup = keep.duplicated(["procedure_id", "period", "unit"], keep="first")
+    problems += _problems_for(
+        keep,
+        dup,
+        file,
+        col("period"),
+        "trùng thủ tục, đơn vị và kỳ với một dòng trước (duplicate procedure, unit and period)",
+    )
+    first_kind = keep.groupby(["procedure_id", "unit", "year"])["kind"].transform("first")
+    problems += _problems_for(
+        keep,
+        keep["kind"] != first_kind,
+        file,
+        col("period"),
+        "trộn kỳ năm, quý và tháng cho cùng thủ tục, đơn vị, năm (mixed period kinds "
+        "for one procedure, unit and year: counted twice)",
+    )
+    return problems
+
+
+def validate_stats(
+    frame: pd.DataFrame,
+    *,
+    conn: Connection,
+    engine: Engine,
+    file: str,
+    headers: dict[str, str] | None = None,
+    accept_above: float | None = None,
+    today: date | None = None,
+) -> tuple[pd.DataFrame, list[dict], list[dict], list[Problem]]:
+    """Check every row (vectorised) and resolve procedure ids.
+
+    Returns the rows to store (canonical columns, counts as numbers, ``procedure_id``),
+    the code-less rows to confirm, the code-less rows accepted, and every problem.
+    """
+    headers = headers or {k: k for k in HEADERS}
+    col = lambda key: headers.get(key, FILE_HEADERS[key])  # noqa: E731
+    problems: list[Problem] = []
+    frame = frame.copy()
+    frame["period_text"] = frame["period"]
+    periods = parse_periods(frame["period"], today=today)
+    problems += _problems_for(
+        frame,
+        periods["period"].isna(),
+        file,
+        col("period"),
+        "kỳ báo cáo không hợp lệ; dùng 2025, 2025-Q1 hoặc 2025-03 "
+        "(unknown period; use 2025, 2025-Q1 or 2025-03)",
+    )
+    frame[["year", "period", "kind", "end_month"]] = periods[
+        ["year", "period", "kind", "end_month"]
+    ]
+    problems += _check_counts(frame, file, col)
     levels = frame["level"].map(_level_or_none, na_action="ignore")
     problems += _problems_for(
         frame,
@@ -373,23 +406,7 @@ def validate_stats(
     frame["unit"] = frame["agency"].where(frame["agency"] != "", frame["level_code"].fillna(""))
     keep = frame[frame["procedure_id"].notna() & frame["period"].notna()].copy()
     keep["procedure_id"] = keep["procedure_id"].astype("int64")
-    dup = keep.duplicated(["procedure_id", "period", "unit"], keep="first")
-    problems += _problems_for(
-        keep,
-        dup,
-        file,
-        col("period"),
-        "trùng thủ tục, đơn vị và kỳ với một dòng trước (duplicate procedure, unit and period)",
-    )
-    first_kind = keep.groupby(["procedure_id", "unit", "year"])["kind"].transform("first")
-    problems += _problems_for(
-        keep,
-        keep["kind"] != first_kind,
-        file,
-        col("period"),
-        "trộn kỳ năm, quý và tháng cho cùng thủ tục, đơn vị, năm (mixed period kinds "
-        "for one procedure, unit and year: counted twice)",
-    )
+    problems += _check_keys(keep, file, col)
     problems.sort(key=lambda p: (p.line or 0, p.field or ""))
     return keep, to_confirm, accepted, problems
 

@@ -1,8 +1,15 @@
 """Users, password hashes and roles: who may do what, enforced by the services.
 
-Passwords are hashed with ``hashlib.scrypt`` and a random 16-byte salt per user; the
-stored string carries its own cost parameters (``scrypt$n$r$p$salt$hash``) so that they
-can be raised later without breaking old hashes.
+Passwords are hashed with ``hashlib.scrypt`` (N = 2¹⁷, r = 8, p = 1: OWASP's current
+minimum) and a random 16-byte salt per user; the stored string carries its own cost
+parameters (``scrypt$n$r$p$salt$hash``), so a hash made at a lower cost still verifies
+and is re-made at the current cost at the next successful sign-in.
+
+User names are normalised (NFC, case-folded) and refused when they hold invisible or
+space characters or look like an existing name (:func:`skeleton`); passwords need at least
+12 characters, not all spaces. Sign-ins, successful or not, are audited; after
+:data:`MAX_FAILURES` failures within :data:`FAILURE_WINDOW` an account refuses sign-ins
+until the window has passed (:class:`SignInLocked`).
 
 The permission matrix is data (:data:`PERMISSIONS`, role → allowed actions); services
 call :func:`require` with the acting user's name and the action, which raises
@@ -16,26 +23,34 @@ import functools
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalogue.registry.audit import write_audit
 from catalogue.registry.errors import NotFound, PermissionDenied, ServiceError
-from catalogue.registry.models import User
+from catalogue.registry.models import AuditLog, User
+from catalogue.registry.names import (  # noqa: F401 - part of this module's interface
+    MAX_USERNAME_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    check_password,
+    normalise_username,
+    skeleton,
+)
 
 # Roles (vai trò) and what each means.
 ROLES: dict[str, str] = {
     "reviewer": "Cán bộ kiểm soát TTHC (reviewer): lập và trình phương án",
     "chair": "Lãnh đạo phê duyệt (chair): quyết định, phê duyệt, công bố",
     "analyst": "Chuyên viên phân tích (analyst): xem và xuất báo cáo",
-    "admin": "Quản trị (admin): người dùng, nhập dữ liệu, tham số",
+    "admin": "Quản trị (admin): người dùng, nhập dữ liệu",
 }
 
 # Every action a service checks, with a Vietnamese / English label for messages.
 ACTIONS: dict[str, str] = {
     "user.manage": "quản lý người dùng (manage users)",
     "catalogue.import": "nhập dữ liệu danh mục (import catalogue data)",
-    "parameters.edit": "sửa tham số chi phí (edit cost parameters)",
     "plan.create": "tạo phương án (create a plan)",
     "sheet.edit": "lưu bảng tính chi phí tuân thủ (save a costing sheet)",
     "proposal.add": "thêm đề xuất vào phương án (add a proposal)",
@@ -57,7 +72,9 @@ ACTIONS: dict[str, str] = {
 
 _READ = frozenset({"workflow.read", "export"})
 
-# The permission matrix: role → allowed actions. Nobody may edit a published decision
+# The permission matrix: role → allowed actions. (Cost parameters are not edited through
+# the application: they are the dated ``data/parameters/cost.yaml``, reviewed in git.)
+# Nobody may edit a published decision
 # (that is refused by the service, whatever the role), and nobody holds every power:
 # the admin manages users and data but approves nothing.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -87,7 +104,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | {
         "user.manage",
         "catalogue.import",
-        "parameters.edit",
         "sheet.edit",
         "audit.read",
         "act.record",
@@ -96,10 +112,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     },
 }
 
-SCRYPT_N = 2**14
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
-MIN_PASSWORD_LENGTH = 8
+SCRYPT_MAXMEM = 256 * 1024 * 1024  # 128·r·N bytes = 128 MiB at the current cost
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class SignInLocked(PermissionDenied):
+    """Too many failed sign-ins for one account: wait before trying again."""
 
 
 def allowed(role: str, action: str) -> bool:
@@ -113,10 +135,16 @@ def allowed(role: str, action: str) -> bool:
     return action in PERMISSIONS.get(role, frozenset())
 
 
-def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
-    """A salted scrypt hash of ``password`` as ``scrypt$n$r$p$salt$hash`` (base64)."""
+def hash_password(
+    password: str, *, n: int | None = None, r: int = SCRYPT_R, p: int = SCRYPT_P
+) -> str:
+    """A salted scrypt hash of ``password`` as ``scrypt$n$r$p$salt$hash`` (base64), at
+    :data:`SCRYPT_N` unless ``n`` is given (read at each call)."""
+    n = SCRYPT_N if n is None else n
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=0, dklen=32)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=SCRYPT_MAXMEM, dklen=32
+    )
     b64 = base64.b64encode
     return f"scrypt${n}${r}${p}${b64(salt).decode()}${b64(digest).decode()}"
 
@@ -134,17 +162,46 @@ def verify_password(password: str, stored: str) -> bool:
             n=int(n),
             r=int(r),
             p=int(p),
-            maxmem=64 * 1024 * 1024,
+            maxmem=SCRYPT_MAXMEM,
             dklen=len(expected),
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, MemoryError):
         return False
     return hmac.compare_digest(actual, expected)
 
 
+def needs_rehash(stored: str) -> bool:
+    """Whether a stored hash was made below the current cost (re-made at sign-in).
+
+    >>> needs_rehash("scrypt$2$8$1$c2FsdA==$aGFzaA=="), needs_rehash("bcrypt$x")
+    (True, True)
+    """
+    parts = stored.split("$")
+    try:
+        return parts[0] != "scrypt" or (int(parts[1]), int(parts[2]), int(parts[3])) < (
+            SCRYPT_N,
+            SCRYPT_R,
+            SCRYPT_P,
+        )
+    except (IndexError, ValueError):
+        return True
+
+
+def _find(session: Session, username: str) -> User | None:
+    """The account called ``username`` (compared in canonical form), active or not."""
+    try:
+        name = normalise_username(username)
+    except ServiceError:
+        name = username
+    found = session.exec(select(User).where(User.username == name)).first()
+    if found is None and name != username:  # an account made before names were normalised
+        found = session.exec(select(User).where(User.username == username)).first()
+    return found
+
+
 def get_user(*, session: Session, username: str) -> User:
     """The active user called ``username``; NotFound otherwise."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = _find(session, username) if username else None
     if user is None or not user.active:
         raise NotFound(
             f"Không có người dùng đang hoạt động tên '{username}' (no active user '{username}')"
@@ -170,13 +227,63 @@ def require(*, session: Session, actor: str | None, action: str) -> User:
     return user
 
 
+def require_unless_new(*, session: Session, actor: str | None, action: str) -> User | None:
+    """Like :func:`require`, except in a database with no account at all (being set up by
+    whoever holds the server, who could create the first admin anyway): None then."""
+    if not actor and not has_users(session=session):
+        return None
+    return require(session=session, actor=actor, action=action)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _recent_failures(session: Session, name: str) -> tuple[int, datetime | None]:
+    """Failed sign-ins of ``name`` in the window since its last success, and the oldest."""
+    since = _now() - FAILURE_WINDOW
+    audit = AuditLog.__table__
+    last_ok = session.exec(
+        select(func.max(audit.c.at)).where(
+            audit.c.action == "auth.sign_in", audit.c.entity_id == name, audit.c.at >= since
+        )
+    ).first()
+    if last_ok is not None:
+        since = max(since, _aware(last_ok))
+    count, oldest = session.exec(
+        select(func.count(), func.min(audit.c.at)).where(
+            audit.c.action == "auth.failed", audit.c.entity_id == name, audit.c.at > since
+        )
+    ).one()
+    return int(count), None if oldest is None else _aware(oldest)
+
+
+def _aware(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite aggregates come back as text
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
     """The user when the name and password match an active account, else None.
 
-    Every attempt is audited in the caller's transaction: ``sign_in`` with the user, or
-    ``sign_in.failed`` with the name tried (cut to 100 characters), never the password.
+    Every attempt is audited (``auth.sign_in`` / ``auth.failed``, the name as entity id);
+    after :data:`MAX_FAILURES` failures within :data:`FAILURE_WINDOW` the account refuses
+    every attempt with :class:`SignInLocked` until the window has passed. A hash made at
+    a lower cost is re-made at the current one.
     """
-    user = session.exec(select(User).where(User.username == username)).first()
+    try:
+        name = normalise_username(username or "")
+    except ServiceError:
+        name = username or ""
+    failures, oldest = _recent_failures(session, name)
+    if failures >= MAX_FAILURES:
+        wait = max(1, int(((oldest or _now()) + FAILURE_WINDOW - _now()).total_seconds() // 60) + 1)
+        raise SignInLocked(
+            f"Tài khoản '{name}' tạm khóa sau {failures} lần đăng nhập sai; thử lại sau "
+            f"{wait} phút (too many failed sign-ins; try again in {wait} min)"
+        )
+    user = _find(session, name)
     if user is None or not user.active:
         # Spend the same time as a real check so that names cannot be probed by timing.
         verify_password(password, _dummy_hash())
@@ -185,13 +292,19 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
         ok = verify_password(password, user.password_hash)
     write_audit(
         session=session,
-        actor=user.username if ok else None,
-        action="sign_in" if ok else "sign_in.failed",
+        actor=name,
+        action="auth.sign_in" if ok else "auth.failed",
         entity="user",
-        entity_id=user.id if ok else None,
-        after={"username": str(username)[:100]},
+        entity_id=name,
     )
-    return user if ok else None
+    session.flush()
+    if not ok:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+        session.flush()
+    return user
 
 
 @functools.cache
@@ -204,20 +317,26 @@ def _user_public(user: User) -> dict:
     return {"username": user.username, "role": user.role, "active": user.active}
 
 
-def _check_new_user(session: Session, username: str, role: str, password: str) -> None:
+def _check_role(role: str) -> None:
     if role not in ROLES:
         raise ServiceError(
             f"Vai trò không hợp lệ '{role}' (unknown role; known: {', '.join(ROLES)})"
         )
-    if not username or username != username.strip():
-        raise ServiceError("Tên đăng nhập không hợp lệ (invalid user name)")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự "
-            f"(password must have at least {MIN_PASSWORD_LENGTH} characters)"
-        )
-    if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise ServiceError(f"Người dùng '{username}' đã tồn tại (user already exists)")
+
+
+def _check_new_name(session: Session, username: str) -> str:
+    """The canonical new name; ServiceError when taken or looking like a taken one."""
+    name = normalise_username(username)
+    shape = skeleton(name)
+    for other in session.exec(select(User.username)).all():
+        if other == name:
+            raise ServiceError(f"Người dùng '{name}' đã tồn tại (user already exists)")
+        if skeleton(other) == shape:
+            raise ServiceError(
+                f"Tên '{name}' trông giống người dùng đã có '{other}' "
+                f"(user name looks like the existing '{other}')"
+            )
+    return name
 
 
 def has_users(*, session: Session) -> bool:
@@ -241,15 +360,21 @@ def create_user(
         raise PermissionDenied(
             "Tài khoản đầu tiên phải có vai trò admin (the first account must be an admin)"
         )
-    _check_new_user(session, username, role, password)
+    else:
+        from catalogue.registry.demo_users import mark_real
+
+        mark_real(session=session)  # a first account made by hand: never a demo database
+    _check_role(role)
+    name = _check_new_name(session, username)
+    check_password(password)
     user = User(
-        username=username, role=role, password_hash=hash_password(password), full_name=full_name
+        username=name, role=role, password_hash=hash_password(password), full_name=full_name
     )
     session.add(user)
     session.flush()
     write_audit(
         session=session,
-        actor=actor or username,
+        actor=actor or name,
         action="user.create",
         entity="user",
         entity_id=user.id,
@@ -258,16 +383,63 @@ def create_user(
     return user
 
 
-def set_user_active(*, session: Session, actor: str, username: str, active: bool) -> User:
-    """Activate or deactivate an account (admins only; users are never deleted)."""
+def list_users(*, session: Session, actor: str) -> list[dict]:
+    """Every account (admins only): username, full_name, role, active; by name."""
     require(session=session, actor=actor, action="user.manage")
-    user = session.exec(select(User).where(User.username == username)).first()
+    users = session.exec(select(User).order_by(User.username)).all()
+    return [{**_user_public(u), "full_name": u.full_name} for u in users]
+
+
+def _managed(session: Session, actor: str, username: str) -> tuple[User, dict]:
+    require(session=session, actor=actor, action="user.manage")
+    user = _find(session, username)
     if user is None:
         raise NotFound(f"Không có người dùng '{username}' (no such user)")
-    before = _user_public(user)
+    return user, _user_public(user)
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to leave the database without an active admin."""
+    admins = session.exec(
+        select(func.count()).select_from(User).where(User.role == "admin", User.active)
+    ).one()
+    if user.role == "admin" and user.active and admins <= 1:
+        raise ServiceError(
+            "Không thể bỏ quản trị viên cuối cùng đang hoạt động (the last active admin must stay)"
+        )
+
+
+def set_role(*, session: Session, actor: str, username: str, role: str) -> User:
+    """Change an account's role (admins only; the last active admin keeps theirs)."""
+    _check_role(role)
+    user, before = _managed(session, actor, username)
+    if role != user.role:
+        _keep_an_admin(session, user)
+    user.role = role
+    session.add(user)
+    session.flush()
+    write_audit(
+        session=session, actor=actor, action="user.role", entity="user", entity_id=user.id,
+        before=before, after=_user_public(user),
+    )  # fmt: skip
+    return user
+
+
+def set_user_active(*, session: Session, actor: str, username: str, active: bool) -> User:
+    """Activate or deactivate an account (admins only; users are never deleted).
+
+    Deactivating revokes the account's sign-in sessions, so it loses access at once.
+    """
+    from catalogue.registry.sessions import revoke_user_sessions
+
+    user, before = _managed(session, actor, username)
+    if not active:
+        _keep_an_admin(session, user)
     user.active = active
     session.add(user)
     session.flush()
+    if not active:
+        revoke_user_sessions(session=session, username=user.username)
     write_audit(
         session=session,
         actor=actor,
@@ -280,23 +452,33 @@ def set_user_active(*, session: Session, actor: str, username: str, active: bool
     return user
 
 
-def set_password(*, session: Session, actor: str, username: str, password: str) -> None:
-    """Change a password: the user themself or an admin."""
-    if actor != username:
-        require(session=session, actor=actor, action="user.manage")
-    user = get_user(session=session, username=username)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự "
-            f"(password must have at least {MIN_PASSWORD_LENGTH} characters)"
-        )
+def _store_password(session: Session, actor: str, user: User, password: str, action: str) -> None:
+    check_password(password)
     user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
-    write_audit(
-        session=session,
-        actor=actor,
-        action="user.password",
-        entity="user",
-        entity_id=user.id,
-    )
+    write_audit(session=session, actor=actor, action=action, entity="user", entity_id=user.id)
+
+
+def reset_password(*, session: Session, actor: str, username: str, password: str) -> None:
+    """An admin sets another account's password (audited ``user.password_reset``)."""
+    user, _ = _managed(session, actor, username)
+    _store_password(session, actor, user, password, "user.password_reset")
+
+
+def change_password(*, session: Session, actor: str, old_password: str, password: str) -> None:
+    """A user changes their own password, giving the old one (PermissionDenied if wrong)."""
+    user = get_user(session=session, username=actor)
+    if not verify_password(old_password, user.password_hash):
+        write_audit(
+            session=session, actor=user.username, action="auth.failed", entity="user",
+            entity_id=user.username,
+        )  # fmt: skip
+        raise PermissionDenied("Mật khẩu cũ không đúng (the old password is wrong)")
+    _store_password(session, user.username, user, password, "user.password")
+
+
+def set_password(*, session: Session, actor: str, username: str, password: str) -> None:
+    """An admin resets ``username``'s password (kept for callers of the old name; a user
+    changes their own with :func:`change_password`, which asks for the old one)."""
+    reset_password(session=session, actor=actor, username=username, password=password)

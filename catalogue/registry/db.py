@@ -67,8 +67,69 @@ def normalise_url(url: str) -> str:
     return url
 
 
+# The data version (table ``app_meta``, migration 0012): one counter for the whole
+# database, bumped by every transaction that wrote, so that any process (a dashboard, the
+# CLI, another server) can tell cheaply that its cached figures are stale.
+_WRITES = ("insert", "update", "delete", "replace", "merge")
+_BUMP = "UPDATE app_meta SET value = value + 1 WHERE key = 'data_version'"
+
+
+def _track_writes(engine: Engine) -> Engine:
+    """Bump the data version at the commit of every transaction that wrote.
+
+    Statements are seen as they are sent; the bump is sent on the same DBAPI connection
+    just before its commit, inside a savepoint so that a database not yet migrated to
+    0012 (no ``app_meta`` table) commits as before.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _flag(conn, _cursor, statement, _params, _context, _many):  # pragma: no cover
+        if statement.lstrip()[:8].lower().startswith(_WRITES):
+            conn.info["tthc_wrote"] = True
+
+    @event.listens_for(engine, "commit")
+    def _bump(conn):
+        if not conn.info.pop("tthc_wrote", False):
+            return
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute("SAVEPOINT tthc_data_version")
+            try:
+                cursor.execute(_BUMP)
+            except Exception:  # noqa: BLE001 - schema older than 0012: nothing to bump
+                cursor.execute("ROLLBACK TO SAVEPOINT tthc_data_version")
+            cursor.execute("RELEASE SAVEPOINT tthc_data_version")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "rollback")
+    def _forget(conn):
+        conn.info.pop("tthc_wrote", None)
+
+    return engine
+
+
+def data_version(engine: Engine) -> int:
+    """The database's data version: changes whenever any process committed a write."""
+    from sqlalchemy import text
+
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT value FROM app_meta WHERE key = 'data_version'")
+            ).scalar()
+    except Exception:  # noqa: BLE001 - schema older than 0012
+        return 0
+    return int(found or 0)
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout; every engine
+    bumps the data version when it commits a write (:func:`data_version`)."""
+    return _track_writes(_make_engine(url))
+
+
+def _make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

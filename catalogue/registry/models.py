@@ -478,3 +478,10 @@ class DecisionSeal(SQLModel, table=True):
     __tablename__ = "decision_seal"
     decision_id: int = Field(foreign_key="decision.id", primary_key=True)
     sealed_at: datetime = Field(default_factory=utcnow)
+
+
+# The tables of the database's bookkeeping (sessions, data version) and of the review year
+# (issue 11) live beside this module to keep it short; imported here so that every table is
+# registered with the metadata and importable from models.
+from catalogue.registry.meta_models import AppMeta, UserSession  # noqa: E402, F401
+from catalogue.registry.review_models import Review, ReviewPlan, ReviewPlanItem  # noqa: E402, F401

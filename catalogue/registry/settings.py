@@ -18,7 +18,8 @@ class Settings:
     database_url: str
     data_dir: Path
     project_data: Path
-    load_demo: bool = True  # fill an empty database with the demo catalogue and users
+    load_demo: bool = True  # the demo may be loaded (False: TTHC_DEMO=0 forbids it)
+    dashboard_demo: bool = False  # the dashboard creates a demo database (TTHC_DEMO=1)
 
 
 def default_data_dir() -> Path:
@@ -46,10 +47,12 @@ def load_settings(db: str | None = None) -> Settings:
         url = f"sqlite:///{data_dir / 'tthc.sqlite'}"
     elif "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
-    load_demo = os.environ.get(ENV_DEMO, "1").strip().lower() not in ("0", "false", "no", "off")
+    demo = os.environ.get(ENV_DEMO, "").strip().lower()
+    load_demo = demo not in ("0", "false", "no", "off")
     return Settings(
         database_url=url,
         data_dir=data_dir,
         project_data=project_data_dir(),
         load_demo=load_demo,
+        dashboard_demo=demo in ("1", "true", "yes", "on"),
     )

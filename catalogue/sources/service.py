@@ -109,7 +109,33 @@ def import_stream(
     batch_size: int | None = None,
     allow_deletions: bool = False,
 ) -> ImportSummary:
-    """Import files in one transaction: everything or nothing.
+    """Import files as ``actor``, who must be allowed ``catalogue.import`` (admins; in a
+    database without any account yet, the one setting it up needs no actor), in one
+    transaction: see :func:`_import_stream`."""
+    from catalogue.registry.auth import require_unless_new
+    from catalogue.registry.db import session_scope
+
+    with session_scope(engine) as session:
+        require_unless_new(session=session, actor=actor, action="catalogue.import")
+    return _import_stream(
+        engine, paths, stream=stream, actor=actor, list_files=list_files, progress=progress,
+        batch_size=batch_size, allow_deletions=allow_deletions,
+    )  # fmt: skip
+
+
+def _import_stream(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    stream: Callable[[Path], Located],
+    actor: str | None = None,
+    list_files: Sequence[Path] = (),
+    progress: Progress | None = None,
+    batch_size: int | None = None,
+    allow_deletions: bool = False,
+) -> ImportSummary:
+    """Import files in one transaction: everything or nothing (no permission check: the
+    callers check it, or load the demo catalogue).
 
     Records are read, checked and stored in batches, so memory stays bounded on a
     national-scale file. The first problem stops the storing but not the reading: every
@@ -251,18 +277,29 @@ def demo_catalogue_path() -> Path:
 
 
 def load_demo_if_empty(engine: Engine) -> ImportSummary | None:
-    """Load the demo catalogue, one demo user per role and the demo organisation profile
-    (tỉnh Bình An) into an empty database.
+    """Make a demo database: the demo catalogue, one demo user per role and the demo
+    organisation profile (tỉnh Bình An).
 
-    Does nothing when the database already holds procedures, or when ``TTHC_DEMO=0``
-    (a real deployment starting from an empty database).
+    Only in a database created for the demo (unused and empty now, or marked demo, see
+    :mod:`catalogue.registry.demo_users`) whose catalogue is empty; never when
+    ``TTHC_DEMO=0``. Returns None when nothing was loaded.
     """
     from catalogue.documents.profile import ensure_demo_profile
-    from catalogue.registry.demo_users import ensure_demo_users
+    from catalogue.registry.db import session_scope
+    from catalogue.registry.demo_users import claim_demo, create_demo_users
 
-    if not load_settings().load_demo or procedure_count(engine):
+    if not load_settings().load_demo:
         return None
-    summary = import_files(engine, [demo_catalogue_path()], actor="demo")
-    ensure_demo_users(engine)
+    if procedure_count(engine):
+        return None
+    with session_scope(engine) as session:
+        if not claim_demo(session=session):
+            return None
+    summary = _import_stream(
+        engine, [demo_catalogue_path()], stream=_stream_list_reader(read_catalogue_file),
+        actor="demo",
+    )  # fmt: skip
+    with session_scope(engine) as session:
+        create_demo_users(session=session)
     ensure_demo_profile(engine)
     return summary

@@ -1,7 +1,7 @@
 """Signing in and out, role-dependent pages, and the data page's import report."""
 
 import pytest
-from ui_helpers import PASSWORDS, no_exception, open_page, sign_in, texts
+from ui_helpers import PASSWORDS, no_exception, open_page, sign_in, sign_out, texts
 
 
 def test_wrong_password_is_refused(app):
@@ -39,5 +39,5 @@ def test_every_role_can_open_its_pages(app):
         at = sign_in(app.run(), role)
         for name in names:
             open_page(at, name)
-        at.session_state["user"] = None
+        sign_out(at)
     assert set(PASSWORDS) == set(pages)

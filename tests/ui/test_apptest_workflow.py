@@ -1,7 +1,7 @@
 """Compare, plan, approval queue, decisions and savings pages: the whole journey in AppTest."""
 
 import pytest
-from ui_helpers import drop_population_evidence, no_exception, open_page, sign_in, texts
+from ui_helpers import drop_population_evidence, no_exception, open_page, sign_in, sign_out, texts
 
 
 def _compare_tax_sheet(at, procedure_id):
@@ -92,7 +92,7 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     no_exception(at)
     assert at.success
 
-    at.session_state["user"] = None
+    sign_out(at)
     at = sign_in(at, "chair")
     at = open_page(at, "queue")
     assert "650.000.000.000 đ (650 tỷ đồng)" in texts(at)  # the money at stake
@@ -110,7 +110,7 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     downloads = at.get("download_button")
     assert len(downloads) == 2
 
-    at.session_state["user"] = None
+    sign_out(at)
     at = sign_in(at, "analyst")
     at = open_page(at, "savings")
     shown = texts(at)

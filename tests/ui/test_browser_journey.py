@@ -54,6 +54,7 @@ def server(tmp_path):
         **os.environ,
         "TTHC_DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite'}",
         "TTHC_DATA_DIR": str(tmp_path),
+        "TTHC_DEMO": "1",  # a demo database: the demo catalogue and accounts on first use
     }
     streamlit = Path(sys.executable).with_name("streamlit")
     log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - closed below

@@ -69,3 +69,12 @@ def drop_population_evidence(url: str) -> None:
                 conn.execute(text(f"DELETE FROM {table}"))
     finally:
         engine.dispose()
+
+
+def sign_out(at):
+    """Sign out through the account page (revokes the session token in the address)."""
+    at.switch_page("ui/pages/account.py").run()
+    at.button(key="account_sign_out").click().run()
+    no_exception(at)
+    assert "user" not in at.session_state
+    return at

@@ -1,4 +1,7 @@
-"""Sign in with a username and password from the users table; sign out."""
+"""Sign in with a username and password; sign out; change one's own password.
+
+The demo accounts' hint shows only in a database created for the demo.
+"""
 
 import streamlit as st
 
@@ -17,8 +20,21 @@ if session_state.user() is not None:
         )
     )
     if st.button(t("account.sign_out"), key="account_sign_out"):
-        st.session_state.pop("user", None)
+        session_state.sign_out()
         st.rerun()
+    with st.form("account_password_form", clear_on_submit=True):
+        st.subheader(t("accounts.change_password"))
+        old = st.text_input(t("accounts.old_password"), type="password", key="account_old")
+        new = st.text_input(t("accounts.new_password"), type="password", key="account_new")
+        again = st.text_input(t("accounts.repeat"), type="password", key="account_again")
+        change = st.form_submit_button(t("accounts.change"), key="account_change")
+    if change:
+        if new != again:
+            st.error(t("accounts.mismatch"))
+        else:
+            ok, _ = run_service(session_state.change_password, old, new)
+            if ok:
+                st.success(t("accounts.changed"))
 else:
     with st.form("account_form"):
         name = st.text_input(t("account.username"), key="account_username")
@@ -31,4 +47,5 @@ else:
             st.rerun()
         elif ok:
             st.error(t("account.failed"))
-    st.caption(t("account.demo_hint"))
+    if session_state.is_demo():
+        st.caption(t("account.demo_hint"))

@@ -1,10 +1,12 @@
 """Shared pieces of the UI state: one engine per database URL, the data version, and the
 cost-model parameters.
 
-The engine is opened once per database URL (migrated, demo catalogue and demo users
-loaded when empty). Cached frames in the other modules are keyed on the URL and the
-*data version*; a page that changes data calls :func:`data_changed` so every cached
-frame is rebuilt on the next run.
+The engine is opened once per database URL (migrated; with ``TTHC_DEMO=1`` an unused
+database becomes a demo database with the demo catalogue and accounts). Cached frames in
+the other modules are keyed on the URL and the *data version*: a counter in the database
+bumped by every committed write, whichever process made it (a CLI import, another
+server), read once per rerun (:func:`refresh_version`, called by ``app.py``), so a
+running dashboard sees other processes' changes at its next interaction.
 """
 
 from __future__ import annotations
@@ -24,15 +26,14 @@ def database_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def engine_at(url: str) -> Engine:
-    """The engine for ``url``, opened once: migrated, and seeded with the demo data (and
-    one account per role) when the database is empty."""
-    from catalogue.registry.demo_users import ensure_demo_users
+    """The engine for ``url``, opened once and migrated; in demo mode (``TTHC_DEMO=1``) an
+    unused database becomes a demo database (demo catalogue, one account per role)."""
+    from catalogue.registry.settings import load_settings
     from catalogue.sources.service import load_demo_if_empty, open_catalogue
 
     engine = open_catalogue(url)
-    if load_demo_if_empty(engine) is not None:
-        # A fresh demo database gets one account per role (credentials in the README).
-        ensure_demo_users(engine)
+    if load_settings(url).dashboard_demo:
+        load_demo_if_empty(engine)
     return engine
 
 
@@ -41,20 +42,31 @@ def engine() -> Engine:
     return engine_at(database_url())
 
 
-@st.cache_resource(show_spinner=False)
-def _versions() -> dict[str, int]:
-    return {}
+_VERSION_KEY = "_data_version"
+
+
+def refresh_version() -> int:
+    """Read the database's data version (one small query) for this rerun."""
+    from catalogue.registry.db import data_version
+
+    found = (database_url(), data_version(engine()))
+    st.session_state[_VERSION_KEY] = found
+    return found[1]
 
 
 def version() -> int:
-    """The data version of the database, shared by every session: bumped on each change."""
-    return _versions().get(database_url(), 0)
+    """The data version of the database as read at the start of this rerun."""
+    found = st.session_state.get(_VERSION_KEY)
+    if found is None or found[0] != database_url():
+        return refresh_version()
+    return found[1]
 
 
 def data_changed() -> None:
-    """After a page changed data (import, plan, decision), every session reloads frames."""
-    versions = _versions()
-    versions[database_url()] = versions.get(database_url(), 0) + 1
+    """After a page changed data (import, plan, decision): read the new data version,
+    so this session's frames are rebuilt at once (other sessions see it at their next
+    rerun)."""
+    refresh_version()
     st.cache_data.clear()
 
 
