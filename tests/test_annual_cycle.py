@@ -49,7 +49,11 @@ def year(tmp_path_factory) -> Path:
     ``TTHC_ANNUAL_CYCLE_OUT`` names a folder the script already wrote (while developing)."""
     if os.environ.get("TTHC_ANNUAL_CYCLE_OUT"):
         return Path(os.environ["TTHC_ANNUAL_CYCLE_OUT"])
-    shared = tmp_path_factory.getbasetemp().parent / "annual-cycle"
+    # One folder per test run: xdist workers share their run's parent folder (the run id
+    # is the same for all of them); a run without workers uses its own base folder.
+    base = tmp_path_factory.getbasetemp()
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    shared = (base.parent / f"annual-cycle-{run_id}") if run_id else (base / "annual-cycle")
     shared.mkdir(exist_ok=True)
     with open(shared / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
