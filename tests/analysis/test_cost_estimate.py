@@ -89,7 +89,9 @@ def test_no_evidence_no_population(params):
     assert sheet.channels == {"direct": 1}
     assert not sheet.population_known and sheet.population.value == 0
     assert "chưa có số liệu" in sheet.population.source
-    assert evaluate_sheet(sheet).baseline.annual_cost == 0
+    # no population, no yearly cost (README: "chưa có số liệu"), not a cost of 0
+    assert evaluate_sheet(sheet).baseline.annual_cost is None
+    assert evaluate_sheet(sheet).baseline.unit_cost > 0
     assert any("travel" == a.kind for a in sheet.activities)
 
 
