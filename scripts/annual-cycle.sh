@@ -4,7 +4,8 @@
 #   bash scripts/annual-cycle.sh OUTDIR
 #
 # A fresh SQLite database in OUTDIR (OUTDIR/tthc.sqlite), the demo catalogue of tỉnh Bình An
-# and its organisation profile, then the year of PROCESS.md §1: costing sheets → phương án
+# and its organisation profile, then the year of PROCESS.md §1: review plan → reviews with
+# their costing sheets → phương án
 # (amend, replace, abolish, keep) with its Tờ trình → Quyết định thông qua → legal acts →
 # Quyết định công bố → the date in force → reports. Every document is written into OUTDIR,
 # with summary.json: savings by stage and the catalogue's yearly burden before and after the
@@ -59,6 +60,35 @@ for sheet in "$HERE"/sheets/*.yaml; do
   code=$(basename "$sheet" .yaml)
   as reviewer sheet save "$sheet" --code "$code" --version 0 >/dev/null
 done
+
+say "review plan (Kế hoạch rà soát) and reviews (Biểu 02/RS-KSTT, biểu tính chi phí)"
+REVIEWED="1.001193 1.010727 1.002861 1.004873 2.001610 1.005092"
+as reviewer review-plan draft --year 2026 \
+  --title "Kế hoạch rà soát, đánh giá thủ tục hành chính năm 2026" >/dev/null
+for code in $REVIEWED; do
+  as reviewer review-plan add --year 2026 --code "$code" --agency "Sở Tư pháp" \
+    --start 01/02/2026 --end 30/04/2026 --tag high_burden --product "Phương án đơn giản hóa" \
+    --grounds "Số hồ sơ lớn, chi phí tuân thủ cao (xếp hạng ưu tiên rà soát)" >/dev/null
+done
+as chair review-plan approve --year 2026 --number 15/QĐ-UBND --date 20/01/2026 >/dev/null
+# The control agency's second reviewer, who checks each filled form.
+PASSWORD[kiemsoat]=kiem-soat-demo-1
+TTHC_NEW_PASSWORD=${PASSWORD[kiemsoat]} as admin user add kiemsoat --role reviewer \
+  --full-name "Lê Văn Kiểm" >/dev/null
+for code in $REVIEWED; do
+  as reviewer review show "$code" --year 2026 --json >"$OUT/.review.json"
+  "$PY" "$HERE/answers.py" "$OUT/.review.json" "$HERE/reviews/common.yaml" \
+    "$HERE/reviews/$code.yaml" 2026 "$OUT/.answers.yaml"
+  as reviewer review fill "$OUT/.answers.yaml" >/dev/null
+  as kiemsoat review check "$code" --year 2026 >/dev/null
+  as analyst review export form --year 2026 --code "$code" -o "$OUT/bieu-ra-soat-$code.docx" \
+    >/dev/null
+  as analyst review export cost --year 2026 --code "$code" \
+    -o "$OUT/bieu-tinh-cptt-$code.xlsx" >/dev/null
+done
+rm -f "$OUT/.review.json" "$OUT/.answers.yaml"
+as analyst review export plan --year 2026 -o "$OUT/ke-hoach-ra-soat.docx" >/dev/null
+as analyst review export report --year 2026 -o "$OUT/bao-cao-ket-qua-ra-soat.docx" >/dev/null
 
 say "phương án: proposals, submission, the chair's decisions"
 PLAN=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính năm 2026" \

@@ -34,9 +34,13 @@ ROOT = Path(__file__).resolve().parents[1]
 EMU_PER_MM = 36000
 needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 
-WORD = ("to-trinh-phuong-an.docx", "phuong-an.docx", "qd-thong-qua-phuong-an.docx",
-        "qd-cong-bo.docx")  # fmt: skip
-EXCEL = ("phuong-an.xlsx", "qd-cong-bo.xlsx", "bao-cao-tiet-kiem.xlsx", "bieu-06.xlsx")
+REVIEWED = ("1.001193", "1.010727", "1.002861", "1.004873", "2.001610", "1.005092")
+REVIEW_WORD = ("ke-hoach-ra-soat.docx", *(f"bieu-ra-soat-{c}.docx" for c in REVIEWED),
+               "bao-cao-ket-qua-ra-soat.docx")  # fmt: skip
+WORD = (*REVIEW_WORD, "to-trinh-phuong-an.docx", "phuong-an.docx",
+        "qd-thong-qua-phuong-an.docx", "qd-cong-bo.docx")  # fmt: skip
+EXCEL = (*(f"bieu-tinh-cptt-{c}.xlsx" for c in REVIEWED), "phuong-an.xlsx", "qd-cong-bo.xlsx",
+         "bao-cao-tiet-kiem.xlsx", "bieu-06.xlsx")  # fmt: skip
 DOCUMENTS = WORD + EXCEL
 
 
@@ -447,6 +451,8 @@ PAGE_BOUNDS = {  # name → (min, max) pages, judged from the scenario's content
     "qd-cong-bo.xlsx": (1, 1),
     "bao-cao-tiet-kiem.xlsx": (4, 12),
     "bieu-06.xlsx": (1, 3),
+    **dict.fromkeys(REVIEW_WORD, (1, 12)),  # the review documents (issue 11's layouts)
+    **{f"bieu-tinh-cptt-{c}.xlsx": (1, 6) for c in REVIEWED},
 }
 ORIENTATIONS = {  # Word: the orientation of each section, in order (True = landscape)
     "to-trinh-phuong-an.docx": [False],
@@ -474,10 +480,10 @@ def test_renders_on_a4_in_its_orientations(year, pdfs, name):
         # Each section's orientation appears, in order, in the pages (runs of pages).
         runs = [landscape[0]] + [b for a, b in zip(landscape, landscape[1:], strict=False)
                                  if a != b]  # fmt: skip
-        expected = ORIENTATIONS[name]
+        expected = ORIENTATIONS.get(name, [False, *runs[1:]])  # review documents: text first
         assert runs == [o for i, o in enumerate(expected) if i == 0 or o != expected[i - 1]]
         first = pdf_text(pdf).split("\f")[0]
-        if name != "phuong-an.docx":  # the phương án sent with the Tờ trình has no heading
+        if not name.startswith(("phuong-an", "bieu-ra-soat")):  # forms and annexes: no heading
             assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first  # the title on one line
     text = pdf_text(pdf, layout=False)
     assert not re.search(r"\bNone\b|\bnan\b|……|\(\s*\)", text), name

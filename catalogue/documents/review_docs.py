@@ -45,6 +45,22 @@ KINDS = {
 _YES_NO = {True: "Có", False: "Không", None: ""}
 
 
+def _authority(session: Session) -> dict[str, Any]:
+    """Issuer, authority line, place, signer and recipients: the organisation profile's
+    values where it has them (catalogue.documents.profile), else the placeholders."""
+    from catalogue.documents.profile import get_profile
+
+    profile = get_profile(session=session)
+    return {
+        "issuer": profile.issuer_lines if profile.authority else ISSUER,
+        "authority": profile.chair_title.upper() if profile.authority else AUTHORITY,
+        "place": profile.place or PLACE,
+        "signer": profile.chair or SIGNER,
+        "recipients": tuple(profile.recipients),
+        "archive": profile.archive or "VT, KSTT",
+    }
+
+
 def _money(value: Any) -> str:
     return "" if value is None else format_number(value)
 
@@ -62,13 +78,15 @@ def review_plan_docx(*, session: Session, actor: str, year: int) -> bytes:
     plan = _plan_or_refuse(session, year)
     number = plan.number or "/QĐ-UBND"
     doc = L.new_document(title=plan.title, author=actor)
+    who = _authority(session)
     L.heading_block(
         doc,
-        L.Heading(issuer=ISSUER, number=number, place=PLACE, on=plan.approved_on, year=plan.year),
-    )
+        L.Heading(issuer=who["issuer"], number=number, place=who["place"], on=plan.approved_on,
+                  year=plan.year),
+    )  # fmt: skip
     subject = f"Ban hành Kế hoạch rà soát, đánh giá thủ tục hành chính năm {plan.year}"
     L.kind_and_subject(doc, "QUYẾT ĐỊNH", subject)
-    L.authority_line(doc, AUTHORITY)
+    L.authority_line(doc, who["authority"])
     L.bases(
         doc,
         [
@@ -94,8 +112,10 @@ def review_plan_docx(*, session: Session, actor: str, year: int) -> bytes:
         end=True,
     )
     L.signature_and_recipients(
-        doc, L.Signature.of(title="CHỦ TỊCH", name=SIGNER), RECIPIENTS, archive="VT, KSTT"
-    )
+        doc, L.Signature.of(title="CHỦ TỊCH", name=who["signer"]),
+        ["Như Điều 3", *who["recipients"]] if who["recipients"] else RECIPIENTS,
+        archive=who["archive"],
+    )  # fmt: skip
     L.annex_section(doc)
     reference = (
         f"(Kèm theo Quyết định số {number} {L.long_date(plan.approved_on, year=year)} "
@@ -329,9 +349,12 @@ def review_report_docx(*, session: Session, actor: str, year: int) -> bytes:
     data = review_report(session=session, actor=actor, year=year)
     require(session=session, actor=actor, action="export")
     doc = L.new_document(title=f"Báo cáo kết quả rà soát {year}", author=actor)
+    who = _authority(session)
     L.heading_block(
-        doc, L.Heading(issuer=ISSUER, number="/BC-UBND", place=PLACE, on=None, year=year)
-    )
+        doc,
+        L.Heading(issuer=who["issuer"], number="/BC-UBND", place=who["place"], on=None,
+                  year=year),
+    )  # fmt: skip
     L.kind_and_subject(doc, "BÁO CÁO", f"Kết quả rà soát, đánh giá thủ tục hành chính năm {year}")
     t = data["totals"]
     L.body(doc, L.with_end(data["sentence"], "."))
@@ -375,8 +398,9 @@ def review_report_docx(*, session: Session, actor: str, year: int) -> bytes:
         )
         L.table(doc, columns, rows)
     L.signature_and_recipients(
-        doc, L.Signature.of(title="CHỦ TỊCH", name=SIGNER), RECIPIENTS[:3], archive="VT, KSTT"
-    )
+        doc, L.Signature.of(title="CHỦ TỊCH", name=who["signer"]),
+        who["recipients"][:3] or RECIPIENTS[:3], archive=who["archive"],
+    )  # fmt: skip
     return L.to_bytes(doc)
 
 
