@@ -23,6 +23,7 @@ from catalogue.cycle import review_plan as rp
 from catalogue.documents import excel as X
 from catalogue.documents import layout as L
 from catalogue.documents.bases import load_bases
+from catalogue.documents.words import channel_word
 from catalogue.registry.auth import require
 from catalogue.registry.errors import NotFound, ServiceError
 
@@ -225,7 +226,7 @@ def _activity_rows(sheet) -> list[list[Any]]:
     rows = []
     for n, a in enumerate(sheet.activities, start=1):
         cost = a.hours.value * a.people.value * rate + a.out_of_pocket.value
-        channels = ", ".join(a.channels) if a.channels else "tất cả"
+        channels = ", ".join(channel_word(c) for c in a.channels) if a.channels else "tất cả"
         rows.append(
             [
                 n,
@@ -248,7 +249,7 @@ def _activity_rows(sheet) -> list[list[Any]]:
                 None,
                 None,
                 int(f.amount.value),
-                ", ".join(f.channels or ()) or "tất cả",
+                ", ".join(channel_word(c) for c in f.channels or ()) or "tất cả",
             ]
         )
     return rows
