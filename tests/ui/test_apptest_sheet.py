@@ -43,8 +43,11 @@ def test_invalid_sheet_lists_key_paths_and_saves_nothing(app, sheet_procedure_id
     no_exception(at)
     assert "Bảng tính không hợp lệ, chưa lưu gì" in at.error[0].value
     listed = texts(at)
-    for path in ("`population`", "`frequency`", "`channels`"):
-        assert path in listed
+    # Each problem says where in words and what as a sentence, no key path (issue 15).
+    for where in ("Số đối tượng: ", "Tần suất: ", "Cách thức: "):
+        assert where in listed
+    assert "Tỷ lệ cách thức nộp phải cộng lại 100 %, hiện là 50,00 %." in listed
+    assert "`population`" not in listed
     assert _metric(at, "CPTT hằng năm") == STORED_COST
 
 
