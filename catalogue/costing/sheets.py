@@ -55,6 +55,12 @@ def from_json(value: Any) -> Any:
     return value
 
 
+def _refresh_frames(session: Session, params: ParameterSet | None, procedure_id: int) -> None:
+    from catalogue.costing.burden import refresh_cost_frames  # burden imports this module
+
+    refresh_cost_frames(session.connection(), params=params, ids=[procedure_id])
+
+
 def save_sheet(
     *,
     session: Session,
@@ -65,11 +71,8 @@ def save_sheet(
     expected_version: int | None = None,
     refresh_frames: bool = True,
 ) -> CostingSheet:
-    """Validate a reviewer's sheet and store it with its procedure (audited).
-
-    Its cost frames (baseline and options, :mod:`catalogue.costing.frames`) are made in
-    the same transaction; a caller saving many sheets at once passes
-    ``refresh_frames=False`` and calls ``refresh_cost_frames(..., ids=…)`` once for them.
+    """Validate a reviewer's sheet and store it with its procedure (audited); its cost
+    frames are made in the same transaction unless ``refresh_frames`` is false.
 
     ``expected_version`` is the version the reviewer started from (0: no sheet stored
     yet). Without it the save is a read-modify-write of the version read now. Either way
@@ -122,10 +125,8 @@ def save_sheet(
         )  # fmt: skip
         if done.rowcount != 1:
             raise refused(before)
-    from catalogue.costing.burden import refresh_cost_frames
-
     if refresh_frames:  # the evaluator's rows of the sheet and its options, made now
-        refresh_cost_frames(session.connection(), params=params, ids=[procedure_id])
+        _refresh_frames(session, params, procedure_id)
     session.expire_all()
     stored = session.scalars(
         select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)
