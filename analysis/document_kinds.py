@@ -7,6 +7,8 @@ An estimated sheet prices each document by its kind (standard hours in the param
 =====================  ==========================================================
 ``shown``              shown at the counter only (xuất trình): no preparation
 ``environmental_report``  báo cáo đánh giá tác động môi trường (ĐTM)
+``cadastral_survey``   mảnh trích đo bản đồ địa chính, bản vẽ tách thửa, hợp thửa (a new
+                       survey; not a trích lục, an extract of the map already held)
 ``drawings``           bản vẽ, hồ sơ thiết kế
 ``financial_statements``  báo cáo tài chính, báo cáo kiểm toán
 ``project_dossier``    hồ sơ dự án, đề xuất dự án, báo cáo nghiên cứu khả thi, đề án
@@ -27,6 +29,8 @@ first :data:`HEAD_LENGTH` characters of the name wins (lower-case, NFC-normalise
 'certified_copy'
 >>> document_kind("Giấy tờ tùy thân (xuất trình bản chính để đối chiếu)")
 'shown'
+>>> document_kind("Bản vẽ tách thửa đất, hợp thửa đất theo Mẫu số 22")
+'cadastral_survey'
 """
 
 from __future__ import annotations
@@ -49,6 +53,12 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"|văn bản (?:chấp thuận|thông báo kết quả thẩm định|xác nhận|ý kiến))",
     ),
     ("environmental_report", r"tác động môi trường|\bđtm\b"),
+    # a new survey of a parcel (trích đo, or a parcel split drawing) is made by a licensed
+    # surveying service, not a designer: before "drawings" ("bản vẽ tách thửa")
+    (
+        "cadastral_survey",
+        r"trích đo|bản vẽ (?:tách|hợp) thửa|sơ đồ (?:thửa đất|vị trí thửa đất)",
+    ),
     ("drawings", r"bản vẽ|hồ sơ thiết kế|thiết kế (?:cơ sở|kỹ thuật|bản vẽ|xây dựng|kiến trúc)"),
     ("financial_statements", r"báo cáo tài chính|báo cáo kiểm toán|báo cáo quyết toán"),
     (
@@ -64,7 +74,10 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "confirmation",
         r"(?:văn bản|giấy|phiếu) (?:xác nhận|chấp thuận|thỏa thuận|thoả thuận)|ý kiến (?:của|bằng)"
-        r"|văn bản thẩm định|kết quả thẩm định|xác nhận của",
+        r"|văn bản thẩm định|kết quả thẩm định|xác nhận của"
+        # the result of a specialised inspection of goods, issued by another agency
+        r"|giấy chứng nhận kiểm tra|kết quả kiểm tra chuyên ngành|chứng thư giám định"
+        r"|kết quả giám định",
     ),
     ("certified_copy", r"bản sao (?:có |đã )?(?:được )?(?:chứng thực|công chứng)|sao y"),
     ("form", r"tờ khai|\bđơn (?:đề nghị|xin|đăng ký)|mẫu số|(?:văn bản|giấy) đề nghị"),
@@ -78,7 +91,13 @@ _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _RULES)
 
 DOCUMENT_KINDS = ("shown", *dict.fromkeys(kind for kind, _ in _RULES), "other")
 # Kinds that a firm usually has prepared by a consultant or a service provider.
-TECHNICAL_KINDS = ("environmental_report", "drawings", "project_dossier", "technical_report")
+TECHNICAL_KINDS = (
+    "environmental_report",
+    "drawings",
+    "project_dossier",
+    "technical_report",
+    "cadastral_survey",
+)
 
 
 def document_kind(name: str | None, *, template: bool = False) -> str:

@@ -20,7 +20,8 @@ be defensible figure by figure:
   TT 02/2017 Điều 27); a single case is counted in full (an overestimate a reviewer
   corrects);
 * **level**: the nearest of the record's levels (a procedure of ``Cấp bộ, Cấp tỉnh, Cấp
-  xã`` is mostly done at the commune), default ``province``;
+  xã`` is mostly done at the commune), default ``province``; a procedure filed under the
+  commune whose agencies are all regional offices (a customs branch) is a trip to ``other``;
 * **channels**: two trips (submit, collect) at the level's travel time and fare for
   ``direct``, postage both ways for ``postal``, an online submission for ``online``; a
   resubmission (``resubmission_share`` of dossiers: the fix, plus one more trip when
@@ -53,10 +54,16 @@ __all__ = ["ESTIMATOR_VERSION", "estimate_sheet", "subject_shares"]
 
 log = logging.getLogger(__name__)
 
-ESTIMATOR_VERSION = "2026-12-01.2"
+ESTIMATOR_VERSION = "2026-12-01.3"
 
 # Levels from the nearest to the subject to the farthest ("other" agencies as a province).
 _NEAREST_FIRST = ("commune", "district", "province", "other", "ministry")
+# A regional office of a central agency: a customs branch (Chi cục Hải quan khu vực, Hải
+# quan cửa khẩu: at ports, airports and border gates, one per several provinces) or any
+# "… khu vực" office. The portal files their procedures under "Cấp xã", which names the
+# tier, not where the subject goes: the trip is to an "other" agency, not to the commune.
+_REGIONAL_AGENCY = re.compile(r"hải quan|\bkhu vực\b", re.IGNORECASE)
+_LOCAL_AGENCY = re.compile(r"\bxã\b|\bphường\b|ủy ban nhân dân|\bubnd\b", re.IGNORECASE)
 
 # Subjects, read after dropping "(không bao gồm …)"; enterprise words are tried first.
 _EXCLUDED = re.compile(r"\((?:không bao gồm|trừ)[^)]*\)", re.IGNORECASE)
@@ -166,6 +173,28 @@ class _Params:
         if times != 1:
             source = f"{times} × {source}"
         return Figure(found.value * Decimal(times), source, method)
+
+
+def _travel_level(record: dict[str, Any]) -> str:
+    """The level whose trip prices a direct submission.
+
+    Done at several levels, a procedure is mostly done at the nearest one (default
+    ``province``); but when that is the commune or district and the executing agencies
+    name a regional office (:data:`_REGIONAL_AGENCY`) and no commune body, the trip is to
+    ``other``.
+
+    >>> _travel_level({"levels": ["commune"], "agency": "Chi cục Hải quan khu vực"})
+    'other'
+    >>> _travel_level({"levels": ["province", "commune"], "agency": "UBND cấp xã"})
+    'commune'
+    """
+    levels = [lv for lv in record.get("levels") or [] if lv in LEVEL_CODES]
+    level = min(levels, key=_NEAREST_FIRST.index) if levels else "province"
+    agency = record.get("agency") or ""
+    if level in ("commune", "district") and _REGIONAL_AGENCY.search(agency):
+        if not _LOCAL_AGENCY.search(agency):
+            return "other"
+    return level
 
 
 def _population(
@@ -375,9 +404,7 @@ def estimate_sheet(
     on = on or date.today()
     code = record.get("code") or "?"
     param = _Params(params, on)
-    levels = [lv for lv in record.get("levels") or [] if lv in LEVEL_CODES]
-    # done at several levels, a procedure is mostly done at the nearest one
-    level = min(levels, key=_NEAREST_FIRST.index) if levels else "province"
+    level = _travel_level(record)
     channels = [c for c in record.get("channels") or [] if c.get("kind") in CHANNEL_CODES]
     kinds = list(dict.fromkeys(c["kind"] for c in channels))
     latest = _latest_volume(record)

@@ -21,8 +21,9 @@ the same channel for different cases):
 * the alternatives of one kind give their low average
   (:func:`analysis.sensitivity.low_average`), each listed;
 * amounts in USD are converted at the dated ``usd_rate``;
-* "Miễn phí" with a note that the provincial council (HĐND) sets the fee counts 0 đ and
-  says so: the amount is not on the record;
+* "Miễn phí" with a note that the provincial council (HĐND) sets the fee, or that it is
+  set under the Law on fees and charges ("Theo quy định của Luật phí và lệ phí …", most
+  land records), counts 0 đ and says so: the amount is not on the record;
 * several rows of the same channel are alternatives too: their totals give the low
   average.
 
@@ -54,6 +55,8 @@ _REDUCTION = re.compile(
     re.IGNORECASE,
 )
 _BY_COUNCIL = re.compile(r"Hội đồng nhân dân|HĐND", re.IGNORECASE)
+# "Miễn phí (Theo quy định của Luật phí và lệ phí …)": a fee exists, set by other documents
+_BY_FEE_LAW = re.compile(r"luật phí và lệ phí", re.IGNORECASE)
 _ORDINALS = {"hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6}
 _PAGE_UNITS = ("/trang", "/tờ")
 # Units that mean one payment per execution (per dossier, case, copy, person…).
@@ -196,6 +199,10 @@ def _one_base(
     if fee.get("free"):
         if _BY_COUNCIL.search(f"{fee.get('raw') or ''} {description}"):
             return Decimal(0), "mức phí do HĐND cấp tỉnh quy định, chưa có trên hồ sơ: tính 0 đ"
+        if _BY_FEE_LAW.search(f"{fee.get('raw') or ''} {description}"):
+            return Decimal(0), (
+                "mức phí theo Luật Phí và lệ phí và văn bản hướng dẫn, chưa có trên hồ sơ: tính 0 đ"
+            )
         return Decimal(0), "miễn phí"
     tier_rate = tier_from = None
     if tiers:

@@ -9,6 +9,7 @@ Formulas (TT 02/2017/TT-VPCP, Điều 27; ``CPTT`` = chi phí tuân thủ)::
     annual cost = unit cost × frequency × population
     savings     = baseline annual − option annual
     cut rate    = savings ÷ baseline annual × 100        (0 when the baseline is 0)
+    (annual cost, savings and cut rate are None when a population is unknown)
     deadline    = Σ_c share(c) × days(c) ÷ Σ_c share(c)  over channels with a deadline
 
 Rounding happens once, at the end: unit and annual cost are rounded half-up to whole
@@ -94,7 +95,7 @@ class Outcome:
     option_id: str
     action: str
     unit_cost: int
-    annual_cost: int
+    annual_cost: int | None  # None: the population is unknown ("chưa có số liệu")
     deadline_days: Decimal | None
     documents: int
     activities: int
@@ -125,7 +126,8 @@ def evaluate_variant(
         option_id=option_id,
         action=action,
         unit_cost=round_dong(unit),
-        annual_cost=round_dong(annual),
+        # an unknown population has no yearly cost, not a cost of 0 (README, estimates)
+        annual_cost=round_dong(annual) if sheet.population_known else None,
         deadline_days=_deadline(sheet),
         documents=0 if sheet.abolished else len(sheet.documents),
         activities=0 if sheet.abolished else len(sheet.activities),
@@ -140,7 +142,8 @@ def evaluate_sheet(sheet: Sheet) -> SheetResult:
     for option in sheet.options:
         variant = apply_option(sheet, option)
         out = evaluate_variant(variant, option_id=option.id, action=option.action)
-        savings = saving(baseline.annual_cost, out.annual_cost)
+        priced = baseline.annual_cost is not None and out.annual_cost is not None
+        savings = saving(baseline.annual_cost, out.annual_cost) if priced else None
         deadline_cut = None
         if baseline.deadline_days and out.deadline_days is not None:
             deadline_cut = cut_rate(
@@ -153,7 +156,7 @@ def evaluate_sheet(sheet: Sheet) -> SheetResult:
                 **{
                     **out.__dict__,
                     "savings": savings,
-                    "cut_rate": cut_rate(savings, baseline.annual_cost),
+                    "cut_rate": cut_rate(savings, baseline.annual_cost) if priced else None,
                     "deadline_cut_rate": deadline_cut,
                     "reason": "; ".join(reasons) or None,
                     "implementation_cost": round_dong(cost.value) if cost else None,

@@ -126,7 +126,7 @@ def render_table(result: SheetResult) -> str:
                 out.option_id,
                 _ACTIONS_VI.get(out.action, out.action),
                 format_vnd(out.unit_cost),
-                format_vnd(out.annual_cost),
+                "chưa có số liệu" if out.annual_cost is None else format_vnd(out.annual_cost),
                 "" if out.savings is None else format_vnd(out.savings),
                 "" if out.cut_rate is None else format_percent(out.cut_rate),
                 deadline,

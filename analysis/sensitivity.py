@@ -108,7 +108,8 @@ def sensitivity(
             base = evaluate_variant(scale_sheet(sheet, name, multiplier))
             for option_id, variant in variants:
                 out = evaluate_variant(scale_sheet(variant, name, multiplier))
-                savings = saving(base.annual_cost, out.annual_cost)
+                priced = base.annual_cost is not None and out.annual_cost is not None
+                savings = saving(base.annual_cost, out.annual_cost) if priced else None
                 rows.append(
                     {
                         "factor": name,
@@ -117,7 +118,7 @@ def sensitivity(
                         "option_id": option_id,
                         "annual_cost": out.annual_cost,
                         "savings": savings,
-                        "cut_rate": float(cut_rate(savings, base.annual_cost)),
+                        "cut_rate": float(cut_rate(savings, base.annual_cost)) if priced else None,
                     }
                 )
     return pd.DataFrame(rows)

@@ -4,8 +4,8 @@ Word structure, and no placeholder or raw code anywhere.
 The scenario runs on the demo catalogue (tỉnh Bình An, its demo profile): a plan with
 two amendments, an abolition and a procedure kept; the chair approves; a vice-chair
 signs the Quyết định công bố. Expected values come from NĐ 30/2020 (PROCESS.md §4) and
-from the scenario as written here. ``TTHC_DOCS_PNG=1`` also writes the first page of each
-document to ``docs/`` (the README's pictures).
+from the scenario as written here. The README's pictures come from the annual-cycle
+script (``tests/test_annual_cycle.py``).
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ PAGE_BOUNDS = {  # name → (min pages, max pages), judged from the scenario's c
 @needs_office
 @pytest.mark.parametrize("name", NAMES)
 def test_renders_on_a4_in_its_orientations(documents, tmp_path, name):
-    from catalogue.documents.render import first_page_png, pdf_pages, pdf_text, to_pdf
+    from catalogue.documents.render import pdf_pages, pdf_text, to_pdf
 
     pdf = to_pdf(documents / name, tmp_path)
     pages = pdf_pages(pdf)
@@ -253,8 +253,6 @@ def test_renders_on_a4_in_its_orientations(documents, tmp_path, name):
         first = text.split("\f")[0]
         assert re.search(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", first)  # on one line
         assert "Bình An, ngày 05 tháng 3 năm 2027" in first
-    if os.environ.get("TTHC_DOCS_PNG") == "1":
-        first_page_png(pdf, ROOT / "docs" / f"{Path(name).stem}-{Path(name).suffix[1:]}.png")
 
 
 def test_missing_profile_value_is_refused_before_anything_is_written(tmp_path):

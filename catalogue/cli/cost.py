@@ -38,6 +38,9 @@ def _render_sensitivity(frame, percent: int) -> str:
         if option == "baseline":
             continue
         by_case = rows.set_index("case")
+        if by_case["savings"].isna().any():  # an unknown population has no yearly figures
+            lines.append(f"  {FACTOR_LABELS.get(factor, factor)} · {option}: chưa có số liệu")
+            continue
         cells = " / ".join(
             format_vnd(int(by_case.loc[c, "savings"])) for c in ("low", "central", "high")
         )

@@ -44,7 +44,7 @@ Today = Annotated[str | None, typer.Option("--today", help="Ngày xét (default:
 
 
 def _routes(values: list[str] | None) -> dict[int, dict[str, Any]]:
-    """``ID=recommendation:ADDRESSEE`` or ``ID=province:DEPARTMENT:DUE`` per proposal."""
+    """``ID=recommendation:ADDRESSEE[:DUE]`` or ``ID=province:DEPARTMENT:DUE`` per proposal."""
     out: dict[int, dict[str, Any]] = {}
     for raw in values or []:
         ident, _, rest = raw.partition("=")
@@ -57,7 +57,9 @@ def _routes(values: list[str] | None) -> dict[int, dict[str, Any]]:
                 "route": route, "department": department, "due_on": _day(due, "--route"),
             }  # fmt: skip
         else:
-            out[int(ident)] = {"route": route, "addressee": tail}
+            addressee, _, due = tail.partition(":")  # ID=recommendation:BỘ[:NGÀY]
+            out[int(ident)] = {"route": route, "addressee": addressee,
+                               "due_on": _day(due, "--route") if due else None}  # fmt: skip
     return out
 
 
@@ -68,7 +70,9 @@ def cycle_adopt(
     signer: Signer,
     route: Annotated[
         list[str] | None,
-        typer.Option("--route", help="PROPOSAL=recommendation:BỘ or PROPOSAL=province:SỞ:NGÀY."),
+        typer.Option(
+            "--route", help="PROPOSAL=recommendation:BỘ[:NGÀY] or PROPOSAL=province:SỞ:NGÀY."
+        ),
     ] = None,
     actor: AsOption = None,
     db: DbOption = None,

@@ -105,6 +105,8 @@ def _route_of(proposal: Proposal, procedure: Procedure, given: dict[str, Any]) -
                 "nghị (a recommendation needs the ministry or the Government it goes to)"
             )
         out["addressee"] = addressee
+        due_on = given.get("due_on")  # optional: by when the ministry is asked to act
+        out["due_on"] = date.fromisoformat(due_on) if isinstance(due_on, str) else due_on
     return out
 
 

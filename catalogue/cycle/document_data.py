@@ -36,6 +36,20 @@ LEVEL_GROUPS = {
 }
 
 
+def _without_reasons(option: dict[str, Any]) -> dict[str, Any]:
+    """The option with its changes' reasons left out: the annex prints each reason apart."""
+    changes = [{k: v for k, v in c.items() if k != "reason"} for c in option.get("changes") or []]
+    return {**option, "changes": changes}
+
+
+def _replacement(session: Session, procedure_id: int | None) -> str | None:
+    """``Tên thủ tục (mã …)`` of a replacing procedure."""
+    proc = session.get(Procedure, procedure_id) if procedure_id else None
+    if proc is None:
+        return None
+    return f"{proc.name} (mã {proc.code})" if proc.code else proc.name
+
+
 def adoption_document(*, session: Session, actor: str, adoption_id: int) -> dict[str, Any]:
     """The adoption with its annex by field and its Article 2 routes, as signed."""
     require(session=session, actor=actor, action="workflow.read")
@@ -54,7 +68,10 @@ def adoption_document(*, session: Session, actor: str, adoption_id: int) -> dict
         fields.setdefault(proc.field or "Lĩnh vực khác", []).append(
             {
                 "code": proc.code, "name": proc.name, "action": routing.action,
-                "contents": describe(records[proc.id], routing.option or {}),
+                "contents": describe(records[proc.id], _without_reasons(routing.option or {})),
+                "changes": list((routing.option or {}).get("changes") or []),
+                "replacement": _replacement(session, routing.replacement_procedure_id),
+                "levels": list(proc.levels or []),
                 "reason": proposal.reason, "legal_change": proposal.legal_change,
                 "route": routing.route, "department": routing.department,
                 "due_on": routing.due_on, "addressee": routing.addressee,
@@ -67,6 +84,7 @@ def adoption_document(*, session: Session, actor: str, adoption_id: int) -> dict
         **jsonable(adoption),
         "plan": plan.name,
         "year": plan.year,
+        "agency_scope": plan.agency_scope,
         "fields": [{"field": f, "procedures": rows} for f, rows in sorted(fields.items())],
         "province": [r for rows in fields.values() for r in rows if r["route"] == "province"],
         "recommendations": [

@@ -124,6 +124,8 @@ def add_proposal(
     procedure = _get(session, Procedure, procedure_id, "thủ tục")
     option = dict(option or {})
     option.setdefault("action", action if action in ("keep", "amend", "abolish") else "amend")
+    if option["action"] == "abolish" and reason:
+        option.setdefault("reason", reason)  # the model's abolish option carries its reason
     values = {
         "action": action,
         "option": option,

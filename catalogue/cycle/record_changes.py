@@ -63,7 +63,8 @@ def _fee_matches(fee: dict, name: str) -> bool:
 def _fee_text(fee: dict) -> str:
     if fee.get("free"):
         return "miễn phí"
-    return f"{_num(fee.get('amount'))} {fee.get('currency') or 'VND'}"
+    currency = fee.get("currency") or "VND"
+    return f"{_num(fee.get('amount'))} {'đồng' if currency == 'VND' else currency}"
 
 
 def remove_document(record: dict, change: dict) -> str:

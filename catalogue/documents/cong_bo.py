@@ -42,7 +42,7 @@ from catalogue.documents.exports import (
 )
 from catalogue.documents.profile import Profile, require_profile
 from catalogue.documents.words import GROUP_LETTERS, ROMAN_NUMERALS
-from catalogue.registry.models import DecisionItem, Procedure, Proposal
+from catalogue.registry.models import DecisionItem, LegalAct, Procedure, Proposal, Routing
 from catalogue.registry.store import load_records
 
 NEEDS = ("authority", "place", "chair", "review_head", "archive", "recipients")
@@ -80,13 +80,48 @@ def _present(data: DecisionList) -> list[str]:
 
 
 def _replacements(session: Session, items: list[DecisionItem]) -> dict[int, Procedure]:
-    """Replaced item id → the procedure that replaces it (from the proposal)."""
+    """Replaced item id → the procedure that replaces it (the entry's own, else the
+    proposal's)."""
     out = {}
     for item in items:
+        if item.replacement_procedure_id:
+            out[item.id] = session.get(Procedure, item.replacement_procedure_id)
+            continue
         proposal = session.get(Proposal, item.proposal_id) if item.proposal_id else None
         if proposal is not None and proposal.replacement_procedure_id:
             out[item.id] = session.get(Procedure, proposal.replacement_procedure_id)
     return out
+
+
+ACT_KINDS = ("Nghị quyết", "Nghị định", "Thông tư liên tịch", "Thông tư", "Quyết định", "Luật")
+
+
+def act_citation(act: LegalAct) -> str:
+    """A legal act as a base cites it: ``Thông tư số 05/2027/TT-BTP ngày 01 tháng 02 năm
+    2027 của Bộ Tư pháp sửa đổi …`` (the kind is the first words of its title)."""
+    title = " ".join(act.title.split())
+    kind = next((k for k in ACT_KINDS if title.startswith(k)), None)
+    rest = title[len(kind) :].strip() if kind else title
+    return (
+        f"{kind or 'Văn bản'} số {act.number} {L.long_date(act.issued_on)} của {act.issuer} {rest}"
+    )
+
+
+def ministry_citation(act: LegalAct) -> str | None:
+    """The ministry's Quyết định công bố of ``act``, as a base cites it."""
+    if not act.ministry_decision:
+        return None
+    who = f"Bộ trưởng {act.issuer}" if act.issuer.startswith("Bộ ") else act.issuer
+    kind = next((k for k in ACT_KINDS if act.title.strip().startswith(k)), "văn bản")
+    return (f"Quyết định số {act.ministry_decision} của {who} về việc công bố thủ tục hành "
+            f"chính quy định tại {kind} số {act.number}")  # fmt: skip
+
+
+def _cited_acts(session: Session, data: DecisionList) -> list[LegalAct]:
+    """The acts the list's entries cite (entries of a công bố name their act), in order."""
+    ids = [i.act_id for key in SECTIONS for i in data.sections[key] if i.act_id]
+    acts = [session.get(LegalAct, i) for i in dict.fromkeys(ids)]
+    return sorted((a for a in acts if a is not None), key=lambda a: (a.issued_on, a.number))
 
 
 def _grouped(
@@ -142,9 +177,11 @@ def _articles(doc, data: DecisionList, profile: Profile) -> None:
         f"({'; '.join(parts)}) thuộc thẩm quyền giải quyết trên địa bàn tỉnh {profile.province}.",
     )
     second = f"Quyết định này có hiệu lực thi hành kể từ {L.long_date(d.effective_on)}."
-    if data.sections["replaced"] or data.sections["abolished"]:
+    ending = [w for k, w in (("replaced", "được thay thế"), ("abolished", "bị bãi bỏ"))
+              if data.sections[k]]  # fmt: skip
+    if ending:
         second += (
-            " Các thủ tục hành chính được thay thế, bị bãi bỏ tại Phần I của Phụ lục kèm theo "
+            f" Các thủ tục hành chính {', '.join(ending)} tại Phần I của Phụ lục kèm theo "
             "hết hiệu lực kể từ ngày Quyết định này có hiệu lực thi hành."
         )
     if data.amends is not None:
@@ -188,6 +225,11 @@ def decision_docx(
     L.authority_line(doc, profile.chair_title)
     amended = [f"Quyết định số {data.amends.number} {L.long_date(data.amends.signed_on)} "
                f"của {profile.chair_title}"] if data.amends else []  # fmt: skip
+    cited = _cited_acts(session, data)
+    if not legal_acts:
+        legal_acts = [act_citation(a) for a in cited]
+    if not ministry_decisions:
+        ministry_decisions = [m for a in cited if (m := ministry_citation(a))]
     values = {"legal_acts": list(legal_acts), "ministry_decisions": list(ministry_decisions),
               "amended_decisions": amended}  # fmt: skip
     number, on = submission or (None, None)
@@ -243,8 +285,13 @@ def _annex(doc, session: Session, data: DecisionList, profile: Profile, acts) ->
 
 
 def _changes_of(session: Session, items: list[DecisionItem]) -> dict[int, tuple[dict, ...]]:
+    """Item id → the changes of the option as adopted (the routing), else as proposed."""
     out = {}
     for item in items:
+        routing = session.get(Routing, item.routing_id) if item.routing_id else None
+        if routing is not None:
+            out[item.id] = tuple((routing.option or {}).get("changes") or ())
+            continue
         proposal = session.get(Proposal, item.proposal_id) if item.proposal_id else None
         if proposal is not None:
             out[item.id] = tuple((proposal.option or {}).get("changes") or ())

@@ -27,7 +27,7 @@ from analysis.formatting import format_date, format_number
 from analysis.rates import cut_rate
 from catalogue.cycle import SECTIONS
 from catalogue.documents.parts import long_date
-from catalogue.documents.words import ACTION_LABELS, CHANGE_LABELS, STATUS_LABELS
+from catalogue.documents.words import ACTION_LABELS, STATUS_LABELS, change_text
 from catalogue.registry.auth import require
 from catalogue.registry.errors import NotFound, ServiceError
 from catalogue.registry.models import Agency, Decision, DecisionItem, Plan, Procedure, Proposal
@@ -182,14 +182,8 @@ def _option_text(option: dict[str, Any], key: str) -> str:
 
 
 def _change_summary(option: dict[str, Any]) -> str:
-    parts = []
-    for change in option.get("changes") or []:
-        label = CHANGE_LABELS.get(change.get("type"), str(change.get("type")))
-        detail = change.get("document") or change.get("name") or change.get("days")
-        if detail is None:
-            detail = change.get("value")
-        parts.append(f"{label}: {detail}" if detail is not None else label)
-    return "; ".join(parts)
+    """Every change of the option in words (never a raw value such as a dict of shares)."""
+    return "; ".join(change_text(change) for change in option.get("changes") or [])
 
 
 def plan_table(*, session: Session, actor: str, plan_id: int) -> PlanTable:

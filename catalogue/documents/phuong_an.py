@@ -37,7 +37,7 @@ from catalogue.documents.exports import (
 from catalogue.documents.words import ROMAN_NUMERALS, change_text
 from catalogue.registry.models import Agency, Procedure
 
-SUMMARY_WEIGHTS = (4, 8, 16, 11, 8, 18, 15, 15, 10, 10, 10, 7, 8)
+SUMMARY_WEIGHTS = (8, 17, 24, 18, 14, 24, 24, 24, 23, 23, 23, 12, 0)  # mm; 0: not shown
 PLAN_XL_WIDTHS = (5, 11, 28, 18, 12, 30, 26, 26, 15, 15, 15, 9, 11)
 PLAN_XL_FORMATS = {8: X.MONEY, 9: X.MONEY, 10: X.MONEY, 11: X.RATE}
 
@@ -127,14 +127,18 @@ def plan_body(doc, session: Session, table: PlanTable) -> None:
 
 
 def summary_table(doc, table: PlanTable) -> None:
-    """Every row of the plan with totals, as in the CSV (Vietnamese number formats)."""
+    """Every row of the plan with totals, as in the CSV (Vietnamese number formats), less
+    the status column (a filed phương án is read after the decisions); widths let a code
+    and an amount of 14 characters stay on one line at 9 pt."""
+    shown = [i for i, w in enumerate(SUMMARY_WEIGHTS) if w]
     columns = [
-        L.Column(h, w, "right" if 8 <= i <= 11 else ("center" if i == 0 else "left"))
-        for i, (h, w) in enumerate(zip(PLAN_HEADERS, SUMMARY_WEIGHTS, strict=True))
-    ]
+        L.Column(PLAN_HEADERS[i], SUMMARY_WEIGHTS[i],
+                 "right" if 8 <= i <= 11 else ("center" if i == 0 else "left"))
+        for i in shown
+    ]  # fmt: skip
     rows: list[Any] = [plan_row_text(plan_row_values(r)) for r in table.rows]
     rows.append(plan_row_text(plan_total_values(table)))
-    L.table(doc, columns, rows, size=10)
+    L.table(doc, columns, [[row[i] for i in shown] for row in rows], size=9)
 
 
 def plan_docx(*, session: Session, actor: str, plan_id: int) -> bytes:

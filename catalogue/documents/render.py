@@ -46,6 +46,27 @@ def to_pdf(path: Path, outdir: Path, *, timeout: float = 180) -> Path:
     return pdf
 
 
+def to_pdfs(paths: list[Path], outdir: Path, *, timeout: float = 600) -> list[Path]:
+    """Convert several documents in one LibreOffice run (one start-up instead of one per
+    file); returns the PDFs' paths in the order of ``paths``. Their stems must differ
+    (``a.docx`` and ``a.xlsx`` would both make ``a.pdf``)."""
+    if len({Path(p).stem for p in paths}) != len(paths):
+        raise ValueError("documents converted together need distinct names")
+    binary = soffice()
+    if binary is None:
+        raise RenderError("LibreOffice (soffice) is not installed: bash scripts/setup.sh --test")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tthc-lo-") as profile:
+        cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+               "pdf", "--outdir", str(outdir), *map(str, paths)]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    pdfs = [outdir / (Path(p).stem + ".pdf") for p in paths]
+    missing = [p.name for p in pdfs if not p.exists()]
+    if done.returncode != 0 or missing:
+        raise RenderError(f"soffice failed on {missing}: {done.stdout} {done.stderr}")
+    return pdfs
+
+
 def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
     """Each page's size in millimetres (width, height), from ``pdfinfo``."""
     done = subprocess.run(

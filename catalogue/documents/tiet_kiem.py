@@ -9,11 +9,14 @@ and actions are Vietnamese words: no internal id or English code reaches the she
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlmodel import Session, select
 
+from analysis.formatting import format_date
+from catalogue.cycle.stages import STAGE_VI
 from catalogue.documents import excel as X
 from catalogue.documents.words import action_word, level_word
 from catalogue.registry.models import Plan, Procedure
@@ -106,14 +109,57 @@ def _detail_sheet(wb, session: Session, frame: pd.DataFrame, title: list[str]) -
                   columns=columns, rows=[[_clean(v) for v in row] for row in rows])  # fmt: skip
 
 
-def savings_xlsx(*, session: Session, actor: str, costs: pd.DataFrame) -> bytes:
+def _stage_sheets(wb, report: dict[str, pd.DataFrame], title: list[str], today: date) -> None:
+    """Savings by stage (PROCESS.md §1: never mixed) and programme progress counting what is
+    in force, the adopted and enacted savings beside it as the pipeline."""
+    on = f"Tính đến ngày {format_date(today)}"
+    heads = ("CPTT trước (đồng/năm)", "CPTT sau (đồng/năm)", "Chi phí tiết kiệm (đồng/năm)")
+    money = [X.XlColumn(h, 20, X.MONEY, "right") for h in heads]
+    rows = [[STAGE_VI[r["stage"]].capitalize(), r["procedures"], r["cost_before"],
+             r["cost_after"], r["savings"], r["cut_rate"]]
+            for r in report["by_stage"].to_dict("records")]  # fmt: skip
+    X.table_sheet(
+        wb, "Theo giai đoạn", title=[*title, f"Chi phí tiết kiệm theo giai đoạn. {on}"],
+        columns=[X.XlColumn("Giai đoạn", 26), X.XlColumn("Số TTHC", 10, "#,##0", "right"),
+                 *money, X.XlColumn("Tỷ lệ cắt giảm (%)", 12, X.RATE, "right")],
+        rows=[[_clean(v) for v in row] for row in rows],
+    )  # fmt: skip
+    columns = [X.XlColumn("Chương trình", 40), X.XlColumn("Ngày cơ sở", 12, X.DATE, "center"),
+               X.XlColumn("CPTT cơ sở (đồng/năm)", 20, X.MONEY, "right"),
+               X.XlColumn("Số TTHC đã có hiệu lực", 12, "#,##0", "right"),
+               X.XlColumn("Tiết kiệm đã có hiệu lực (đồng/năm)", 20, X.MONEY, "right"),
+               X.XlColumn("Tỷ lệ cắt giảm (%)", 12, X.RATE, "right"),
+               X.XlColumn("Mục tiêu (%)", 10, X.RATE, "right"),
+               X.XlColumn("Đã thông qua (đồng/năm)", 18, X.MONEY, "right"),
+               X.XlColumn("Đã ban hành văn bản (đồng/năm)", 18, X.MONEY, "right"),
+               X.XlColumn("Đề xuất (đồng/năm)", 18, X.MONEY, "right")]  # fmt: skip
+    rows = [[r["name"], r["baseline_day"], r["baseline_annual_cost"], r["procedures_in_force"],
+             r["savings_in_force"], r["cut_rate_in_force"], r["target_cut_rate"],
+             r["pipeline_adopted"], r["pipeline_enacted"], r["proposed"]]
+            for r in report["programmes"].to_dict("records")]  # fmt: skip
+    X.table_sheet(
+        wb, "Tiến độ theo hiệu lực",
+        title=[*title, f"Tiến độ các chương trình: chỉ tính thủ tục đã có hiệu lực, trong phạm vi "
+               f"sản xuất, kinh doanh, so với danh mục tại ngày cơ sở. {on}"],
+        columns=columns, rows=[[_clean(v) for v in row] for row in rows],
+    )  # fmt: skip
+
+
+def savings_xlsx(
+    *, session: Session, actor: str, costs: pd.DataFrame, today: date | None = None
+) -> bytes:
     """The savings report workbook (``costs`` from
-    :func:`catalogue.costing.burden.catalogue_costs`)."""
-    from catalogue.costing.reports import savings_overview
+    :func:`catalogue.costing.burden.catalogue_costs`); with ``today``, also the savings by
+    stage and the programmes' progress in force on that day
+    (:func:`catalogue.costing.reports.stage_report`)."""
+    from catalogue.costing.reports import savings_overview, stage_report
 
     report = savings_overview(session=session, actor=actor, costs=costs)
     title = ["BÁO CÁO KẾT QUẢ CẮT GIẢM CHI PHÍ TUÂN THỦ THỦ TỤC HÀNH CHÍNH"]
     wb = X.new_workbook()
+    if today is not None:  # first: what is in force, and the pipeline, on that day
+        staged = stage_report(session=session, actor=actor, costs=costs, today=today)
+        _stage_sheets(wb, staged, title, today)
     _programmes_sheet(wb, report["programmes"], title)
     for key in GROUPINGS:
         _group_sheet(wb, report[key], key, title)

@@ -14,6 +14,7 @@ after the last count of one section is the title of the next.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from catalogue.sources.portal_parse import (
@@ -41,6 +42,8 @@ _TEMPLATE_END = re.compile(rf"\.(?:{_EXTENSIONS})(?: \(\d+\)\.(?:{_EXTENSIONS}))
 _TEMPLATE_WORDS = re.compile(
     r"(?:Mau|Mẫu|MẪU|mẫu|Phụ lục|PHỤ LỤC|Phu luc|Phl|TK|Ms|Biểu|Bieu|Tờ khai|To khai|\d+\. )"
 )
+# list marks a name may start with, Wingdings bullets of pasted Word text included
+_BULLETS = "-+*•\t \uf0fc\uf0d8\uf0a7"
 _CASE_WORDS = re.compile(r"trường hợp|đối với|nếu", re.IGNORECASE)
 
 
@@ -56,7 +59,10 @@ def _count_accepted(body: str, match: re.Match[str]) -> bool:
     after = body[match.end() : match.end() + 2]
     if not after or after[0] in '\n\t-+*•(“"' or after[0].isupper() or after[0].isdigit():
         return True
-    return after[0].islower() and after[1:2] in (")", ".")
+    # glued to a small letter or a Wingdings bullet (private use, U+F0FC …), the next
+    # name has begun: "1 bản chínhbiên bản kiểm tra…", "1 bản chính\uf0fc\tTrường hợp…"
+    # (an independent reading of the real records found these merged into one document)
+    return after[0].islower() or unicodedata.category(after[0]) == "Co"
 
 
 def _split_template(text: str) -> tuple[str, str | None]:
@@ -120,7 +126,7 @@ def _document(row: str, count: re.Match[str] | None, case: str | None) -> dict[s
             key = _COUNT_KEYS[what]
             counts[key] = (counts[key] or 0) + int(number)
     return {
-        "name": name.strip().lstrip("-+*•\t ").strip() or None,
+        "name": name.strip().lstrip(_BULLETS).strip() or None,
         **counts,
         "template": template,
         "case": case,

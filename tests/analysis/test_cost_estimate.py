@@ -89,7 +89,9 @@ def test_no_evidence_no_population(params):
     assert sheet.channels == {"direct": 1}
     assert not sheet.population_known and sheet.population.value == 0
     assert "chưa có số liệu" in sheet.population.source
-    assert evaluate_sheet(sheet).baseline.annual_cost == 0
+    # no population, no yearly cost (README: "chưa có số liệu"), not a cost of 0
+    assert evaluate_sheet(sheet).baseline.annual_cost is None
+    assert evaluate_sheet(sheet).baseline.unit_cost > 0
     assert any("travel" == a.kind for a in sheet.activities)
 
 
@@ -113,6 +115,32 @@ def test_nearest_level_prices_the_trip(params):
     sheet = estimate_sheet(record, params, on=ON)
     travel = next(a for a in sheet.activities if a.kind == "travel")
     assert travel.hours.value == 2 and travel.out_of_pocket.value == 20000  # 2 × commune
+
+
+@pytest.mark.parametrize(
+    ("levels", "agency", "hours", "fare"),
+    [
+        # a customs branch filed under "Cấp xã": the trip is to an "other" agency (4 h, 60.000 đ)
+        (["commune"], "Chi cục Hải quan khu vực", 8, 120000),
+        (["ministry", "province", "commune"], "Chi cục Hải quan khu vực, Cục Hải quan", 8, 120000),
+        # a commune body among the agencies: the commune trip stays (1 h, 10.000 đ)
+        (["commune"], "Chi cục Hải quan khu vực, UBND cấp xã", 2, 20000),
+        (["commune"], "Thuế cơ sở", 2, 20000),
+        (["commune"], None, 2, 20000),
+    ],
+)
+def test_regional_offices_are_not_commune_trips(params, levels, agency, hours, fare):
+    record = _record(levels=levels, agency=agency, channels=[_channel("direct")])
+    travel = next(a for a in estimate_sheet(record, params, on=ON).activities if a.kind == "travel")
+    assert (travel.hours.value, travel.out_of_pocket.value) == (hours, fare)
+
+
+def test_fee_set_under_the_fee_law_is_not_read_as_free(params):
+    raw = "Miễn phí(Theo quy định của Luật phí và lệ phí và các văn bản quy phạm pháp luật.)"
+    (reading,) = _read([_fee(0, kind="unspecified", free=True, raw=raw)], params=params)
+    assert reading.amount_vnd == 0 and "Luật Phí và lệ phí" in reading.rule
+    (free,) = _read([_fee(0, kind="unspecified", free=True, raw="Miễn phí")], params=params)
+    assert "Luật" not in free.rule
 
 
 def test_alternative_cases_take_the_low_average(params):
@@ -167,8 +195,17 @@ def test_subject_shares(subjects, enterprise):
         ("Hộ chiếu (xuất trình bản chính để đối chiếu)", False, "shown"),
         ("CCCD", False, "other"),
         ("CCCD", True, "form"),
+        # a surveyed cadastral extract or a parcel split drawing is a surveyor's product
+        ("Mảnh trích đo bản đồ địa chính thửa đất đối với trường hợp có nhu cầu", False,
+         "cadastral_survey"),
+        ("Bản vẽ tách thửa đất, hợp thửa đất theo Mẫu số 22", False, "cadastral_survey"),
+        ("Bản sao mảnh trích đo bản đồ địa chính", False, "copy"),
+        ("Trích lục bản đồ địa chính thửa đất", False, "other"),  # an extract, not a survey
+        # the result of a specialised inspection, from another agency: not a "bản chụp"
+        ("Giấy chứng nhận kiểm tra chuyên ngành: 01 bản chính. Trường hợp … nộp bản chụp", False,
+         "confirmation"),
     ],
-)
+)  # fmt: skip
 def test_document_kind_vocabulary(name, template, kind):
     assert document_kind(name, template=template) == kind
 

@@ -81,4 +81,5 @@ def test_fixture_reading(path, params):
     result = evaluate_sheet(sheet)
     assert result.baseline.unit_cost == expect["unit_cost"]
     if not expect["population_known"]:
-        assert result.baseline.annual_cost == 0 and sheet.population.value == 0
+        # no population, no yearly cost ("chưa có số liệu"), not a cost of 0
+        assert result.baseline.annual_cost is None and sheet.population.value == 0

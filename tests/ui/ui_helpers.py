@@ -54,17 +54,19 @@ def texts(at) -> str:
     return "\n".join(parts)
 
 
-def catalogue_cost(url: str) -> int:
-    """The catalogue's yearly compliance cost, straight from the costing service: the
-    procedures in force (active, amended) with a known population."""
-    from catalogue.costing.burden import catalogue_costs
+def drop_population_evidence(url: str) -> None:
+    """Remove every yearly volume and one-stop statistic, so that only a reviewer's sheet
+    (which states its own population) has a yearly cost; the estimated procedures are
+    then left out of the totals and the figures can be worked out by hand."""
+    from sqlalchemy import text
+
     from catalogue.sources.service import open_catalogue
 
     engine = open_catalogue(url, migrate=False)
     try:
-        costs = catalogue_costs(engine)
-        in_force = costs["status"].isin(["active", "amended"])
-        return int(costs.loc[in_force, "annual_cost"].fillna(0).sum())
+        with engine.begin() as conn:
+            for table in ("volume", "dossier_stat", "onestop_result", "baseline_cost"):
+                conn.execute(text(f"DELETE FROM {table}"))
     finally:
         engine.dispose()
 
