@@ -136,7 +136,7 @@ def test_every_procedure_and_option_agrees_with_the_reference(engine, priced_wor
                     assert _same(row["cut_rate"], outcome.cut_rate), where
                 compared += 1
     reviewed = len(priced_world["reviewed"])
-    assert compared >= len(priced_world["ids"]) // 2 + 6 * reviewed
+    assert compared >= len(priced_world["ids"])  # unknown populations have no yearly figure
     # the options really change the figures (else the comparison would prove little)
     amended = evaluated[evaluated["option_id"] == "freq"]
     assert len(amended) == reviewed and (amended["savings"] != 0).any()
