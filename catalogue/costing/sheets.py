@@ -55,15 +55,37 @@ def from_json(value: Any) -> Any:
     return value
 
 
-def _compare_and_set(
+def _refresh_frames(session: Session, params: ParameterSet | None, procedure_id: int) -> None:
+    from catalogue.costing.burden import refresh_cost_frames  # burden imports this module
+
+    refresh_cost_frames(session.connection(), params=params, ids=[procedure_id])
+
+
+def save_sheet(
+    *,
     session: Session,
-    procedure_id: int,
-    data: dict[str, Any],
     actor: str,
-    expected_version: int | None,
-) -> Any:
-    """Write the sheet if its stored version is still the expected one; the content it
-    replaces (None for a first sheet). A stale version raises :class:`ConcurrentEdit`."""
+    procedure_id: int,
+    content: dict[str, Any],
+    params: ParameterSet | None = None,
+    expected_version: int | None = None,
+    refresh_frames: bool = True,
+) -> CostingSheet:
+    """Validate a reviewer's sheet and store it with its procedure (audited); its cost
+    frames are made in the same transaction unless ``refresh_frames`` is false.
+
+    ``expected_version`` is the version the reviewer started from (0: no sheet stored
+    yet). Without it the save is a read-modify-write of the version read now. Either way
+    the write is a compare-and-set in the database (``UPDATE … WHERE version = …``, or
+    the unique procedure of a first sheet), so of two concurrent saves exactly one wins
+    and the other gets :class:`ConcurrentEdit`. Raises :class:`analysis.SheetError`
+    (nothing stored) when the sheet is invalid.
+    """
+    require(session=session, actor=actor, action="sheet.edit")
+    if session.get(Procedure, procedure_id) is None:
+        raise NotFound(f"Không có thủ tục #{procedure_id} (no procedure #{procedure_id})")
+    data = to_json(content)  # validate exactly what will be stored and read back
+    parse_sheet(from_json(data), params=params or load_parameters(), file=f"sheet[{procedure_id}]")
     table = CostingSheet.__table__
     row = session.execute(
         select(table.c.version, table.c.content).where(table.c.procedure_id == procedure_id)
@@ -103,42 +125,8 @@ def _compare_and_set(
         )  # fmt: skip
         if done.rowcount != 1:
             raise refused(before)
-    return before
-
-
-def save_sheet(
-    *,
-    session: Session,
-    actor: str,
-    procedure_id: int,
-    content: dict[str, Any],
-    params: ParameterSet | None = None,
-    expected_version: int | None = None,
-    refresh_frames: bool = True,
-) -> CostingSheet:
-    """Validate a reviewer's sheet and store it with its procedure (audited).
-
-    Its cost frames (baseline and options, :mod:`catalogue.costing.frames`) are made in
-    the same transaction; a caller saving many sheets at once passes
-    ``refresh_frames=False`` and calls ``refresh_cost_frames(..., ids=…)`` once for them.
-
-    ``expected_version`` is the version the reviewer started from (0: no sheet stored
-    yet). Without it the save is a read-modify-write of the version read now. Either way
-    the write is a compare-and-set in the database (``UPDATE … WHERE version = …``, or
-    the unique procedure of a first sheet), so of two concurrent saves exactly one wins
-    and the other gets :class:`ConcurrentEdit`. Raises :class:`analysis.SheetError`
-    (nothing stored) when the sheet is invalid.
-    """
-    require(session=session, actor=actor, action="sheet.edit")
-    if session.get(Procedure, procedure_id) is None:
-        raise NotFound(f"Không có thủ tục #{procedure_id} (no procedure #{procedure_id})")
-    data = to_json(content)  # validate exactly what will be stored and read back
-    parse_sheet(from_json(data), params=params or load_parameters(), file=f"sheet[{procedure_id}]")
-    before = _compare_and_set(session, procedure_id, data, actor, expected_version)
-    from catalogue.costing.burden import refresh_cost_frames
-
     if refresh_frames:  # the evaluator's rows of the sheet and its options, made now
-        refresh_cost_frames(session.connection(), params=params, ids=[procedure_id])
+        _refresh_frames(session, params, procedure_id)
     session.expire_all()
     stored = session.scalars(
         select(CostingSheet).where(CostingSheet.procedure_id == procedure_id)
