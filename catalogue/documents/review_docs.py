@@ -73,6 +73,40 @@ def _plan_or_refuse(session: Session, year: int):
     return plan
 
 
+def _plan_table(doc, session: Session, plan_items) -> None:
+    """The plan's annex table: one row per item, its procedures, agencies, dates, grounds."""
+    columns = [
+        L.Column("STT", 0.5, "center"),
+        L.Column("Thủ tục hành chính / nhóm thủ tục", 3),
+        L.Column("Cơ quan chủ trì", 1.6),
+        L.Column("Cơ quan phối hợp", 1.6),
+        L.Column("Thời gian thực hiện", 1.4, "center"),
+        L.Column("Căn cứ lựa chọn", 3),
+        L.Column("Sản phẩm", 1.5),
+    ]
+    rows = []
+    for n, item in enumerate(plan_items, start=1):
+        procs = rp.item_procedures(session, item)
+        what = (
+            f"{procs[0].name} (mã {item.code})"
+            if item.code and procs
+            else f"Nhóm thủ tục lĩnh vực {item.field} ({L.count(len(procs))} thủ tục)"
+        )
+        tags = "; ".join(rp.GROUND_TAGS[t] for t in item.tags)
+        rows.append(
+            [
+                n,
+                what,
+                item.agency,
+                "\n".join(item.coordinating),
+                f"{format_date(item.start_on)} – {format_date(item.end_on)}",
+                item.grounds + (f"\n({tags})" if tags else ""),
+                item.product or "",
+            ]
+        )
+    L.table(doc, columns, rows, numbered_header=True)
+
+
 def review_plan_docx(*, session: Session, actor: str, year: int) -> bytes:
     """The chair's decision issuing the year's review plan, the plan as its annex."""
     require(session=session, actor=actor, action="export")
@@ -125,36 +159,7 @@ def review_plan_docx(*, session: Session, actor: str, year: int) -> bytes:
     L.annex_heading(
         doc, "KẾ HOẠCH", [f"Rà soát, đánh giá thủ tục hành chính năm {plan.year}"], reference
     )
-    columns = [
-        L.Column("STT", 0.5, "center"),
-        L.Column("Thủ tục hành chính / nhóm thủ tục", 3),
-        L.Column("Cơ quan chủ trì", 1.6),
-        L.Column("Cơ quan phối hợp", 1.6),
-        L.Column("Thời gian thực hiện", 1.4, "center"),
-        L.Column("Căn cứ lựa chọn", 3),
-        L.Column("Sản phẩm", 1.5),
-    ]
-    rows = []
-    for n, item in enumerate(plan_items, start=1):
-        procs = rp.item_procedures(session, item)
-        what = (
-            f"{procs[0].name} (mã {item.code})"
-            if item.code and procs
-            else f"Nhóm thủ tục lĩnh vực {item.field} ({L.count(len(procs))} thủ tục)"
-        )
-        tags = "; ".join(rp.GROUND_TAGS[t] for t in item.tags)
-        rows.append(
-            [
-                n,
-                what,
-                item.agency,
-                "\n".join(item.coordinating),
-                f"{format_date(item.start_on)} – {format_date(item.end_on)}",
-                item.grounds + (f"\n({tags})" if tags else ""),
-                item.product or "",
-            ]
-        )
-    L.table(doc, columns, rows, numbered_header=True)
+    _plan_table(doc, session, plan_items)
     return L.to_bytes(doc)
 
 
