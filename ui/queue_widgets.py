@@ -20,7 +20,7 @@ def _days(value: float | None) -> str:
 def proposal_file(file: dict[str, Any]) -> None:
     """One proposal: phương án, review conclusion, changes in words, reasons, figures."""
     action = t(f"action.{file['action']}")
-    title = f"{file['code'] or '—'} · {file['name']} — {action}"
+    title = t("chair_file.title", code=file["code"] or "—", name=file["name"], action=action)
     with st.expander(title, expanded=True):
         st.caption(t("chair_file.plan", name=file["plan_name"], year=file["plan_year"]))
         if file["review_conclusion"]:

@@ -33,7 +33,13 @@ def test_overview_with_the_demo_volumes_adds_the_estimates(app):
     # is more than the sheet's 975 tỷ đồng.
     metrics = _metrics(at)
     assert metrics["Thủ tục có chi phí ước tính"] == "49/50"
-    total = int(metrics["Bình quân một thủ tục (đồng/năm)"].replace(".", "")) * 50
+    # the average is shown in tỷ đồng ("25,6 tỷ đồng") or in đồng ("1.234.567 đ")
+    average = metrics["Bình quân một thủ tục (đồng/năm)"]
+    if average.endswith("tỷ đồng"):
+        amount = float(average.removesuffix("tỷ đồng").strip().replace(".", "").replace(",", "."))
+        total = amount * 1e9 * 50
+    else:
+        total = int(average.removesuffix("đ").strip().replace(".", "")) * 50
     assert total > 975_000_000_000
     assert "chưa sẵn sàng" not in texts(at)
 
