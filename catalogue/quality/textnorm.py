@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 # Abbreviations used in procedure names and by people typing them, in folded form.
 # Both sides of a comparison are expanded, so either spelling matches the other.
 ABBREVIATIONS: dict[str, str] = {
@@ -198,17 +200,8 @@ def _near_note_level(compact: str) -> str | None:
 
 def _edits(a: str, b: str) -> int:
     """Edits between two short strings: insertions, deletions, substitutions and swaps of
-    two adjacent letters (optimal string alignment)."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
+    two adjacent letters (optimal string alignment, rapidfuzz's C implementation)."""
+    return OSA.distance(a, b)
 
 
 def _compact_note_levels(folded_note: str) -> frozenset[str]:
