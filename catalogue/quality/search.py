@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -109,6 +110,19 @@ def load_search_frame(engine: Engine) -> pd.DataFrame:
     return frame
 
 
+def _masks(sets: Sequence[frozenset[str]], bits: dict[str, int]) -> np.ndarray:
+    """Each set as an int64 bit mask; ``bits`` numbers the members as they are met."""
+    out = np.zeros(len(sets), dtype=np.int64)
+    for i, members in enumerate(sets):
+        mask = 0
+        for member in members:
+            mask |= 1 << bits.setdefault(member, len(bits))
+        if len(bits) > 62:
+            raise ValueError(f"{len(bits)} distinct actions and levels do not fit a bit mask")
+        out[i] = mask
+    return out
+
+
 @dataclass
 class SearchIndex:
     """Procedures grouped into distinct normalised names ("units"), with an inverted index.
@@ -131,6 +145,16 @@ class SearchIndex:
     vocabulary: list[str]
     unit_compact: list[str]
     unit_actions: list[frozenset[str]]
+
+    @cached_property
+    def _weights(self) -> list[float]:
+        """:attr:`feature_weight` as Python floats (read per query token)."""
+        return self.feature_weight.tolist()
+
+    @cached_property
+    def _doc_freq(self) -> list[int]:
+        """Number of units having each feature (read per query feature)."""
+        return (self.posting_ptr[1:] - self.posting_ptr[:-1]).tolist()
 
     @classmethod
     def build(cls, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> SearchIndex:
@@ -209,7 +233,7 @@ class SearchIndex:
         for feat in _features(tokens):
             fid = self.feature_ids.get(feat)
             if fid is not None:
-                found[fid] = max(found.get(fid, 0.0), self.feature_weight[fid])
+                found[fid] = max(found.get(fid, 0.0), self._weights[fid])
         if fuzzy:
             for pos, tok in enumerate(tokens):
                 if tok in self.feature_ids and not (prefix and pos == len(tokens) - 1):
@@ -223,7 +247,7 @@ class SearchIndex:
                     ]
                 for alt, _dist, _ in near:
                     fid = self.feature_ids[alt]
-                    found[fid] = max(found.get(fid, 0.0), 0.7 * self.feature_weight[fid])
+                    found[fid] = max(found.get(fid, 0.0), 0.7 * self._weights[fid])
         return list(found.items())
 
     def _informative(
@@ -232,7 +256,7 @@ class SearchIndex:
         """Drop features found in more than ``max_share`` of the names (keeping the ``keep``
         rarest): words like "cấp", "giấy phép" barely rank candidates but cost the most."""
         limit = max(50, max_share * self.n_units)
-        df = self.posting_ptr[1:] - self.posting_ptr[:-1]
+        df = self._doc_freq
         rare = [f for f in feats if df[f[0]] <= limit]
         if len(rare) >= keep:
             return rare
@@ -278,10 +302,12 @@ class SearchIndex:
                 top = np.argpartition(-acc, k - 1, axis=1)[:, :k]
             else:
                 top = np.tile(np.arange(n_units), (len(part), 1))
-            for row, cand in enumerate(top):
-                vals = acc[row, cand]
-                cand = cand[vals > 0]
-                out.append(cand[np.argsort(-acc[row, cand], kind="stable")])
+            # best first within each row (stable, as a per-row sort), then the positive ones
+            vals = np.take_along_axis(acc, top, axis=1)
+            order = np.argsort(-vals, axis=1, kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
+            positive = np.take_along_axis(vals, order, axis=1) > 0
+            out.extend(np.split(top[positive], np.cumsum(positive.sum(axis=1))[:-1]))
         return out
 
     def nearest_units(
@@ -309,26 +335,24 @@ class SearchIndex:
             scores,
             compact_score([q_compact[i] for i in q_pos], [self.unit_compact[u] for u in flat]),
         )
-        q_actions = [actions_of(n.core) for n in names]
-        for j, (qi, unit) in enumerate(zip(q_pos, flat, strict=True)):
-            qa, ua = q_actions[qi], self.unit_actions[unit]
-            if qa and ua and not (qa & ua):
-                scores[j] = max(0.0, scores[j] - ACTION_PENALTY)
+        # Penalties as bit masks, one bit per action verb or level: no loop per candidate.
+        bits: dict[str, int] = {}
+        q_act = _masks([actions_of(n.core) for n in names], bits)
+        u_act = _masks(self.unit_actions, bits)
+        qa, ua = q_act[q_pos], u_act[flat]
+        clash = (qa != 0) & (ua != 0) & ((qa & ua) == 0)
+        scores = np.where(clash, np.maximum(0.0, scores - ACTION_PENALTY), scores)
         # a level note that agrees with the unit's orders equal scores (a second key)
         agree = np.zeros(len(flat), dtype=np.int8)
         if level_penalty:
-            q_levels = [n.note_levels for n in names]
-            u_levels: dict[int, frozenset[str]] = {}
-            for j, (qi, unit) in enumerate(zip(q_pos, flat, strict=True)):
-                ql = q_levels[qi]
-                if not ql:
-                    continue
-                ul = u_levels.get(unit)
-                if ul is None:
-                    ul = u_levels[unit] = self.unit_names[unit].note_levels
-                if ul and not (ql & ul):
-                    scores[j] = max(0.0, scores[j] - level_penalty)
-                agree[j] = bool(ql & ul)
+            q_lvl = _masks([n.note_levels for n in names], bits)
+            seen = np.unique(flat)
+            u_lvl = np.zeros(self.n_units, dtype=np.int64)
+            u_lvl[seen] = _masks([self.unit_names[u].note_levels for u in seen], bits)
+            ql, ul = q_lvl[q_pos], u_lvl[flat]
+            clash = (ql != 0) & (ul != 0) & ((ql & ul) == 0)
+            scores = np.where(clash, np.maximum(0.0, scores - level_penalty), scores)
+            agree = ((ql != 0) & ((ql & ul) != 0)).astype(np.int8)
         # Equal scores are ordered by how close the whole names are, notes included.
         q_full = [sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
         tiebreak = name_score([q_full[i] for i in q_pos], [self.unit_full_sorted[u] for u in flat])
