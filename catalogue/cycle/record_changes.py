@@ -72,7 +72,7 @@ def remove_document(record: dict, change: dict) -> str:
     before = record.get("documents") or []
     record["documents"] = [d for d in before if _norm(d.get("name")) != _norm(name)]
     found = len(before) != len(record["documents"])
-    tail = "" if found else " (không có trong danh mục: not in the record)"
+    tail = "" if found else " (không có trong thành phần hồ sơ hiện hành)"
     if change["type"] == "replace_document_with_lookup":
         where = f" {change['database']}" if change.get("database") else ""
         return f"Thành phần hồ sơ: bỏ «{name}», thay bằng khai thác cơ sở dữ liệu{where}{tail}"
@@ -149,8 +149,30 @@ def _sheet_only(record: dict, change: dict) -> str:
         return f"Tần suất thực hiện: {_num(change['value'])} lần/năm"
     if kind == "set_population":
         return f"Số đối tượng thực hiện: {_num(change['value'])} đối tượng/năm"
-    what = {"set_activity": "sửa", "remove_activity": "bỏ", "add_activity": "thêm"}[kind]
-    return f"Hoạt động «{change.get('name')}»: {what}"
+    name = change.get("name")
+    if kind == "remove_activity":
+        return f"Hoạt động «{name}»: bỏ"
+    details = _activity_details(change)
+    what = "thêm" if kind == "add_activity" else "sửa"
+    return f"Hoạt động «{name}»: {what}" + (f" ({details})" if details else "")
+
+
+def _activity_details(change: dict) -> str:
+    """The new values of an activity change in words ("2,5 giờ; 2 người; …")."""
+    parts = []
+    if change.get("hours") is not None:
+        parts.append(f"{_num(change['hours'])} giờ")
+    if change.get("people") is not None:
+        parts.append(f"{_num(change['people'])} người")
+    if change.get("out_of_pocket") is not None:
+        parts.append(f"chi phí khác {_num(change['out_of_pocket'])} đồng")
+    channels = change.get("channels")
+    if channels:
+        kinds = [channels] if isinstance(channels, str) else list(channels)
+        parts.append("cách thức " + ", ".join(CHANNEL_VI.get(k, k) for k in kinds))
+    if change.get("document"):
+        parts.append(f"gắn với «{change['document']}»")
+    return "; ".join(parts)
 
 
 APPLY: dict[str, Callable[[dict, dict], str]] = {
@@ -170,7 +192,7 @@ def apply_to_record(record: dict[str, Any], option: dict[str, Any]) -> tuple[dic
     lines = []
     for change in option.get("changes") or []:
         fn = APPLY.get(change.get("type"))
-        line = fn(out, change) if fn else f"{change.get('type')}: (không áp dụng được: unknown)"
+        line = fn(out, change) if fn else f"Thay đổi «{change.get('type')}»: không áp dụng được"
         if change.get("reason"):
             line += f" — lý do: {change['reason']}"
         lines.append(line)
