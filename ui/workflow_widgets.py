@@ -19,6 +19,12 @@ REVISE_KEY = "compare_revise"  # the returned proposal reopened in the compare p
 ACTIONS = ("amend", "abolish", "replace", "keep")
 
 
+def _actions(result: Any) -> list[str]:
+    """The outcomes offered: the options the model evaluated, and replace."""
+    have = {o.option_id for o in result.options}
+    return [a for a in ACTIONS if a in have or a == "replace"]
+
+
 def _action_name(option: str) -> str:
     return t("cycle_ui.option_replace") if option == "replace" else t(f"compare.option.{option}")
 
@@ -43,7 +49,9 @@ def _proposal_values(action: str, result: Any, changes: list[dict], content: str
     """The option and reason of the chosen outcome (replace is costed as the amended one)."""
     from ui.option_form import option_data
 
-    costed = "amend" if action == "replace" else action
+    # A replacement is costed as the option built here (the successor's changes), if any.
+    have = {o.option_id for o in result.options}
+    costed = ("amend" if "amend" in have else "keep") if action == "replace" else action
     reason = (content.strip() or t(f"compare.{costed}_reason")) if action != "keep" else None
     option = option_data(costed, changes if costed == "amend" else [], reason)
     return {"option": option, "content": content.strip() or None, "costed": costed}
@@ -113,14 +121,14 @@ def _revise(revising: dict, rec: dict, procedure_id: int, result: Any, changes: 
     st.warning(
         t("cycle_ui.revising", id=revising["proposal_id"], comment=revising["comment"] or "—")
     )
-    index = ACTIONS.index(revising["action"]) if revising["action"] in ACTIONS else 0
+    # The add form's key: adding a change selects "amend" (compare page), reopening the
+    # proposal its own action (reopen_returned).
     action = st.radio(
         t("compare.choose"),
-        ACTIONS,
-        index=index,
+        _actions(result),
         format_func=_action_name,
         horizontal=True,
-        key="compare_revise_action",
+        key="compare_action",
     )
     successor = (
         _successor(rec, procedure_id, key="compare_revise_successor")
@@ -177,6 +185,7 @@ def reopen_returned(proposals: pd.DataFrame) -> None:
                 "procedure_id": int(p.procedure_id),
                 "changes": list(option.get("changes") or []),
             }
+            st.session_state["compare_action"] = p.action
             st.session_state[REVISE_KEY] = {
                 "proposal_id": int(p.id),
                 "procedure_id": int(p.procedure_id),
