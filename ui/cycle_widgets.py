@@ -21,7 +21,7 @@ from ui import tables, workflow_widgets
 from ui.i18n import day, label, missing, money, percent, t
 from ui.state import core as core_state
 from ui.state import cycle as cycle_state
-from ui.widgets import flash, run_service
+from ui.widgets import flash, headline, run_service
 
 WARNINGS_KEY = "cycle_warnings"
 ROUTES = ("recommendation", "province")
@@ -53,8 +53,10 @@ def stage_metrics(today: date) -> None:
         return
     columns = st.columns(len(totals))
     for column, row in zip(columns, totals.itertuples(), strict=True):
-        column.metric(t(f"cycle_steps.stage.{row.stage}"), money(row.savings))
-        column.caption(t("cycle_steps.stage_caption", n=row.procedures, rate=percent(row.cut_rate)))
+        value, full = headline(row.savings)  # tỷ đồng when large, the full amount below
+        column.metric(t(f"cycle_steps.stage.{row.stage}"), value)
+        caption = t("cycle_steps.stage_caption", n=row.procedures, rate=percent(row.cut_rate))
+        column.caption(f"{full} · {caption}" if full else caption)
 
 
 def _route_input(p: Any, default: str) -> dict[str, Any]:
@@ -196,16 +198,16 @@ def _acts_of(links: pd.DataFrame, routing_id: int) -> str:
 
 def routings_table(routings: pd.DataFrame, links: pd.DataFrame) -> None:
     """The adopted proposals as signed: route, who acts, by when, savings, acts linked."""
-    col = {k: t(f"cycle_ui.col.{k}") for k in ("adoption", "action", "route", "due_on", "acts")}
+    col = {k: t(f"cycle_ui.col.{k}") for k in ("adoption", "action", "route", "acts")}
     view = pd.DataFrame(
         {
-            col["adoption"]: routings["adoption"],
             t("catalogue.col.code"): routings["code"].fillna("—"),
             t("catalogue.col.name"): routings["name"],
             col["action"]: routings["action"].map(lambda a: label("action", a)),
-            col["route"]: [route_words(r) for _, r in routings.iterrows()],
             t("plan.col.savings"): routings["savings"].map(money),
             col["acts"]: [_acts_of(links, int(i)) for i in routings["id"]],
+            col["route"]: [route_words(r) for _, r in routings.iterrows()],
+            col["adoption"]: routings["adoption"],
         }
     )
     tables.show(

@@ -149,7 +149,8 @@ def _chair_adopts(at):
     ]
     shown = texts(at)
     assert "kiến nghị Bộ Tư pháp" in shown  # the routings table, in words
-    assert "Đã thông qua: 650.000.000.000 đ" in shown
+    assert "Đã thông qua: 650 tỷ đồng" in shown
+    assert "650.000.000.000 đ (650 tỷ đồng) · 1 TTHC · cắt giảm 66,67 %" in shown
     return sign_out(at)
 
 
@@ -237,7 +238,7 @@ def test_journey_in_the_laws_order(app, app_db, sheet_procedure_id, monkeypatch)
     at = open_page(at, "cycle")
     shown = texts(at)
     assert "Đã áp dụng 1 thay đổi đến ngày có hiệu lực." in shown
-    assert "Đã có hiệu lực: 650.000.000.000 đ" in shown
+    assert "Đã có hiệu lực: 650 tỷ đồng" in shown
     assert _status_in_catalogue(at, sheet_procedure_id) == (
         "**Tình trạng:** Đã sửa đổi\nThủ tục Đã sửa đổi theo quyết định 200/QĐ-UBND. Xem quyết "
         "định công bố và văn bản quy phạm pháp luật ở trang Quyết định công bố."
