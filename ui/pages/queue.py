@@ -83,4 +83,6 @@ if not submitted.empty:
         st.markdown(
             t(f"cycle_ui.{key}", name=plan.name, n=len(mine), approved=approved, open=undecided)
         )
+        if not mine.empty:  # what the chair has decided so far, and what is left
+            workflow_widgets.proposals_table(mine)
     st.page_link("ui/pages/cycle.py", label=t("cycle_ui.to_adopt"), icon=":material/account_tree:")
