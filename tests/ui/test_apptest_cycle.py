@@ -1,9 +1,10 @@
 """The cycle page and the reviewer's side of the sequence: the chair signs the adoption
 after a summary; a returned proposal is reopened in the compare page, revised and
-resubmitted; replace and new are offered."""
+resubmitted; replace and new are offered; the công bố warns under 05 working days."""
 
 from datetime import date
 
+import cycle_fixture
 from sqlmodel import select
 from ui_helpers import drop_population_evidence, no_exception, open_page, sign_in, sign_out, texts
 
@@ -11,6 +12,8 @@ from catalogue import cycle as wf
 from catalogue.registry.db import session_scope
 from catalogue.registry.models import Procedure
 from catalogue.sources.service import open_catalogue
+
+cycle_db_file, cycle_app = cycle_fixture.cycle_db_file, cycle_fixture.cycle_app  # fixtures
 
 
 def _submitted(app_db):
@@ -217,3 +220,31 @@ def _code(url, procedure_id) -> str:
 
     with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
         return db.execute("select code from procedure where id = ?", (procedure_id,)).fetchone()[0]
+
+
+def test_publishing_warns_under_five_working_days_then_applies_on_the_date(cycle_app):
+    """The fixture's abolition is adopted and implemented by 05/2026/TT-BTC, in force on
+    Friday 20/03/2026. By hand (working days after the signing day, up to that Friday):
+    signed Monday 16/03 → Tue, Wed, Thu, Fri = 04 (warned); signed Friday 13/03 → 05."""
+    at, _ = cycle_app
+    at = open_page(sign_in(at.run(), "chair"), "cycle")
+    entries = at.multiselect(key="cycle_publish_entries")
+    assert len(entries.value) == 1
+    (line,) = entries.value
+    at.date_input(key="cycle_publish_signed").set_value(date(2026, 3, 16)).run()
+    summary = at.info[-1].value
+    assert "Bãi bỏ, theo văn bản 05/2026/TT-BTC, có hiệu lực 20/03/2026" in summary
+    late = "Ngày ký chỉ cách ngày 20/03/2026 (văn bản có hiệu lực) 04 ngày làm việc"
+    assert any(w.value.startswith(late) for w in at.warning)
+    at.date_input(key="cycle_publish_signed").set_value(date(2026, 3, 13)).run()
+    assert not any("Ngày ký chỉ cách" in w.value for w in at.warning)
+    at.text_input(key="cycle_publish_number").input("16/QĐ-UBND")
+    at.text_input(key="cycle_publish_signer").input("Nguyễn Văn An")
+    at.checkbox(key="cycle_publish_sure").check().run()
+    at.button(key="cycle_publish").click().run()
+    no_exception(at)
+    shown = [s.value for s in at.success]
+    assert shown[0].startswith("Đã ký Quyết định công bố 16/QĐ-UBND: 1 thủ tục")
+    # the act has been in force since March: the page applies the abolition at once
+    assert "Đã áp dụng 1 thay đổi đến ngày có hiệu lực." in shown
+    assert "Chưa có đề xuất nào được văn bản QPPL thực thi mà chưa công bố." in texts(at)
