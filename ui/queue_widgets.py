@@ -10,7 +10,8 @@ from typing import Any
 
 import streamlit as st
 
-from ui.i18n import money, number, percent, t
+from ui.i18n import number, percent, t
+from ui.widgets import headline
 
 
 def _days(value: float | None) -> str:
@@ -36,10 +37,12 @@ def proposal_file(file: dict[str, Any]) -> None:
         for key in ("content", "reason", "legal_change"):
             if file[key]:
                 st.markdown(f"**{t(f'chair_file.{key}')}:** {file[key]}")
-        before, after, saved = st.columns(3)
-        before.metric(t("chair_file.cost_before"), money(file["cost_before"]))
-        after.metric(t("chair_file.cost_after"), money(file["cost_after"]))
-        saved.metric(t("chair_file.savings"), money(file["savings"]))
+        columns = st.columns(3)
+        for column, key in zip(columns, ("cost_before", "cost_after", "savings"), strict=True):
+            value, full = headline(file[key])  # tỷ đồng when large, the full amount below
+            column.metric(t(f"chair_file.{key}"), value)
+            if full:
+                column.caption(full)
         st.caption(
             t(
                 "chair_file.figures",

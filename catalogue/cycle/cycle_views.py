@@ -7,7 +7,15 @@ from sqlmodel import Session, select
 
 from catalogue.registry.auth import require
 from catalogue.registry.errors import NotFound
-from catalogue.registry.models import ActLink, Adoption, LegalAct, Procedure, Routing
+from catalogue.registry.models import (
+    ActLink,
+    Adoption,
+    Decision,
+    DecisionItem,
+    LegalAct,
+    Procedure,
+    Routing,
+)
 
 ROUTING_COLUMNS = [
     "id", "adoption_id", "adoption", "plan_id", "proposal_id", "procedure_id", "code", "name",
@@ -87,3 +95,39 @@ def find_procedure_id(*, session: Session, actor: str, ref: str) -> int:
     raise NotFound(
         f"Không tìm thấy một thủ tục duy nhất mã '{text}' ({len(found)} found for '{text}')"
     )
+
+
+LINK_COLUMNS = ["id", "routing_id", "act_id", "act", "extent", "note", "in_force_on", "decision"]
+
+
+def act_links_frame(*, session: Session, actor: str) -> pd.DataFrame:
+    """Each act link: the adopted proposal (routing), the act, its extent and date in
+    force, and the công bố that lists the proposal under that act (None while unlisted)."""
+    require(session=session, actor=actor, action="workflow.read")
+    listed = {
+        (item.routing_id, item.act_id): number
+        for item, number in session.exec(
+            select(DecisionItem, Decision.number).join(
+                Decision, Decision.id == DecisionItem.decision_id
+            )
+        )
+        if item.routing_id is not None
+    }
+    rows = [
+        {
+            "id": link.id,
+            "routing_id": link.routing_id,
+            "act_id": act.id,
+            "act": act.number,
+            "extent": link.extent,
+            "note": link.note,
+            "in_force_on": act.in_force_on,
+            "decision": listed.get((link.routing_id, act.id)),
+        }
+        for link, act in session.exec(
+            select(ActLink, LegalAct)
+            .join(LegalAct, LegalAct.id == ActLink.act_id)
+            .order_by(ActLink.id)
+        )
+    ]
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)

@@ -1,4 +1,8 @@
-"""Compare, plan, approval queue, decisions and savings pages: the whole journey in AppTest."""
+"""Compare, plan, approval queue and cycle pages: the whole journey in AppTest, in the law's
+order (proposal, the chair's decision, Quyết định thông qua, the act, Quyết định công bố,
+the date in force)."""
+
+from datetime import date, timedelta
 
 from ui_helpers import drop_population_evidence, no_exception, open_page, sign_in, sign_out, texts
 
@@ -72,16 +76,16 @@ def test_estimated_sheet_for_a_procedure_without_one(app):
     assert "ước tính" in texts(at).lower()
 
 
-def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
-    drop_population_evidence(app_db)  # the catalogue's yearly cost is the sheet's alone
-    at = sign_in(app.run(), "reviewer")
+def _reviewer_proposes(at, procedure_id):
+    """Reviewer: a plan, the tax sheet's frequency cut in the compare page, submitted."""
+    at = sign_in(at, "reviewer")
     at = open_page(at, "plan")
     at.text_input(key="plan_name").input("Phương án đơn giản hóa 2026")
     at.number_input(key="plan_year").set_value(2026)
     at.selectbox(key="plan_programme").select("NQ66")
     at.button(key="plan_create").click().run()
     no_exception(at)
-    at = _compare_tax_sheet(at, sheet_procedure_id)
+    at = _compare_tax_sheet(at, procedure_id)
     at.button(key="compare_add").click().run()
     no_exception(at)
     assert "650.000.000.000 đ" in at.success[0].value
@@ -90,8 +94,11 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
     at.button(key="plan_submit").click().run()
     no_exception(at)
     assert at.success
+    return sign_out(at)
 
-    sign_out(at)
+
+def _chair_decides(at):
+    """Chair: the file he signs, the phương án to download, approve; on to the adoption."""
     at = sign_in(at, "chair")
     at = open_page(at, "queue")
     shown = texts(at)
@@ -103,42 +110,146 @@ def test_journey_plan_approve_publish_report(app, app_db, sheet_procedure_id):
         "Tải phương án (Word)",
         "Tải phương án (Excel)",
     ]
+    # the shortcut that rewrote the catalogue at once is gone
+    assert not [b for b in at.button if b.key in ("queue_approve", "queue_publish_button")]
     at.button(key="queue_decide_button").click().run()
     no_exception(at)
-    at.button(key="queue_approve").click().run()
-    no_exception(at)
-    at.text_input(key="queue_number").input("15/QĐ-UBND")
-    at.text_input(key="queue_signer").input("Nguyễn Văn An")
-    at.button(key="queue_publish_button").click().run()
-    no_exception(at)
-    assert "15/QĐ-UBND" in at.success[0].value
-    at = open_page(at, "decisions")
-    assert "15/QĐ-UBND" in texts(at)
-    downloads = at.get("download_button")
-    assert len(downloads) == 2
-
-    sign_out(at)
-    at = sign_in(at, "analyst")
-    at = open_page(at, "savings")
     shown = texts(at)
-    assert "650.000.000.000 đ (650 tỷ đồng)" in shown
-    # NQ66-2026 counts the 2026 NQ66 plan against the whole catalogue's baseline, here the
-    # tax sheet's 975.000.000.000 đ alone (no other procedure has a population): by hand,
-    # 650.000.000.000 ÷ 975.000.000.000 × 100 = 66,666… → 66,67 %, above the 50 % target.
-    targets = at.dataframe[0].value.set_index("Mã chương trình")
-    nq66 = targets.loc["NQ66-2026"]
-    assert nq66["Số thủ tục"] == "1"
-    assert nq66["CPTT gốc (đồng/năm)"] == "975.000.000.000 đ (975 tỷ đồng)"
-    assert nq66["Chi phí tiết kiệm (đồng/năm)"] == "650.000.000.000 đ (650 tỷ đồng)"
-    assert nq66["Cắt giảm chi phí"] == "66,67 %"
-    assert nq66["Mục tiêu chi phí"] == "50,00 %"
-    assert nq66["Đạt mục tiêu chi phí"] == "✓"
-    assert targets.loc["NQ68", "Số thủ tục"] == "0"  # 2020-2025 only
-    assert len(at.get("vega_lite_chart")) == 2  # targets, savings by group
-    at.radio(key="savings_by").set_value("agency").run()
+    assert "Chấp thuận: Đề xuất #" in shown  # the flash, and the new state below
+    assert (
+        "Phương án **Phương án đơn giản hóa 2026**: đã quyết định cả 1 đề xuất, chấp thuận 1; "
+        "sẵn sàng ký Quyết định thông qua." in shown
+    )
+    assert at.get("page_link")[-1].proto.page.endswith("cycle")
+    return at
+
+
+def _chair_adopts(at):
+    """Chair: the Quyết định thông qua, routed to Bộ Tư pháp, after the summary."""
+    at = open_page(at, "cycle")
+    (route,) = [r for r in at.radio if r.key.startswith("cycle_route_")]
+    assert route.value == "recommendation"  # the procedure's kind: not set by the province
+    proposal_id = route.key.removeprefix("cycle_route_")
+    at.text_input(key=f"cycle_to_{proposal_id}").input("Bộ Tư pháp")
+    at.text_input(key="cycle_adopt_number").input("125/QĐ-UBND")
+    at.text_input(key="cycle_adopt_signer").input("Nguyễn Văn An")
+    at.run()
+    summary = at.info[-1].value
+    # one proposal, its route, 975 − 325 = 650 tỷ saved a year; the catalogue is not touched
+    assert "125/QĐ-UBND" in summary and "1 đề xuất" in summary
+    assert "tổng chi phí tiết kiệm mỗi năm 650.000.000.000 đ (650 tỷ đồng)" in summary
+    assert "Sửa đổi, bổ sung; kiến nghị Bộ Tư pháp; tiết kiệm mỗi năm 650.000.000.000 đ" in summary
+    assert "Danh mục TTHC không thay đổi" in summary
+    assert at.button(key="cycle_adopt").disabled  # not before the confirmation
+    at.checkbox(key="cycle_adopt_sure").check().run()
+    at.button(key="cycle_adopt").click().run()
     no_exception(at)
-    assert "Ủy ban nhân dân cấp xã" in at.dataframe[1].value.iloc[:, 0].tolist()
-    assert len(at.get("download_button")) == 6  # Excel, CSV, 2 charts × PNG/SVG
+    assert "Đã ký Quyết định thông qua 125/QĐ-UBND: 1 đề xuất được chuyển xử lý." in [
+        s.value for s in at.success
+    ]
+    shown = texts(at)
+    assert "kiến nghị Bộ Tư pháp" in shown  # the routings table, in words
+    assert "Đã thông qua: 650 tỷ đồng" in shown
+    assert "650.000.000.000 đ (650 tỷ đồng) · 1 TTHC · cắt giảm 66,67 %" in shown
+    return sign_out(at)
+
+
+def _reviewer_records_the_act(at, in_force):
+    at = sign_in(at, "reviewer")
+    at = open_page(at, "cycle")
+    at.text_input(key="cycle_act_number").input("05/2026/TT-BTP")
+    at.text_input(key="cycle_act_title").input("Thông tư sửa đổi thủ tục đăng ký hộ tịch")
+    at.text_input(key="cycle_act_issuer").input("Bộ Tư pháp")
+    at.date_input(key="cycle_act_issued").set_value(in_force - timedelta(days=45))
+    at.date_input(key="cycle_act_force").set_value(in_force)
+    at.button(key="cycle_act_button").click().run()
+    no_exception(at)
+    when = in_force.strftime("%d/%m/%Y")
+    assert f"Đã ghi nhận văn bản 05/2026/TT-BTP, có hiệu lực từ ngày {when}." in [
+        s.value for s in at.success
+    ]
+    assert at.radio(key="cycle_link_extent").value == "whole"
+    at.button(key="cycle_link_button").click().run()
+    no_exception(at)
+    assert any("thực thi toàn bộ" in s.value for s in at.success)
+    assert "05/2026/TT-BTP (thực thi toàn bộ)" in texts(at)
+    return sign_out(at)
+
+
+def _chair_publishes(at, in_force):
+    at = sign_in(at, "chair")
+    at = open_page(at, "cycle")
+    assert len(at.multiselect(key="cycle_publish_entries").value) == 1
+    at.text_input(key="cycle_publish_number").input("200/QĐ-UBND")
+    at.text_input(key="cycle_publish_signer").input("Nguyễn Văn An")
+    at.run()
+    summary = at.info[-1].value
+    when = in_force.strftime("%d/%m/%Y")
+    assert "Ký Quyết định công bố 200/QĐ-UBND" in summary
+    assert "1 thủ tục trong danh mục, tổng chi phí tiết kiệm mỗi năm 650.000.000.000 đ" in summary
+    assert f"Sửa đổi, bổ sung, theo văn bản 05/2026/TT-BTP, có hiệu lực {when}" in summary
+    assert f"Từ ngày {when}, danh mục TTHC áp dụng thay đổi của 1 thủ tục" in summary
+    assert at.button(key="cycle_publish").disabled
+    at.checkbox(key="cycle_publish_sure").check().run()
+    at.button(key="cycle_publish").click().run()
+    no_exception(at)
+    assert any(
+        s.value.startswith("Đã ký Quyết định công bố 200/QĐ-UBND: 1 thủ tục") for s in at.success
+    )
+    assert "Chưa có đề xuất nào được văn bản QPPL thực thi mà chưa công bố." in texts(at)
+    return at
+
+
+def _status_in_catalogue(at, procedure_id) -> str:
+    """The record's status line on the detail page (and the warning naming the decision)."""
+    at.session_state["procedure_id"] = procedure_id
+    at = open_page(at, "detail")
+    (line,) = [x for x in texts(at).split("\n") if x.startswith("**Tình trạng:**")]
+    return line.strip() + "\n" + "\n".join(w.value for w in at.warning)
+
+
+def test_journey_in_the_laws_order(app, app_db, sheet_procedure_id, monkeypatch):
+    """Reviewer proposes → chair decides → chair adopts → reviewer records and links the act
+    → chair signs the công bố → on the date in force the catalogue shows the change.
+
+    By hand: the tax sheet files 12 times a year at 975.000.000.000 đ; filed 4 times it costs
+    975 × 4 / 12 = 325 tỷ, so 650.000.000.000 đ a year are saved (66,67 %)."""
+    drop_population_evidence(app_db)  # the catalogue's yearly cost is the sheet's alone
+    monkeypatch.delenv("TTHC_TODAY", raising=False)
+    in_force = date.today() + timedelta(days=30)
+    at = _reviewer_proposes(app.run(), sheet_procedure_id)
+    at = _chair_decides(at)
+    at = _chair_adopts(at)
+    assert _status_in_catalogue(at, sheet_procedure_id) == "**Tình trạng:** Đang hiệu lực\n"
+    at = _reviewer_records_the_act(at, in_force)
+    at = _chair_publishes(at, in_force)
+
+    # Before the date in force: the record is as it was, the coming change is visible.
+    assert _status_in_catalogue(at, sheet_procedure_id) == "**Tình trạng:** Đang hiệu lực\n"
+    at = open_page(at, "cycle")
+    at.text_input(key="cycle_pending_code").input(_code(app_db, sheet_procedure_id)).run()
+    shown = texts(at)
+    assert "**Đã công bố, chờ ngày có hiệu lực** · Sửa đổi, bổ sung" in shown
+    assert f"có hiệu lực: {in_force.strftime('%d/%m/%Y')}" in shown
+    assert "Đã có hiệu lực: 0 đ" in shown
+
+    # The date in force: the page applies the change; the catalogue shows it.
+    monkeypatch.setenv("TTHC_TODAY", in_force.isoformat())
+    at = open_page(at, "cycle")
+    shown = texts(at)
+    assert "Đã áp dụng 1 thay đổi đến ngày có hiệu lực." in shown
+    assert "Đã có hiệu lực: 650 tỷ đồng" in shown
+    assert _status_in_catalogue(at, sheet_procedure_id) == (
+        "**Tình trạng:** Đã sửa đổi\nThủ tục Đã sửa đổi theo quyết định 200/QĐ-UBND. Xem quyết "
+        "định công bố và văn bản quy phạm pháp luật ở trang Quyết định công bố."
+    )
+
+
+def _code(url, procedure_id) -> str:
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        return db.execute("select code from procedure where id = ?", (procedure_id,)).fetchone()[0]
 
 
 def test_reviewer_has_no_approval_queue(app):

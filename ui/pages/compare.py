@@ -1,13 +1,15 @@
-"""Compare options: keep / amend / abolish and a custom amend built from change types."""
+"""Compare options: keep / amend / abolish / replace and a custom amend built from change
+types; a proposal the chair returned is reopened here, revised and saved in its place."""
 
 import streamlit as st
 
-from ui import sheet_widgets, workflow_widgets
+from ui import sheet_widgets, widgets, workflow_widgets
 from ui.i18n import t
 from ui.option_form import added, change_form, change_list
 from ui.state import catalogue as catalogue_state
 
 st.title(t("compare.title"))
+widgets.show_flash()
 pid = catalogue_state.selected_procedure()
 rec = catalogue_state.record(pid) if pid is not None else None
 if rec is None:

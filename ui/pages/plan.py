@@ -1,4 +1,6 @@
-"""Plan builder: create a plan, see its proposals with their figures, withdraw, submit."""
+"""Plan builder: create a plan, see its proposals with their figures and the chair's
+comments, reopen a returned one in the compare page, propose a new procedure, withdraw,
+submit (amend, abolish and replace are proposed from the compare page)."""
 
 from datetime import date
 
@@ -47,6 +49,8 @@ if plans.empty:
 plan_id = workflow_widgets.pick_plan(plans, key="plan_pick")
 workflow_widgets.plan_proposals(plan_id)
 plan = plans.set_index("id").loc[plan_id]
+if session_state.role() == "reviewer" and plan["status"] == "draft":
+    workflow_widgets.new_procedure_form(plan_id)
 if session_state.role() == "reviewer" and plan["status"] in ("draft", "submitted"):
     if st.button(t("plan.submit"), key="plan_submit", type="primary"):
         ok, _ = widgets.run_service(cycle_state.workflow, "submit_plan", plan_id=plan_id)

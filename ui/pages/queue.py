@@ -1,6 +1,5 @@
-"""Approval queue (chair): decide each proposal with the money at stake, approve, publish."""
-
-from datetime import date
+"""Approval queue (chair): decide each proposal with the money at stake, read the file he
+signs, download the phương án, and go on to the Quyết định thông qua (cycle page)."""
 
 import streamlit as st
 
@@ -72,44 +71,18 @@ for plan in submitted.itertuples():
                 key=f"queue_plan_{fmt}_{plan.id}",
             )
 if not submitted.empty:
-    st.subheader(t("queue.approve_plan"))
-    plan_id = workflow_widgets.pick_plan(submitted, key="queue_plan")
-    ok, decided = widgets.run_service(cycle_state.workflow, "proposals_frame", plan_id=plan_id)
-    if ok and not decided.empty:  # what the chair has decided so far, and what is left
-        workflow_widgets.proposals_table(decided[decided["status"] != "withdrawn"])
-    if st.button(t("queue.approve"), key="queue_approve", type="primary"):
-        ok, _ = widgets.run_service(cycle_state.workflow, "approve_plan", plan_id=plan_id)
-        if ok:
-            core_state.data_changed()
-            widgets.flash(t("ux.done.plan_approved", plan=plan_id))
-
-approved = plans[plans["status"] == "approved"]
-if not approved.empty:
-    st.subheader(t("queue.publish"))
-    plan_id = workflow_widgets.pick_plan(approved, key="queue_publish_plan")
-    with st.form("queue_publish_form"):
-        number = st.text_input(t("queue.number"), placeholder="123/QĐ-UBND", key="queue_number")
-        signer = st.text_input(t("queue.signer"), key="queue_signer")
-        signed_on = st.date_input(
-            t("queue.signed_on"), date.today(), format="DD/MM/YYYY", key="queue_signed_on"
+    # The chair decides here; the phương án is adopted on the cycle page (Quyết định thông
+    # qua), which routes each proposal and changes no catalogue record.
+    st.subheader(t("cycle_steps.adopt"))
+    ok, proposals = widgets.run_service(cycle_state.workflow, "proposals_frame")
+    for plan in submitted.itertuples() if ok else []:
+        mine = proposals[(proposals["plan_id"] == plan.id) & (proposals["status"] != "withdrawn")]
+        undecided = int(mine["status"].isin(["draft", "submitted", "returned"]).sum())
+        approved = int((mine["status"] == "approved").sum())
+        key = "queue_plan_open" if undecided else "queue_plan_ready"
+        st.markdown(
+            t(f"cycle_ui.{key}", name=plan.name, n=len(mine), approved=approved, open=undecided)
         )
-        effective_on = st.date_input(
-            t("queue.effective_on"), date.today(), format="DD/MM/YYYY", key="queue_effective_on"
-        )
-        published = st.form_submit_button(
-            t("queue.publish_button"), type="primary", key="queue_publish_button"
-        )
-    if published:
-        ok, decision = widgets.run_service(
-            cycle_state.workflow,
-            "publish_decision",
-            plan_id=plan_id,
-            number=number,
-            signer=signer,
-            signed_on=signed_on,
-            effective_on=effective_on,
-        )
-        if ok:
-            core_state.data_changed()
-            st.success(t("queue.published", number=decision.number))
-            st.page_link("ui/pages/decisions.py", label=t("nav.decisions"), icon=":material/gavel:")
+        if not mine.empty:  # what the chair has decided so far, and what is left
+            workflow_widgets.proposals_table(mine)
+    st.page_link("ui/pages/cycle.py", label=t("cycle_ui.to_adopt"), icon=":material/account_tree:")

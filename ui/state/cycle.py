@@ -55,3 +55,42 @@ def stage_totals(today: Any) -> Any:
     from catalogue.cycle import stage_totals as totals
 
     return totals(workflow("savings_by_stage", today=today))
+
+
+def today() -> Any:
+    """The day the dashboard treats as today: ``TTHC_TODAY`` (``2026-10-01``) when set, for
+    a demonstration or a test of the date in force, else the clock's date."""
+    import os
+    from datetime import date
+
+    given = os.environ.get("TTHC_TODAY", "").strip()
+    return date.fromisoformat(given) if given else date.today()
+
+
+def default_routes(procedure_ids: list[int]) -> dict[int, str]:
+    """The route the adoption service would take for each procedure when none is given
+    (:func:`catalogue.cycle.adoption.default_route`)."""
+    from catalogue.cycle import default_route
+    from catalogue.registry.db import session_scope
+    from catalogue.registry.models import Procedure
+
+    with session_scope(core.engine()) as db:
+        return {int(pid): default_route(db.get(Procedure, int(pid))) for pid in procedure_ids}
+
+
+def act_links() -> Any:
+    """Every act link with its act, extent, date in force and the công bố listing it
+    (:func:`catalogue.cycle.cycle_views.act_links_frame`), as the signed-in user."""
+    from catalogue.cycle.cycle_views import act_links_frame
+    from catalogue.registry.db import session_scope
+
+    with session_scope(core.engine()) as db:
+        return act_links_frame(session=db, actor=session.username())
+
+
+def working_days(start: Any, end: Any) -> tuple[int, int]:
+    """Working days from ``start`` to ``end`` (:func:`catalogue.cycle.working_days_between`)
+    and the fewest a công bố may give before the date in force (NĐ 48/2013)."""
+    from catalogue.cycle.publication import MIN_WORKING_DAYS, working_days_between
+
+    return working_days_between(start, end), MIN_WORKING_DAYS
