@@ -80,11 +80,18 @@ for code in $REVIEWED; do
   "$PY" "$HERE/answers.py" "$OUT/.review.json" "$HERE/reviews/common.yaml" \
     "$HERE/reviews/$code.yaml" 2026 "$OUT/.answers.yaml"
   as reviewer review fill "$OUT/.answers.yaml" >/dev/null
+  # The cost form's sheet after simplification, where it holds changes no component of
+  # the form names (the permit's channel shares, the company's preparation hours).
+  if [ -f "$HERE/after/$code.yaml" ]; then
+    as reviewer review after-sheet "$code" "$HERE/after/$code.yaml" --year 2026 >/dev/null
+  fi
   as kiemsoat review check "$code" --year 2026 >/dev/null
   as analyst review export form --year 2026 --code "$code" -o "$OUT/bieu-ra-soat-$code.docx" \
     >/dev/null
   as analyst review export cost --year 2026 --code "$code" \
     -o "$OUT/bieu-tinh-cptt-$code.xlsx" >/dev/null
+  as analyst review export cost_word --year 2026 --code "$code" \
+    -o "$OUT/bieu-tinh-cptt-$code.docx" >/dev/null
 done
 rm -f "$OUT/.review.json" "$OUT/.answers.yaml"
 as analyst review export plan --year 2026 -o "$OUT/ke-hoach-ra-soat.docx" >/dev/null
@@ -94,11 +101,6 @@ say "phương án: proposals from the reviews, submission, the chair's decisions
 PLAN=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính năm 2026" \
   --year 2026 --programme NQ66-2026 --scope "các sở, ban, ngành tỉnh Bình An" --json \
   | field plan_id)
-# The cost form's sheet after simplification, where it holds changes no component of the
-# form names (the permit's channel shares, the company's preparation hours).
-for sheet in "$HERE"/after/*.yaml; do
-  as reviewer review after-sheet "$(basename "$sheet" .yaml)" "$sheet" --year 2026 >/dev/null
-done
 propose() {  # propose CODE: the review's proposal (option, reasons, figures from the review)
   as reviewer review propose "$1" --year 2026 --plan "$PLAN" --json | field proposal_id
 }
