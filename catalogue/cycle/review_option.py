@@ -203,7 +203,7 @@ def parse_after(content: dict[str, Any], procedure_id: int):
         raise AfterSheetRefused([str(exc)]) from exc
 
 
-def _apply_typed(sheet, typed: list[dict[str, Any]]):
+def start_sheet(sheet, typed: list[dict[str, Any]]):
     """The sheet with the review's typed changes applied (the after sheet's starting point)."""
     from analysis.changes import apply_option
     from analysis.errors import SheetError
@@ -219,6 +219,22 @@ def _apply_typed(sheet, typed: list[dict[str, Any]]):
     except SheetError as exc:
         raise ServiceError(f"Thay đổi đã ghi ở Câu III không áp dụng được: {exc}") from exc
     return apply_option(parsed, parsed.options[0])
+
+
+def after_start(session: Session, procedure_id: int, review: Review | None) -> dict[str, Any]:
+    """The after sheet the cost form offers: the reviewer's when saved, else the current
+    sheet with the review's typed changes applied (as sheet data, JSON-ready)."""
+    from dataclasses import replace
+
+    from analysis.sheet_data import sheet_to_data
+    from catalogue.costing.burden import to_json
+
+    if review is not None and review.after_sheet:
+        return dict(review.after_sheet)
+    typed = [dict(c["change"]) for c in (review.components if review else []) if c.get("change")]
+    start = start_sheet(current_sheet(session, procedure_id), typed)
+    # a document read from a database is simply gone from the sheet's point of view
+    return to_json(sheet_to_data(replace(start, data_reuse=(), options=())))
 
 
 def _reasoned(review: Review, change: dict[str, Any], used: set[str]) -> dict[str, Any]:
@@ -239,7 +255,7 @@ def amend_changes(session: Session, review: Review) -> list[dict[str, Any]]:
     typed = [dict(c["change"]) for c in review.components if c.get("change")]
     if not review.after_sheet:
         return typed
-    start = _apply_typed(current_sheet(session, review.procedure_id), typed)
+    start = start_sheet(current_sheet(session, review.procedure_id), typed)
     used: set[str] = set()
     derived = sheet_changes(start, parse_after(review.after_sheet, review.procedure_id))
     return typed + [_reasoned(review, c, used) for c in derived]
@@ -323,7 +339,7 @@ def save_after_sheet(
             raise AfterSheetRefused(["phải là bảng khóa–giá trị (must be a mapping)"])
         data = to_json(from_json({k: v for k, v in content.items() if k != "options"}))
         typed = [dict(c["change"]) for c in review.components if c.get("change")]
-        start = _apply_typed(current_sheet(session, procedure_id), typed)
+        start = start_sheet(current_sheet(session, procedure_id), typed)
         sheet_changes(start, parse_after(data, procedure_id))  # refuses what it cannot say
     before = jsonable(review)
     rp.versioned_save(session, review, {"after_sheet": data}, expected_version, "biểu rà soát")
