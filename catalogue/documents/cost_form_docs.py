@@ -97,7 +97,7 @@ def cost_form(session: Session, code: str, year: int) -> CostForm:
 
 
 def _channels(channels) -> str:
-    return ", ".join(channel_word(c) for c in channels) if channels else "tất cả"
+    return ", ".join(channel_word(c) for c in channels) if channels else "Tất cả"
 
 
 def activity_rows(sheet) -> list[list[Any]]:
@@ -127,16 +127,21 @@ def total_text(sheet, outcome) -> str:
     )
 
 
+# (header, Excel width, Excel format, alignment, Word weight)
 COLUMNS = (
-    ("STT", 6, None, "center", 0.5),
-    ("Hoạt động", 44, None, "left", 3.6),
-    ("Số giờ", 10, "0.00", "right", 0.9),
+    ("STT", 6, None, "center", 0.75),
+    ("Hoạt động", 44, None, "left", 3.25),
+    ("Số giờ", 10, "0.00", "right", 0.8),
     ("Số người", 10, "0.00", "right", 0.9),
-    ("Thu nhập (đồng/giờ)", 16, X.MONEY, "right", 1.3),
-    ("Chi phí khác (đồng)", 16, X.MONEY, "right", 1.3),
-    ("Chi phí (đồng)", 16, X.MONEY, "right", 1.4),
-    ("Cách thức", 18, None, "left", 1.4),
+    ("Thu nhập (đồng/giờ)", 16, X.MONEY, "right", 0),
+    ("Chi phí khác (đồng)", 16, X.MONEY, "right", 1.5),
+    ("Chi phí (đồng)", 16, X.MONEY, "right", 1.6),
+    ("Cách thức", 18, None, "left", 1.2),
 )
+
+
+RATE_COLUMN = 4  # "Thu nhập (đồng/giờ)"
+WORD_COLUMNS = [c for i, c in enumerate(COLUMNS) if i != RATE_COLUMN]
 
 
 def cost_form_xlsx(*, session: Session, actor: str, code: str, year: int) -> bytes:
@@ -204,18 +209,22 @@ def cost_form_docx(*, session: Session, actor: str, code: str, year: int) -> byt
     doc = L.new_document(title=f"Biểu tính chi phí tuân thủ {p.code}", author=actor)
     L.kind_and_subject(doc, "BIỂU TÍNH CHI PHÍ TUÂN THỦ THỦ TỤC HÀNH CHÍNH",
                        f"{p.name} (mã {p.code})")  # fmt: skip
-    columns = [L.Column(h, w_mm, align) for h, _w, _f, align, w_mm in COLUMNS]
+    # Portrait: the hourly rate, the same on every row, is said once above each table.
+    columns = [L.Column(h, weight, align) for h, _w, _f, align, weight in WORD_COLUMNS]
     for n, (title, sheet, outcome) in enumerate(
         ((CURRENT, form.current, form.before), (AFTER, form.after_sheet, form.after)), start=1
     ):
         L.heading_paragraph(doc, f"{'I' * n}. {title.upper()}")
         if title == AFTER:
             L.body(doc, L.with_end(form.note, "."), italic=True)
-        rows = [[_cell(v) for v in row] for row in activity_rows(sheet)]
-        rows.append(["", total_text(sheet, outcome), "", "", "", "",
+        if sheet is not None:
+            L.body(doc, f"Thu nhập bình quân: {format_number(sheet.hourly_rate.value)} "
+                        "đồng/giờ.")  # fmt: skip
+        rows = [[_cell(v) for i, v in enumerate(row) if i != RATE_COLUMN]
+                for row in activity_rows(sheet)]  # fmt: skip
+        rows.append(["", total_text(sheet, outcome), "", "", "",
                      format_number(outcome.annual_cost), ""])  # fmt: skip
-        if rows:
-            L.table(doc, columns, rows)
+        L.table(doc, columns, rows, size=11)
     L.heading_paragraph(doc, f"III. {COMPARISON.upper()}")
     rate = cut_rate(form.saving, form.before.annual_cost)
     L.body(doc, f"Chi phí tuân thủ hiện tại: {_money(form.before.annual_cost)};")

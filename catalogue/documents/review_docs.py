@@ -153,6 +153,37 @@ def _answer_text(question, value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _question_line(question, value: Any) -> str:
+    """``II.3 Mục tiêu có thay đổi …không? Không``: no colon after a question mark; an
+    unanswered question reads ``Không có``."""
+    answer = _answer_text(question, value) or "Không có"
+    text = f"{question.id} {question.vi}"
+    return f"{text} {answer}" if text.endswith("?") else f"{text}: {answer}"
+
+
+def _filler_block(doc, session: Session, review) -> None:
+    """The place and date of the review and the filler's signature, right of the page."""
+    from catalogue.documents.profile import get_profile
+
+    place = get_profile(session=session).place
+    on = review.updated_at.date()
+    width = L.text_width_mm(doc)
+    table = doc.add_table(rows=1, cols=2)
+    L.fixed_widths(table, [width * 0.4, width * 0.6])
+    right = table.cell(0, 1)
+    when = L.date_line(place, on) if place else L.long_date(on).capitalize()
+    L.paragraph(right, when, italic=True, align="center", before=12)
+    L.paragraph(right, "NGƯỜI ĐIỀN BIỂU", bold=True, align="center")
+    L.paragraph(right, "(Ký và ghi rõ họ tên)", italic=True, align="center")
+    for _ in range(3):  # room for the signature
+        L.paragraph(right, "")
+    L.paragraph(right, review.answers.get("VI.4") or "", bold=True, align="center")
+    for cell in (table.cell(0, 0), right):  # the empty paragraph every new cell starts with
+        first = cell.paragraphs[0]._p
+        if len(cell.paragraphs) > 1:
+            first.getparent().remove(first)
+
+
 def review_form_docx(*, session: Session, actor: str, code: str, year: int) -> bytes:
     """The filled Biểu mẫu 02/RS-KSTT of one procedure (parts I–VI)."""
     from catalogue.cycle.review_form import load_form
@@ -176,9 +207,9 @@ def review_form_docx(*, session: Session, actor: str, code: str, year: int) -> b
                 columns = [
                     L.Column("Bộ phận", 2.2),
                     L.Column("Nội dung trên hồ sơ", 2),
-                    L.Column("Hợp lý", 0.8, "center"),
-                    L.Column("Lý do", 2.2),
-                    L.Column("Phương án sửa đổi", 2.2),
+                    L.Column("Hợp lý", 1, "center"),
+                    L.Column("Lý do", 2.1),
+                    L.Column("Phương án sửa đổi", 2.1),
                 ]
                 rows = []
                 for c in rv.components_of(rv.procedure_record(session, procedure.id)):
@@ -194,16 +225,27 @@ def review_form_docx(*, session: Session, actor: str, code: str, year: int) -> b
                     )
                 L.table(doc, columns, rows)
                 continue
-            L.body(doc, f"{q.id} {q.vi}: {_answer_text(q, review.answers.get(q.id))}")
+            L.body(doc, _question_line(q, review.answers.get(q.id)))
         if section == "V":
-            before, after = review_costs(session, review)
-            saving = None if before is None or after is None else before - after
-            L.body(
-                doc,
-                f"Chi phí tuân thủ hiện tại: {_money(before)} đồng/năm; sau đơn giản "
-                f"hóa: {_money(after)} đồng/năm; tiết kiệm: {_money(saving)} đồng/năm.",
-            )
+            L.body(doc, _costs_line(*review_costs(session, review)))
+    _filler_block(doc, session, review)
     return L.to_bytes(doc)
+
+
+def _costs_line(before: int | None, after: int | None) -> str:
+    """Part V's cost sentence; a figure the model has not got reads ``chưa tính``.
+
+    >>> _costs_line(150_000_000, 128_000_000).split("; ")[-1]
+    'tiết kiệm: 22.000.000 đồng/năm.'
+    >>> _costs_line(150_000_000, None).split("; ")[-1]
+    'sau đơn giản hóa: chưa tính (chưa có thay đổi cụ thể).'
+    """
+    if before is None:
+        return "Chi phí tuân thủ: chưa tính (thủ tục chưa có bảng tính chi phí)."
+    text = f"Chi phí tuân thủ hiện tại: {_money(before)} đồng/năm; sau đơn giản hóa: "
+    if after is None:
+        return text + "chưa tính (chưa có thay đổi cụ thể)."
+    return text + f"{_money(after)} đồng/năm; tiết kiệm: {_money(before - after)} đồng/năm."
 
 
 def review_report_docx(*, session: Session, actor: str, year: int) -> bytes:
