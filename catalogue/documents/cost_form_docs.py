@@ -25,6 +25,7 @@ from analysis.formatting import format_number
 from catalogue.cycle import review as rv
 from catalogue.documents import excel as X
 from catalogue.documents import layout as L
+from catalogue.documents.thong_qua import in_sentence
 from catalogue.documents.words import channel_word
 from catalogue.registry.auth import require
 from catalogue.registry.errors import ServiceError
@@ -75,7 +76,8 @@ def _outcomes(session: Session, procedure: Procedure, review) -> CostForm:
         if sheet is None:
             raise ServiceError(f"{other.code}: thủ tục thay thế chưa có bảng tính chi phí")
         before = evaluate_sheet(parse_sheet(data, params=params)).baseline
-        note = f"Thay thế bằng thủ tục {other.name} (mã {other.code}): chi phí của thủ tục thay thế"
+        note = (f"Thay thế bằng {in_sentence(other.name)} (mã {other.code}): chi phí của thủ "
+                "tục thay thế")  # fmt: skip
         return CostForm(procedure, base, before, sheet, evaluate_sheet(sheet).baseline, note)
     data["options"] = [option]
     sheet = parse_sheet(data, params=params)
