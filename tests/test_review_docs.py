@@ -96,7 +96,9 @@ def test_filled_review_form(reviewed):
     data, name = _export(*reviewed, "form", "1.000001")
     assert name == "bieu-ra-soat-1.000001.docx"
     text = _text(data)
-    assert "II.3 Mục tiêu có thay đổi so với khi ban hành không?: Không" in text
+    assert "II.3 Mục tiêu có thay đổi so với khi ban hành không? Không" in text
+    assert "?:" not in text and "VI.6 Email: Không có" in text
+    assert "NGƯỜI ĐIỀN BIỂU" in text and "Hòa Sơn, ngày" in text  # the filler signs
     assert "VI.1 Kết luận rà soát: Sửa đổi, bổ sung" in text
     assert ("Thành phần hồ sơ: Bản sao giấy tờ tùy thân | 1 bản sao | Không | Khai thác Cơ sở dữ "
             "liệu quốc gia về dân cư | Bỏ bản sao giấy tờ tùy thân") in text  # fmt: skip
