@@ -138,14 +138,19 @@ def test_report_counts_and_costs(reviewed):
 
 @needs_office
 def test_documents_render_on_a4(reviewed, tmp_path):
-    from catalogue.documents.render import pdf_pages, to_pdf
+    from catalogue.documents.render import pdf_pages, pdf_text, to_pdf
 
     for kind, code in (("plan", None), ("form", "1.000001"), ("report", None),
                        ("cost", "1.000001"), ("cost_word", "1.000001")):  # fmt: skip
         data, name = _export(*reviewed, kind, code)
         path = tmp_path / name
         path.write_bytes(data)
-        pages = pdf_pages(to_pdf(path, tmp_path))
+        pdf = to_pdf(path, tmp_path)
+        pages = pdf_pages(pdf)
         assert pages, name
         for w, h in pages:
             assert {round(w), round(h)} == {210, 297}, (name, w, h)
+        if kind == "plan":  # as LibreOffice renders it: the profile's head proposes
+            text = " ".join(pdf_text(pdf, layout=False).split())
+            assert "Theo đề nghị của Giám đốc Sở Tư pháp." in text
+            assert text.count("Chánh Văn phòng") == 1  # only among those who execute
