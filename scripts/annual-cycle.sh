@@ -5,8 +5,8 @@
 #
 # A fresh SQLite database in OUTDIR (OUTDIR/tthc.sqlite), the demo catalogue of tỉnh Bình An
 # and its organisation profile, then the year of PROCESS.md §1: review plan → reviews with
-# their costing sheets → phương án
-# (amend, replace, abolish, keep) with its Tờ trình → Quyết định thông qua → legal acts →
+# their costing sheets (and, where the reviewer typed one, the sheet after simplification)
+# → phương án proposed from the reviews (amend, replace, abolish; keep) with its Tờ trình → Quyết định thông qua → legal acts →
 # Quyết định công bố → the date in force → reports. Every document is written into OUTDIR,
 # with summary.json: savings by stage and the catalogue's yearly burden before and after the
 # date in force. The scenario's files are in scripts/annual-cycle/ (figures are illustrative).
@@ -80,33 +80,39 @@ for code in $REVIEWED; do
   "$PY" "$HERE/answers.py" "$OUT/.review.json" "$HERE/reviews/common.yaml" \
     "$HERE/reviews/$code.yaml" 2026 "$OUT/.answers.yaml"
   as reviewer review fill "$OUT/.answers.yaml" >/dev/null
+  # The cost form's sheet after simplification, where it holds changes no component of
+  # the form names (the permit's channel shares, the company's preparation hours).
+  if [ -f "$HERE/after/$code.yaml" ]; then
+    as reviewer review after-sheet "$code" "$HERE/after/$code.yaml" --year 2026 >/dev/null
+  fi
   as kiemsoat review check "$code" --year 2026 >/dev/null
   as analyst review export form --year 2026 --code "$code" -o "$OUT/bieu-ra-soat-$code.docx" \
     >/dev/null
   as analyst review export cost --year 2026 --code "$code" \
     -o "$OUT/bieu-tinh-cptt-$code.xlsx" >/dev/null
+  as analyst review export cost_word --year 2026 --code "$code" \
+    -o "$OUT/bieu-tinh-cptt-$code.docx" >/dev/null
 done
 rm -f "$OUT/.review.json" "$OUT/.answers.yaml"
 as analyst review export plan --year 2026 -o "$OUT/ke-hoach-ra-soat.docx" >/dev/null
 as analyst review export report --year 2026 -o "$OUT/bao-cao-ket-qua-ra-soat.docx" >/dev/null
 
-say "phương án: proposals, submission, the chair's decisions"
+say "phương án: proposals from the reviews, submission, the chair's decisions"
 PLAN=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính năm 2026" \
   --year 2026 --programme NQ66-2026 --scope "các sở, ban, ngành tỉnh Bình An" --json \
   | field plan_id)
-add() { as reviewer plan add "$PLAN" "$@" --json | field proposal_id; }
-P_BIRTH=$(add 1.001193 --action amend --option "$HERE/options/1.001193.yaml")
-P_ENV=$(add 1.010727 --action amend --option "$HERE/options/1.010727.yaml")
-P_BADGE=$(add 1.002861 --action abolish \
-  --reason "Phù hiệu trùng với thông tin đã có trên Giấy đăng ký xe và thiết bị giám sát hành trình" \
-  --legal-change "Bãi bỏ Điều 22 Nghị định số 158/2024/NĐ-CP về hoạt động vận tải đường bộ")
-P_MARRIED=$(add 1.004873 --action replace --replacement 1.013500 \
-  --reason "Thay bằng thủ tục thực hiện trực tuyến toàn trình, khai thác Cơ sở dữ liệu hộ tịch điện tử" \
-  --legal-change "Sửa đổi Điều 21, Điều 22 Nghị định số 123/2015/NĐ-CP" \
-  --cost-before 1320000000 --cost-after 360000000 --deadline-before 3 --deadline-after 1 \
-  --figures-source "Biểu tính chi phí tuân thủ của thủ tục 1.004873 và của thủ tục thay thế 1.013500")
-P_COMPANY=$(add 2.001610 --action amend --option "$HERE/options/2.001610.yaml")
-P_KEEP=$(add 1.005092 --action keep --reason "Thủ tục cần thiết, hợp lý và hợp pháp")
+propose() {  # propose CODE: the review's proposal (option, reasons, figures from the review)
+  as reviewer review propose "$1" --year 2026 --plan "$PLAN" --json | field proposal_id
+}
+P_BIRTH=$(propose 1.001193)
+P_ENV=$(propose 1.010727)
+P_BADGE=$(propose 1.002861)
+P_MARRIED=$(propose 1.004873)  # replaced: the successor's own sheet is the "after"
+P_COMPANY=$(propose 2.001610)
+# A kept procedure is not proposed from its review; the Tờ trình still counts it among the
+# reviewed, so it is listed with its reason.
+P_KEEP=$(as reviewer plan add "$PLAN" 1.005092 --action keep \
+  --reason "Thủ tục cần thiết, hợp lý và hợp pháp" --json | field proposal_id)
 as reviewer plan submit "$PLAN" >/dev/null
 for proposal in "$P_BIRTH" "$P_ENV" "$P_BADGE" "$P_MARRIED" "$P_COMPANY" "$P_KEEP"; do
   as chair plan decide "$proposal" approve >/dev/null
@@ -160,7 +166,7 @@ say "the date in force"
 as chair cycle apply --today 01/10/2026 >/dev/null
 "$TTHC" burden --json --db "$DB" >"$OUT/burden-after.json"
 
-say "a second phương án, proposed only"
+say "a second phương án, proposed only (the expert path: an option file, no review)"
 PLAN2=$(as reviewer plan new --name "Phương án đơn giản hóa thủ tục hành chính bổ sung năm 2026" \
   --year 2026 --programme NQ66-2026 --json | field plan_id)
 as reviewer plan add "$PLAN2" 1.000894 --action amend --option "$HERE/options/1.000894.yaml" \

@@ -36,6 +36,7 @@ needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="no Li
 
 REVIEWED = ("1.001193", "1.010727", "1.002861", "1.004873", "2.001610", "1.005092")
 REVIEW_WORD = ("ke-hoach-ra-soat.docx", *(f"bieu-ra-soat-{c}.docx" for c in REVIEWED),
+               *(f"bieu-tinh-cptt-{c}.docx" for c in REVIEWED),
                "bao-cao-ket-qua-ra-soat.docx")  # fmt: skip
 WORD = (*REVIEW_WORD, "to-trinh-phuong-an.docx", "phuong-an.docx",
         "qd-thong-qua-phuong-an.docx", "qd-cong-bo.docx")  # fmt: skip
@@ -483,7 +484,7 @@ def test_renders_on_a4_in_its_orientations(year, pdfs, name):
         expected = ORIENTATIONS.get(name, [False, *runs[1:]])  # review documents: text first
         assert runs == [o for i, o in enumerate(expected) if i == 0 or o != expected[i - 1]]
         first = pdf_text(pdf).split("\f")[0]
-        if not name.startswith(("phuong-an", "bieu-ra-soat")):  # forms and annexes: no heading
+        if not name.startswith(("phuong-an", "bieu-")):  # forms and annexes: no heading
             assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first  # the title on one line
     text = pdf_text(pdf, layout=False)
     assert not re.search(r"\bNone\b|\bnan\b|……|\(\s*\)", text), name

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from catalogue.registry.db import make_engine, session_scope, upgrade
 from catalogue.registry.models import Review
 from tests.cli_auth import invoke
-from tests.review_support import COMPLETE_ANSWERS, COMPONENTS_1, review_world
+from tests.review_support import COMPLETE_ANSWERS, COMPONENTS_1, SHEETS, review_world
 
 runner = CliRunner()
 
@@ -169,6 +169,20 @@ def test_from_plan_to_proposal(db, tmp_path):
             "--json",
         ).stdout
     )["plan_id"]
+    # The cost form's sheet after simplification: without the copy (as the typed change
+    # says) and with 800 births a year instead of 1.000 (only in this sheet). Per
+    # execution 128.000 đ (review_support): 128.000 × 800 = 102.400.000 đ/year.
+    after = {**SHEETS["1.000001"], "procedure": {"code": "1.000001"}, "date": "2027-01-01",
+             "population": 800, "documents": [{"name": "Tờ khai đăng ký khai sinh"}],
+             "activities": [{"name": "Chuẩn bị tờ khai", "hours": 1,
+                             "document": "Tờ khai đăng ký khai sinh"},
+                            {"name": "Nộp hồ sơ", "hours": 2}]}  # fmt: skip
+    (tmp_path / "after.yaml").write_text(yaml.safe_dump(after, allow_unicode=True), "utf-8")
+    saved = json.loads(
+        run("review", "after-sheet", "1.000001", str(tmp_path / "after.yaml"), "--year", "2027",
+            "--as", "ruth", "--db", db, "--json").stdout
+    )  # fmt: skip
+    assert [c["type"] for c in saved["changes"]] == ["remove_document", "set_population"]
     proposed = json.loads(
         run(
             "review",
@@ -187,7 +201,12 @@ def test_from_plan_to_proposal(db, tmp_path):
     )
     assert proposed["action"] == "amend"
     assert proposed["reason"] == "Khai thác Cơ sở dữ liệu quốc gia về dân cư"
-    assert (proposed["cost_before"], proposed["cost_after"]) == (150_000_000, 128_000_000)
+    assert (proposed["cost_before"], proposed["cost_after"]) == (150_000_000, 102_400_000)
+    assert proposed["savings"] == 47_600_000 and proposed["figures_source"].startswith("model")
+    word = tmp_path / "cost.docx"
+    run("review", "export", "cost_word", "--year", "2027", "--code", "1.000001", "-o", str(word),
+        "--as", "an", "--db", db)  # fmt: skip
+    assert word.read_bytes()[:2] == b"PK"
 
     report = json.loads(
         run("review", "report", "--year", "2027", "--json", "--as", "an", "--db", db).stdout
@@ -283,6 +302,12 @@ def test_seed_from_priorities_and_export(db, tmp_path):
     assert len(shown["items"]) == 4 and shown["items"][3]["tags"] == ["priority"]
     assert shown["items"][3]["grounds"].startswith("Xếp hạng ưu tiên rà soát thứ ")
     out = tmp_path / "kh.docx"
+    refused = run("review", "export", "plan", "--year", "2027", "-o", str(out), "--as", "an",
+                  "--db", db, ok=False)  # fmt: skip
+    assert refused.exit_code == 1 and "người đứng đầu cơ quan chủ trì" in refused.output
+    run("profile", "set", "--province", "Hòa Sơn", "--authority", "Ủy ban nhân dân tỉnh Hòa Sơn",
+        "--place", "Hòa Sơn", "--chair", "Đỗ Minh Quân", "--review-head", "Giám đốc Sở Tư pháp",
+        "--archive", "VT, NC", "--as", "adam", "--db", db)  # fmt: skip
     run("review", "export", "plan", "--year", "2027", "-o", str(out), "--as", "an", "--db", db)
     assert out.read_bytes()[:2] == b"PK"
     refused = run("review", "export", "form", "--year", "2027", "--as", "an", "--db", db, ok=False)

@@ -3,8 +3,10 @@
 Reviewers draft the plan (``draft``, ``add``, ``seed`` from the priorities ranking), the
 chair approves it (``approve``); reviewers fill a procedure's review from a YAML/JSON
 answers file (``review fill``), check another's (``review check``), turn it into a
-proposal (``review propose``); everyone signed in reads (``show``, ``report``, ``--json``)
-and exports the documents (``review export plan|form|cost|report``).
+proposal (``review propose``), after storing the cost form's sheet after simplification
+(``review after-sheet``) when it holds changes of its own; everyone signed in reads
+(``show``, ``report``, ``--json``) and exports the documents
+(``review export plan|form|cost|cost_word|report``).
 """
 
 from __future__ import annotations
@@ -253,10 +255,57 @@ def review_propose(
             fail(f"{code}: chưa có biểu rà soát năm {year} (no review)", 1)
         p = propose_from_review(session=s, actor=who, review_id=review.id, plan_id=plan)
         return {"proposal_id": p.id, "action": p.action, "reason": p.reason,
-                "cost_before": p.cost_before, "cost_after": p.cost_after}  # fmt: skip
+                "cost_before": p.cost_before, "cost_after": p.cost_after,
+                "savings": p.savings, "figures_source": p.figures_source}  # fmt: skip
 
     out = run_as(db, actor, work)
     print_result(out, as_json, f"Đã thêm đề xuất #{out['proposal_id']} ({out['action']}).")
+
+
+def review_after_sheet(
+    code: Code,
+    path: Annotated[
+        Path | None, typer.Argument(help="Biểu tính chi phí sau đơn giản hóa (YAML/JSON).")
+    ],
+    year: Year,
+    version: Annotated[
+        int | None, typer.Option("--version", help="Phiên bản biểu rà soát đã đọc.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Xóa biểu sau đơn giản hóa.")] = False,
+    actor: AsOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Store the review's costing sheet after simplification (its changes join the option)."""
+    import yaml
+
+    from catalogue.cycle.review import procedure_by_ref
+    from catalogue.cycle.review_option import amend_changes, save_after_sheet
+
+    content = None
+    if not clear:
+        if path is None:
+            fail("Cần tệp biểu tính chi phí sau đơn giản hóa, hoặc --clear (a file is required)", 2)
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            fail(f"{path}: không đọc được (cannot read): {exc}", 2)
+
+    def work(s, who):
+        review = save_after_sheet(
+            session=s, actor=who, procedure_id=procedure_by_ref(s, code).id, year=year,
+            content=content, expected_version=version,
+        )  # fmt: skip
+        changes = amend_changes(s, review) if review.conclusion == "amend" else []
+        return {"review_id": review.id, "version": review.version, "changes": changes}
+
+    out = run_as(db, actor, work)
+    lines = [
+        f"Đã lưu biểu sau đơn giản hóa của biểu rà soát #{out['review_id']} "
+        f"v{out['version']} (saved); phương án gồm {len(out['changes'])} thay đổi:"
+    ]
+    lines += [f"  - {c['type']}: {c.get('reason', '')}" for c in out["changes"]]  # fmt: skip
+    print_result(out, as_json, "\n".join(lines))
 
 
 def review_report(
@@ -271,7 +320,7 @@ def review_report(
 
 
 def review_export(
-    kind: Annotated[str, typer.Argument(help="plan, form, cost or report.")],
+    kind: Annotated[str, typer.Argument(help="plan, form, cost, cost_word or report.")],
     year: Year,
     code: Annotated[str | None, typer.Option("--code", help="Mã TTHC (form, cost).")] = None,
     output: OutputOption = None,
@@ -279,10 +328,10 @@ def review_export(
     db: DbOption = None,
 ) -> None:
     """Export ke-hoach-ra-soat.docx, bieu-ra-soat-<code>.docx, bieu-tinh-cptt-<code>.xlsx
-    or bao-cao-ket-qua-ra-soat.docx."""
+    (cost_word: .docx) or bao-cao-ket-qua-ra-soat.docx."""
     from catalogue.documents.review_docs import export_review_document
 
-    if kind in ("form", "cost") and not code:
+    if kind in ("form", "cost", "cost_word") and not code:
         fail("--code: cần mã TTHC cho biểu rà soát / biểu tính chi phí (code required)", 2)
     data, name = run_as(
         db, actor,
@@ -304,6 +353,7 @@ REVIEW_COMMANDS = {
     "fill": review_fill,
     "show": review_show,
     "check": review_check,
+    "after-sheet": review_after_sheet,
     "propose": review_propose,
     "report": review_report,
     "export": review_export,

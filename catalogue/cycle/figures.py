@@ -49,8 +49,15 @@ def model_sheet(session: Session, procedure_id: int) -> tuple[dict[str, Any] | N
 def model_figures(
     session: Session, procedure_id: int, option: dict[str, Any]
 ) -> tuple[CostFigures, str, dict[str, Any] | None]:
-    """The cost model's figures for ``option``, the source label and the sheet used."""
+    """The cost model's figures for ``option``, the source label and the sheet used.
+
+    A replace option naming its ``replacement_procedure_id`` is priced as the
+    procedure's cost now (before) and the replacing procedure's (after), each from its
+    own stored sheet, else its estimate.
+    """
     sheet, label = model_sheet(session, procedure_id)
+    if option.get("action") == "replace" and option.get("replacement_procedure_id"):
+        return _replacement_figures(session, sheet, label, option), f"{MODEL}: {label}", sheet
     if sheet is None or option.get("action") not in ("keep", "amend", "abolish"):
         return CostFigures(), f"{MODEL}: {label}", sheet
     try:
@@ -60,6 +67,25 @@ def model_figures(
             raise  # a reviewer's sheet that cannot carry the option: they must know
         # an estimate knows fewer documents and activities than the option may name
         return CostFigures(), f"{MODEL}: {label}, option not priceable ({exc})", sheet
+
+
+def _replacement_figures(
+    session: Session, sheet: dict[str, Any] | None, label: str, option: dict[str, Any]
+) -> CostFigures:
+    other, other_label = model_sheet(session, int(option["replacement_procedure_id"]))
+    if sheet is None or other is None:
+        return CostFigures()
+    before = evaluate_option(sheet, {"action": "keep"})
+    after = evaluate_option(other, {"action": "keep"})
+    savings = saving(before.cost_before, after.cost_before)
+    return CostFigures(
+        cost_before=before.cost_before,
+        cost_after=after.cost_before,
+        savings=int(savings),
+        cut_rate=float(cut_rate(savings, before.cost_before)) if before.cost_before else None,
+        deadline_before=before.deadline_before,
+        deadline_after=after.deadline_before,
+    )
 
 
 def typed_figures(values: dict[str, Any], source: str | None) -> CostFigures:

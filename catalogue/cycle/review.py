@@ -263,25 +263,6 @@ def check_review(*, session: Session, actor: str, review_id: int) -> Review:
     return review
 
 
-def review_option(review: Review, *, year_id: str | None = None) -> dict[str, Any]:
-    """The cost model's option of a review: its conclusion and the components' changes.
-
-    >>> r = Review(procedure_id=1, year=2027, conclusion="amend", answers={}, components=[
-    ...     {"key": "document:1", "reasonable": False, "reason": "Dùng CSDL dân cư",
-    ...      "change": {"type": "remove_document", "document": "Bản sao CCCD",
-    ...                 "reason": "Dùng CSDL dân cư"}}])
-    >>> review_option(r)["changes"][0]["type"]
-    'remove_document'
-    """
-    option: dict[str, Any] = {"id": year_id or f"ra-soat-{review.year}"}
-    if review.conclusion == "abolish":
-        return {**option, "action": "abolish", "reason": review_reasons(review) or "Bãi bỏ"}
-    if review.conclusion == "keep":
-        return {**option, "action": "keep"}
-    changes = [dict(c["change"]) for c in review.components if c.get("change")]
-    return {**option, "action": "amend", "changes": changes}
-
-
 def review_reasons(review: Review) -> str:
     """The phương án's "Lý do": every unreasonable component's reason, then the overall one."""
     parts = [
@@ -310,13 +291,15 @@ def review_legal_changes(review: Review) -> str:
 def propose_from_review(*, session: Session, actor: str, review_id: int, plan_id: int) -> Proposal:
     """Add the review's proposal to a draft phương án (not for a "keep" conclusion).
 
-    The action is the conclusion, the option's changes and the reasons are the review's;
-    the cost figures come from the procedure's costing sheet (stored, else estimated).
+    The action is the conclusion; the option is the review's
+    (:func:`catalogue.cycle.review_option.option_of`: the components' typed changes
+    and the after sheet's, the abolition, or the replacing procedure); the reasons are
+    the review's answers. The figures come from the cost model on the stored sheet, else
+    the estimate, never typed (for a replacement: the replacing procedure's sheet is the
+    "after").
     """
-    from analysis import sheet_to_data
-    from analysis.parameters import load_parameters
-    from catalogue.costing.burden import procedure_sheet
     from catalogue.cycle.plans import add_proposal
+    from catalogue.cycle.review_option import option_of
 
     require(session=session, actor=actor, action="proposal.add")
     review = _review(session, review_id)
@@ -330,19 +313,13 @@ def propose_from_review(*, session: Session, actor: str, review_id: int, plan_id
             "Kết luận giữ nguyên được báo cáo trong báo cáo kết quả rà soát, không đưa vào "
             "phương án (a keep conclusion is reported, not proposed)"
         )
-    replacement = None
-    if review.conclusion == "replace":
-        code = review.answers.get(REPLACEMENT_QUESTION)
-        replacement = session.exec(select(Procedure.id).where(Procedure.code == code)).first()
-    sheet = procedure_sheet(session.connection(), review.procedure_id, params=load_parameters())
-    data = (
-        None if sheet is None else {k: v for k, v in sheet_to_data(sheet).items() if k != "options"}
-    )
+    option = option_of(session, review)
     proposal = add_proposal(
         session=session, actor=actor, plan_id=plan_id, procedure_id=review.procedure_id,
-        action=review.conclusion, option=review_option(review), content=review_content(review),
-        reason=review_reasons(review), legal_change=review_legal_changes(review) or None,
-        replacement_procedure_id=replacement, sheet=_jsonable_sheet(data),
+        action=review.conclusion, option=option, content=review_content(review) or None,
+        reason=review_reasons(review) or None,
+        legal_change=review_legal_changes(review) or None,
+        replacement_procedure_id=option.get("replacement_procedure_id"),
     )  # fmt: skip
     rp.versioned_save(session, review, {"proposal_id": proposal.id}, None, "biểu rà soát")
     write_audit(
@@ -350,12 +327,6 @@ def propose_from_review(*, session: Session, actor: str, review_id: int, plan_id
         entity_id=review.id, after={"proposal_id": proposal.id, "plan_id": plan_id},
     )  # fmt: skip
     return proposal
-
-
-def _jsonable_sheet(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    from catalogue.costing.burden import from_json, to_json
-
-    return None if data is None else from_json(to_json(data))
 
 
 def show_review(*, session: Session, actor: str, procedure_id: int, year: int) -> dict[str, Any]:

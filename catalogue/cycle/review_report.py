@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from analysis.rates import cut_rate, saving
-from catalogue.cycle.review import CONCLUSIONS, review_option
+from catalogue.cycle.review import CONCLUSIONS
 from catalogue.registry.auth import require
 from catalogue.registry.models import Agency, Procedure, Review
 
@@ -22,21 +22,22 @@ COUNT_KEYS = ("reviewed", "keep", "amend", "replace", "abolish")
 
 
 def review_costs(session: Session, review: Review) -> tuple[int | None, int | None]:
-    """Yearly CPTT before and after the review's option (None when no sheet)."""
-    from analysis import sheet_to_data
-    from analysis.parameters import load_parameters
-    from catalogue.costing.burden import from_json, procedure_sheet, to_json
-    from catalogue.cycle.common import evaluate_option
+    """Yearly CPTT before and after the review's option (None when the model has none):
+    keep leaves the cost, abolish makes it zero, a replacement costs the replacing
+    procedure's, an amendment its typed and after-sheet changes; an amendment with no
+    change yet counts as kept (after = before)."""
+    from catalogue.cycle.review_option import review_figures
     from catalogue.registry.errors import ServiceError
 
-    sheet = procedure_sheet(session.connection(), review.procedure_id, params=load_parameters())
-    if sheet is None:
-        return None, None
-    data = from_json(to_json({k: v for k, v in sheet_to_data(sheet).items() if k != "options"}))
     try:
-        figures = evaluate_option(data, review_option(review))
+        figures, _label = review_figures(session, review)
     except ServiceError:
-        return sheet_cost(data), None
+        figures = None
+    if figures is None or figures.cost_before is None:
+        from catalogue.cycle.figures import model_sheet
+
+        data, _label = model_sheet(session, review.procedure_id)
+        return (None, None) if data is None else (sheet_cost(data), None)
     return figures.cost_before, figures.cost_after
 
 

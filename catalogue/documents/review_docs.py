@@ -3,12 +3,15 @@
 * ``ke-hoach-ra-soat.docx``: the chair's Quyết định ban hành Kế hoạch rà soát, with the
   plan annexed (one row per item: what, who, when, why, the product);
 * ``bieu-ra-soat-<code>.docx``: the filled review form (Biểu mẫu 02/RS-KSTT), parts I–VI;
-* ``bieu-tinh-cptt-<code>.xlsx``: the cost form with three sheets: current cost, cost after
-  simplification (the review's option applied) and the comparison chart;
+* ``bieu-tinh-cptt-<code>.xlsx`` / ``.docx``: the cost form with three sheets: current
+  cost, cost after simplification and the comparison chart, for every conclusion
+  (:mod:`catalogue.documents.cost_form_docs`);
 * ``bao-cao-ket-qua-ra-soat.docx``: the year's báo cáo kết quả rà soát.
 
-Placeholders (``……``) stand where the organisation profile gives the province's name,
-the place and the signer; the official fills them before signing.
+The chair's decision and the báo cáo take the issuer, the place, the signer, the head
+who proposes (``review_head``), the executing clause and the recipients from the
+organisation profile (:mod:`catalogue.documents.profile`) and are refused, naming each
+missing value, without it: a document never prints dots where a name belongs.
 """
 
 from __future__ import annotations
@@ -20,46 +23,36 @@ from sqlmodel import Session
 from analysis.formatting import format_date, format_number
 from catalogue.cycle import review as rv
 from catalogue.cycle import review_plan as rp
-from catalogue.documents import excel as X
 from catalogue.documents import layout as L
 from catalogue.documents.bases import load_bases
-from catalogue.documents.words import channel_word
+from catalogue.documents.profile import Profile, require_profile
 from catalogue.registry.auth import require
 from catalogue.registry.errors import NotFound, ServiceError
 
-ISSUER = ("ỦY BAN NHÂN DÂN", "TỈNH ……")
-AUTHORITY = "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ……"
-PLACE = "……"
-SIGNER = "……"
-RECIPIENTS = (
-    "Cục Kiểm soát thủ tục hành chính, Văn phòng Chính phủ",
-    "Chủ tịch, các Phó Chủ tịch UBND tỉnh",
-    "Các sở, ban, ngành tỉnh",
-    "Như Điều 3",
-)
+NEEDS = ("province", "authority", "place", "chair", "review_head", "archive")
+OFFICE_HEAD = "Chánh Văn phòng Ủy ban nhân dân tỉnh"
 KINDS = {
     "plan": "ke-hoach-ra-soat.docx",
     "form": "bieu-ra-soat-{code}.docx",
     "cost": "bieu-tinh-cptt-{code}.xlsx",
+    "cost_word": "bieu-tinh-cptt-{code}.docx",
     "report": "bao-cao-ket-qua-ra-soat.docx",
 }
 _YES_NO = {True: "Có", False: "Không", None: ""}
 
 
-def _authority(session: Session) -> dict[str, Any]:
-    """Issuer, authority line, place, signer and recipients: the organisation profile's
-    values where it has them (catalogue.documents.profile), else the placeholders."""
-    from catalogue.documents.profile import get_profile
+def executors(profile: Profile) -> str:
+    """Who carries out the chair's decision: the office's head, the head who proposed it
+    (the profile's ``review_head``, when another), every department.
 
-    profile = get_profile(session=session)
-    return {
-        "issuer": profile.issuer_lines if profile.authority else ISSUER,
-        "authority": profile.chair_title.upper() if profile.authority else AUTHORITY,
-        "place": profile.place or PLACE,
-        "signer": profile.chair or SIGNER,
-        "recipients": tuple(profile.recipients),
-        "archive": profile.archive or "VT, KSTT",
-    }
+    >>> executors(Profile(review_head="Giám đốc Sở Tư pháp"))[:57]
+    'Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Tư pháp'
+    """
+    heads = list(dict.fromkeys(h for h in (OFFICE_HEAD, profile.review_head) if h))
+    return (
+        f"{', '.join(heads)}, Thủ trưởng các sở, ban, ngành tỉnh và các cơ quan, đơn vị có "
+        "liên quan chịu trách nhiệm thi hành Quyết định này"
+    )
 
 
 def _money(value: Any) -> str:
@@ -113,20 +106,16 @@ def review_plan_docx(*, session: Session, actor: str, year: int) -> bytes:
     plan = _plan_or_refuse(session, year)
     number = plan.number or "/QĐ-UBND"
     doc = L.new_document(title=plan.title, author=actor)
-    who = _authority(session)
-    L.heading_block(
-        doc,
-        L.Heading(issuer=who["issuer"], number=number, place=who["place"], on=plan.approved_on,
-                  year=plan.year),
-    )  # fmt: skip
+    profile = require_profile(session=session, needs=NEEDS)
+    L.heading_block(doc, profile.heading(number, plan.approved_on, year=plan.year))
     subject = f"Ban hành Kế hoạch rà soát, đánh giá thủ tục hành chính năm {plan.year}"
     L.kind_and_subject(doc, "QUYẾT ĐỊNH", subject)
-    L.authority_line(doc, who["authority"])
+    L.authority_line(doc, profile.chair_title)
     L.bases(
         doc,
         [
             *load_bases("ke_hoach", {"previous_plans": []}),
-            "Theo đề nghị của Chánh Văn phòng Ủy ban nhân dân tỉnh",
+            L.proposal_line(profile.review_head, None, None),
         ],
     )
     L.decides(doc)
@@ -138,23 +127,14 @@ def review_plan_docx(*, session: Session, actor: str, year: int) -> bytes:
         f"hành chính năm {plan.year} gồm {L.count(len(plan_items))} nội dung.",
     )
     L.article(doc, 2, "Quyết định này có hiệu lực kể từ ngày ký.")
-    L.article(
-        doc,
-        3,
-        "Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ban, ngành "
-        "và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết "
-        "định này",
-        end=True,
-    )
+    L.article(doc, 3, executors(profile), end=True)
     L.signature_and_recipients(
-        doc, L.Signature.of(title="CHỦ TỊCH", name=who["signer"]),
-        ["Như Điều 3", *who["recipients"]] if who["recipients"] else RECIPIENTS,
-        archive=who["archive"],
-    )  # fmt: skip
+        doc, profile.signature(), ["Như Điều 3", *profile.recipients], archive=profile.archive
+    )
     L.annex_section(doc)
     reference = (
         f"(Kèm theo Quyết định số {number} {L.long_date(plan.approved_on, year=year)} "
-        "của Chủ tịch Ủy ban nhân dân tỉnh)"
+        f"của {profile.chair_title})"
     )
     L.annex_heading(
         doc, "KẾ HOẠCH", [f"Rà soát, đánh giá thủ tục hành chính năm {plan.year}"], reference
@@ -171,6 +151,37 @@ def _answer_text(question, value: Any) -> str:
     if question.kind == "number" and value is not None:
         return format_number(value, 2, strip=True)
     return "" if value is None else str(value)
+
+
+def _question_line(question, value: Any) -> str:
+    """``II.3 Mục tiêu có thay đổi …không? Không``: no colon after a question mark; an
+    unanswered question reads ``Không có``."""
+    answer = _answer_text(question, value) or "Không có"
+    text = f"{question.id} {question.vi}"
+    return f"{text} {answer}" if text.endswith("?") else f"{text}: {answer}"
+
+
+def _filler_block(doc, session: Session, review) -> None:
+    """The place and date of the review and the filler's signature, right of the page."""
+    from catalogue.documents.profile import get_profile
+
+    place = get_profile(session=session).place
+    on = review.updated_at.date()
+    width = L.text_width_mm(doc)
+    table = doc.add_table(rows=1, cols=2)
+    L.fixed_widths(table, [width * 0.4, width * 0.6])
+    right = table.cell(0, 1)
+    when = L.date_line(place, on) if place else L.long_date(on).capitalize()
+    L.paragraph(right, when, italic=True, align="center", before=12)
+    L.paragraph(right, "NGƯỜI ĐIỀN BIỂU", bold=True, align="center")
+    L.paragraph(right, "(Ký và ghi rõ họ tên)", italic=True, align="center")
+    for _ in range(3):  # room for the signature
+        L.paragraph(right, "")
+    L.paragraph(right, review.answers.get("VI.4") or "", bold=True, align="center")
+    for cell in (table.cell(0, 0), right):  # the empty paragraph every new cell starts with
+        first = cell.paragraphs[0]._p
+        if len(cell.paragraphs) > 1:
+            first.getparent().remove(first)
 
 
 def review_form_docx(*, session: Session, actor: str, code: str, year: int) -> bytes:
@@ -196,9 +207,9 @@ def review_form_docx(*, session: Session, actor: str, code: str, year: int) -> b
                 columns = [
                     L.Column("Bộ phận", 2.2),
                     L.Column("Nội dung trên hồ sơ", 2),
-                    L.Column("Hợp lý", 0.8, "center"),
-                    L.Column("Lý do", 2.2),
-                    L.Column("Phương án sửa đổi", 2.2),
+                    L.Column("Hợp lý", 1, "center"),
+                    L.Column("Lý do", 2.1),
+                    L.Column("Phương án sửa đổi", 2.1),
                 ]
                 rows = []
                 for c in rv.components_of(rv.procedure_record(session, procedure.id)):
@@ -214,138 +225,27 @@ def review_form_docx(*, session: Session, actor: str, code: str, year: int) -> b
                     )
                 L.table(doc, columns, rows)
                 continue
-            L.body(doc, f"{q.id} {q.vi}: {_answer_text(q, review.answers.get(q.id))}")
+            L.body(doc, _question_line(q, review.answers.get(q.id)))
         if section == "V":
-            before, after = review_costs(session, review)
-            saving = None if before is None or after is None else before - after
-            L.body(
-                doc,
-                f"Chi phí tuân thủ hiện tại: {_money(before)} đồng/năm; sau đơn giản "
-                f"hóa: {_money(after)} đồng/năm; tiết kiệm: {_money(saving)} đồng/năm.",
-            )
+            L.body(doc, _costs_line(*review_costs(session, review)))
+    _filler_block(doc, session, review)
     return L.to_bytes(doc)
 
 
-def _activity_rows(sheet) -> list[list[Any]]:
-    rate = sheet.hourly_rate.value
-    rows = []
-    for n, a in enumerate(sheet.activities, start=1):
-        cost = a.hours.value * a.people.value * rate + a.out_of_pocket.value
-        channels = ", ".join(channel_word(c) for c in a.channels) if a.channels else "tất cả"
-        rows.append(
-            [
-                n,
-                a.name,
-                float(a.hours.value),
-                float(a.people.value),
-                int(rate),
-                int(a.out_of_pocket.value),
-                int(cost),
-                channels,
-            ]
-        )
-    for f in sheet.fees:
-        rows.append(
-            [
-                "",
-                f"Phí, lệ phí: {f.name}",
-                None,
-                None,
-                None,
-                None,
-                int(f.amount.value),
-                ", ".join(channel_word(c) for c in f.channels or ()) or "tất cả",
-            ]
-        )
-    return rows
+def _costs_line(before: int | None, after: int | None) -> str:
+    """Part V's cost sentence; a figure the model has not got reads ``chưa tính``.
 
-
-def _comparison_sheet(wb, procedure, result) -> None:
-    """The third sheet: before, after and savings, with a bar chart of the first two."""
-    from openpyxl.chart import BarChart, Reference
-
-    ws = X.table_sheet(
-        wb,
-        "So sánh",
-        title=["SO SÁNH CHI PHÍ TUÂN THỦ", f"{procedure.name} (mã {procedure.code})"],
-        columns=[X.XlColumn("Chỉ tiêu", 40), X.XlColumn("Đồng/năm", 22, X.MONEY, "right")],
-        rows=[
-            ["Chi phí hiện tại", result.baseline.annual_cost],
-            ["Sau đơn giản hóa", result.options[0].annual_cost],
-            ["Chi phí tiết kiệm", result.options[0].savings or 0],
-        ],
-    )
-    chart = BarChart()
-    chart.title = "Chi phí tuân thủ (đồng/năm)"
-    chart.add_data(Reference(ws, min_col=2, min_row=4, max_row=6), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=6))
-    ws.add_chart(chart, "D4")
-
-
-def cost_form_xlsx(*, session: Session, actor: str, code: str, year: int) -> bytes:
-    """Biểu tính chi phí tuân thủ: current, after simplification, comparison chart."""
-    from analysis.changes import apply_option
-    from analysis.parameters import load_parameters
-    from analysis.reference import evaluate_sheet
-    from analysis.sheet import parse_sheet
-    from analysis.sheet_data import sheet_to_data
-    from catalogue.costing.burden import procedure_sheet
-
-    require(session=session, actor=actor, action="export")
-    procedure = rv.procedure_by_ref(session, code)
-    review = rv.find_review(session, procedure.id, year)
-    params = load_parameters()
-    base = procedure_sheet(session.connection(), procedure.id, params=params)
-    if base is None:
-        raise ServiceError(f"{code}: chưa có bảng tính chi phí (no costing sheet)")
-    data = {k: v for k, v in sheet_to_data(base).items() if k != "options"}
-    option = rv.review_option(review) if review else {"id": "giu-nguyen", "action": "keep"}
-    data["options"] = [option]
-    sheet = parse_sheet(data, params=params)
-    result = evaluate_sheet(sheet)
-    after = apply_option(sheet, sheet.options[0])
-    wb = X.new_workbook()
-    columns = [
-        X.XlColumn("STT", 6, align="center"),
-        X.XlColumn("Hoạt động", 44),
-        X.XlColumn("Số giờ", 10, "0.00", "right"),
-        X.XlColumn("Số người", 10, "0.00", "right"),
-        X.XlColumn("Thu nhập (đồng/giờ)", 16, X.MONEY, "right"),
-        X.XlColumn("Chi phí khác (đồng)", 16, X.MONEY, "right"),
-        X.XlColumn("Chi phí (đồng)", 16, X.MONEY, "right"),
-        X.XlColumn("Cách thức", 18),
-    ]
-    outcomes = (
-        ("Chi phí hiện tại", sheet, result.baseline),
-        ("Sau đơn giản hóa", after, result.options[0]),
-    )
-    for title, current, outcome in outcomes:
-        rows = [] if current.abolished else _activity_rows(current)
-        totals = [
-            "",
-            f"Chi phí 01 lần: {format_number(outcome.unit_cost)} đ; × tần suất "
-            f"{format_number(current.frequency.value, 2, strip=True)} × "
-            f"{format_number(current.population.value)} đối tượng = năm",
-            None,
-            None,
-            None,
-            None,
-            outcome.annual_cost,
-            "",
-        ]
-        X.table_sheet(
-            wb,
-            title,
-            title=[
-                f"BIỂU TÍNH CHI PHÍ TUÂN THỦ — {title.upper()}",
-                f"{procedure.name} (mã {procedure.code})",
-            ],
-            columns=columns,
-            rows=rows,
-            totals=totals,
-        )
-    _comparison_sheet(wb, procedure, result)
-    return X.workbook_bytes(wb)
+    >>> _costs_line(150_000_000, 128_000_000).split("; ")[-1]
+    'tiết kiệm: 22.000.000 đồng/năm.'
+    >>> _costs_line(150_000_000, None).split("; ")[-1]
+    'sau đơn giản hóa: chưa tính (chưa có thay đổi cụ thể).'
+    """
+    if before is None:
+        return "Chi phí tuân thủ: chưa tính (thủ tục chưa có bảng tính chi phí)."
+    text = f"Chi phí tuân thủ hiện tại: {_money(before)} đồng/năm; sau đơn giản hóa: "
+    if after is None:
+        return text + "chưa tính (chưa có thay đổi cụ thể)."
+    return text + f"{_money(after)} đồng/năm; tiết kiệm: {_money(before - after)} đồng/năm."
 
 
 def review_report_docx(*, session: Session, actor: str, year: int) -> bytes:
@@ -355,12 +255,8 @@ def review_report_docx(*, session: Session, actor: str, year: int) -> bytes:
     data = review_report(session=session, actor=actor, year=year)
     require(session=session, actor=actor, action="export")
     doc = L.new_document(title=f"Báo cáo kết quả rà soát {year}", author=actor)
-    who = _authority(session)
-    L.heading_block(
-        doc,
-        L.Heading(issuer=who["issuer"], number="/BC-UBND", place=who["place"], on=None,
-                  year=year),
-    )  # fmt: skip
+    profile = require_profile(session=session, needs=NEEDS)
+    L.heading_block(doc, profile.heading("/BC-UBND", None, year=year))
     L.kind_and_subject(doc, "BÁO CÁO", f"Kết quả rà soát, đánh giá thủ tục hành chính năm {year}")
     t = data["totals"]
     L.body(doc, L.with_end(data["sentence"], "."))
@@ -404,8 +300,8 @@ def review_report_docx(*, session: Session, actor: str, year: int) -> bytes:
         )
         L.table(doc, columns, rows)
     L.signature_and_recipients(
-        doc, L.Signature.of(title="CHỦ TỊCH", name=who["signer"]),
-        who["recipients"][:3] or RECIPIENTS[:3], archive=who["archive"],
+        doc, profile.signature(collective=True), list(profile.recipients[:3]),
+        archive=profile.archive,
     )  # fmt: skip
     return L.to_bytes(doc)
 
@@ -423,6 +319,7 @@ def export_review_document(
         return review_report_docx(session=session, actor=actor, year=year), name
     if not code:
         raise ServiceError("Cần mã TTHC (a procedure code is required)")
-    if kind == "form":
-        return review_form_docx(session=session, actor=actor, code=code, year=year), name
-    return cost_form_xlsx(session=session, actor=actor, code=code, year=year), name
+    from catalogue.documents.cost_form_docs import cost_form_docx, cost_form_xlsx
+
+    make = {"form": review_form_docx, "cost": cost_form_xlsx, "cost_word": cost_form_docx}[kind]
+    return make(session=session, actor=actor, code=code, year=year), name

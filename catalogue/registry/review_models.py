@@ -69,3 +69,5 @@ class Review(SQLModel, table=True):
     updated_by: str | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # the reviewer's costing sheet after simplification (migration 0017)
+    after_sheet: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

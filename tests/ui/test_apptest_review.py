@@ -130,3 +130,25 @@ def test_unapproved_plan_admits_no_review(app, planned):
     at.number_input(key="rv_year").set_value(YEAR).run()
     no_exception(at)
     assert "chưa có kế hoạch rà soát được phê duyệt" in texts(at)
+
+
+def test_reviewer_saves_the_sheet_after_simplification(app, app_db, planned):
+    from catalogue.cycle import review as rv
+
+    pid, _ = planned(approve=True)
+    engine = open_catalogue(app_db, migrate=False)
+    with session_scope(engine) as s:
+        rv.save_review(session=s, actor="reviewer", procedure_id=pid, year=YEAR,
+                       answers={"VI.1": "amend"})  # fmt: skip
+    at = open_page(sign_in(app.run(), "reviewer"), "review")
+    at.number_input(key="rv_year").set_value(YEAR).run()
+    no_exception(at)
+    assert "Chi phí sau đơn giản hóa" in texts(at)
+    at.button(key="rv_after_save").click().run()
+    no_exception(at)
+    # Saved unchanged: the after sheet equals the current one, so it adds no change.
+    assert any("Phương án gồm 0 thay đổi" in m.value for m in at.success)
+    with session_scope(engine) as s:
+        review = s.exec(select(Review).where(Review.procedure_id == pid)).one()
+        assert review.after_sheet is not None and review.version == 2
+    engine.dispose()

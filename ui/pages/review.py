@@ -133,6 +133,34 @@ def _components(frame: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _after_tables(data: dict) -> None:
+    """The cost tables after simplification: what they change joins the review's option."""
+    st.markdown(f"#### {t('review_fix.after_title')}")
+    ok, after = widgets.run_service(review_state.after_tables, pid, year)
+    if not ok:
+        return
+    tables_after, saved = after
+    st.caption(t("review_fix.after_saved_sheet" if saved else "review_fix.after_from_typed"))
+    edited = {}
+    for n, (name, frame) in enumerate(tables_after.items()):
+        st.markdown(f"**{name}**")
+        edited[name] = st.data_editor(
+            frame.astype(str),
+            key=f"rv_after_{n}",
+            hide_index=True,
+            num_rows="dynamic" if editor else "fixed",
+            disabled=not editor,
+        )
+    if editor and st.button(t("review_fix.after_save"), key="rv_after_save"):
+        base = {k: data[k] for k in ("procedure", "date", "subject") if k in data}
+        ok, changes = widgets.run_service(
+            review_state.save_after, pid, year, edited, base, review.get("version")
+        )
+        if ok:
+            core_state.data_changed()
+            st.success(t("review_fix.after_saved", n=len(changes)))
+
+
 with tab_form:
     given = {}
     for section, names in form.sections.items():
@@ -209,10 +237,17 @@ with tab_cost:
         if ok:
             core_state.data_changed()
             st.success(t("review_cycle.saved"))
+    if review and review.get("conclusion") in (None, "amend"):
+        _after_tables(data)
     ok, doc = widgets.run_service(review_state.document, "cost", year, procedures[pid]["code"])
     if ok:
         st.download_button(
             t("review_cycle.download_cost"), doc[0], file_name=doc[1], key="rv_download_cost"
+        )
+    ok, doc = widgets.run_service(review_state.document, "cost_word", year, procedures[pid]["code"])
+    if ok:
+        st.download_button(
+            t("review_fix.download_cost_word"), doc[0], file_name=doc[1], key="rv_download_cost_w"
         )
 
 with tab_propose:

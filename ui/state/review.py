@@ -138,3 +138,35 @@ def vn_number(value: Any) -> str:
     from catalogue.costing.cost_form import format_vn_number
 
     return format_vn_number(value)
+
+
+def after_tables(procedure_id: int, year: int) -> tuple[dict, bool]:
+    """The cost form's tables after simplification and whether the reviewer saved them
+    (else: the current sheet with the review's typed changes applied)."""
+    from catalogue.costing.burden import from_json
+    from catalogue.costing.cost_form import tables_from_sheet
+    from catalogue.cycle import review_option as ro
+    from catalogue.cycle.review import find_review
+    from catalogue.registry.db import session_scope
+
+    with session_scope(core.engine()) as db:
+        review = find_review(db, procedure_id, year)
+        data = ro.after_start(db, procedure_id, review)
+        saved = bool(review is not None and review.after_sheet)
+    return tables_from_sheet(from_json(data)), saved
+
+
+def save_after(procedure_id: int, year: int, tables: dict, base: dict, version: int | None) -> Any:
+    """Read the after tables (refused whole, naming table, row, column) and store them as
+    the review's sheet after simplification; the option's changes it adds."""
+    from catalogue.costing.cost_form import sheet_from_tables
+    from catalogue.cycle import review_option as ro
+    from catalogue.registry.db import session_scope
+
+    content = sheet_from_tables(tables, base=base)
+    with session_scope(core.engine()) as db:
+        review = ro.save_after_sheet(
+            session=db, actor=session.username(), procedure_id=procedure_id, year=year,
+            content=content, expected_version=version,
+        )  # fmt: skip
+        return ro.amend_changes(db, review) if review.conclusion == "amend" else []
