@@ -30,6 +30,9 @@ cost before) + P2 2.000.000 + P3 500.000 + P4 800.000 + P6 1.300.000 + P9 400.00
 NQ 66 (2025 target, plans of 2025 only): P9 400.000 / 6.000.000 = 6,67 %.
 NQ 68 (plans tagged NQ68 only, baseline 31/05/2020): none in force; its baseline also
   holds P7 (ended 2024, after 2020): 6.000.000 + 700.000 = 6.700.000 đ.
+Adopted proposals whatever their stage now (P1, P5, P9, P7, P2, P3; P4 only proposed):
+  before 1.000.000 + 9.999.000 + 400.000 + 700.000 + 2.000.000 + 500.000 = 14.599.000,
+  after 400.000 + 9.000.000 + 300.000 = 9.700.000, savings 4.899.000, cut 33,56 %.
 Current totals leave P7 and P9 (abolished): 400.000 + 2.000.000 + 500.000 + 800.000 +
   9.000.000 + 1.300.000 = 14.000.000 đ/năm.
 """
@@ -250,6 +253,10 @@ def test_every_report_counts_the_same_stages(scenario):
     for totals in (wf.stage_totals(frame), staged["by_stage"], overview["by_stage"]):
         got = {r.stage: (int(r.procedures), int(r.savings)) for r in totals.itertuples()}
         assert got == expected
+    assert overview["adopted_proposals"].to_dict("records") == [
+        {"procedures": 6, "cost_before": 14_599_000, "cost_after": 9_700_000,
+         "savings": 4_899_000, "cut_rate": 33.56}
+    ]  # fmt: skip
     # the savings report's groupings count what is in force, and only that
     assert int(overview["adopted"]["savings"].sum()) == 2_699_000
     by_year = dict(zip(overview["by_year"]["year"], overview["by_year"]["savings"], strict=True))

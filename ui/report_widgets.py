@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis import rates
 from ui import tables
-from ui.i18n import label, missing, money, number, percent, t
+from ui.i18n import day, label, missing, money, number, percent, t
 from ui.state import costing as costing_state
 from ui.state import reports as reports_state
 from ui.widgets import headline, metric_row, pager, value_axis
@@ -126,12 +126,28 @@ def adopted_totals(adopted: pd.DataFrame) -> None:
     )
 
 
+def adopted_proposals(totals: pd.DataFrame) -> None:
+    """CPTT before / after, savings and cut rate of every proposal the chair adopted,
+    whatever its stage now (``catalogue.cycle.stages.adopted_totals``)."""
+    row = totals.to_dict("records")[0]
+    metric_row(
+        [
+            (t("plan.col.before"), *headline(row["cost_before"])),
+            (t("plan.col.after"), *headline(row["cost_after"])),
+            (t("plan.col.savings"), *headline(row["savings"])),
+            (t("plan.col.cut_rate"), percent(row["cut_rate"]), None),
+        ]
+    )
+    st.caption(t("stages_ui.adopted_note", n=number(row["procedures"])))
+
+
 def catalogue_baseline(catalogue: pd.DataFrame) -> None:
-    """One line: the baseline the targets are measured against, and its estimated part."""
+    """One line: today's catalogue the groupings' cut rates are measured against (the
+    programmes have their own baseline day), and its estimated part."""
     row = catalogue.to_dict("records")[0]  # plain Python numbers for the formatters
     st.caption(
         t(
-            "savings.baseline",
+            "stages_ui.current_catalogue",
             procedures=number(row["procedures"]),
             cost=money(row["baseline_annual_cost"]),
             days=number(row["baseline_deadline_days"], 2),
@@ -206,7 +222,9 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
 
 
 def targets_table(programmes: pd.DataFrame) -> None:
-    """Per programme: cost and time cut achieved against the target, gap and whether met."""
+    """Per programme: cost and time cut in force against the target, gap and whether met,
+    the pipeline (adopted, enacted) and the baseline day."""
+    st.caption(t("stages_ui.counts_in_force"))
     tables.show(
         pd.DataFrame(
             {
@@ -216,7 +234,10 @@ def targets_table(programmes: pd.DataFrame) -> None:
                 t("savings.col.cost_met"): programmes["cost_met"].map(_met),
                 t("savings.col.cost_gap"): programmes["cost_gap"].map(_points),
                 t("plan.col.savings"): programmes["savings"].map(money),
+                t("stages_ui.col.adopted"): programmes["pipeline_adopted"].map(money),
+                t("stages_ui.col.enacted"): programmes["pipeline_enacted"].map(money),
                 t("savings.col.baseline"): programmes["baseline_annual_cost"].map(money),
+                t("stages_ui.col.baseline_day"): programmes["baseline_day"].map(day),
                 t("savings.col.procedures"): programmes["procedures"].map(number),
                 t("savings.col.name"): programmes["name"],
                 t("savings.col.days_saved"): programmes["deadline_saved_days"].map(
@@ -231,7 +252,12 @@ def targets_table(programmes: pd.DataFrame) -> None:
             }
         ),
         pinned=[t("savings.col.programme")],
-        money=[t("plan.col.savings"), t("savings.col.baseline")],
+        money=[
+            t("plan.col.savings"),
+            t("savings.col.baseline"),
+            t("stages_ui.col.adopted"),
+            t("stages_ui.col.enacted"),
+        ],
         long=[t("savings.col.name")],
     )
     st.caption(" · ".join(f"**{r.programme}**: {r.legal_basis}" for r in programmes.itertuples()))
@@ -373,8 +399,9 @@ def savings_downloads(
 
 
 def programme_progress(programmes: pd.DataFrame) -> None:
-    """Each programme's cut in force against its target, first and large: a bar per measure
-    that fills as the cut approaches the target, and the words "1,85 % / mục tiêu 50 %"."""
+    """Each programme's cut **in force** against its target, first and large: a bar per
+    measure that fills as the cut approaches the target, the words "1,85 % / mục tiêu
+    50 %", then the pipeline (adopted, enacted) against the same baseline, never added."""
     for row in programmes.itertuples():
         st.markdown(t("ux.savings.programme", programme=row.programme, name=row.name))
         columns = st.columns(2)
@@ -394,10 +421,24 @@ def programme_progress(programmes: pd.DataFrame) -> None:
                 )
                 share = min(max(done / float(target), 0.0), 1.0) if float(target) else 1.0
                 st.progress(share, text=t("ux.savings.share_of_target", share=percent(share * 100)))
+        st.caption(
+            t(
+                "stages_ui.programme_line",
+                savings=money(row.savings_in_force),
+                n=number(row.procedures_in_force),
+                baseline=money(row.baseline_annual_cost),
+                day=day(row.baseline_day),
+                adopted=money(row.pipeline_adopted),
+                adopted_rate=percent(row.cut_rate_adopted),
+                enacted=money(row.pipeline_enacted),
+                enacted_rate=percent(row.cut_rate_enacted),
+            )
+        )
 
 
 def pipeline(stages: pd.DataFrame) -> None:
-    """Savings at each stage of the cycle (proposed, adopted, enacted, in force), never added."""
+    """Savings and cut rate at each stage of the cycle (proposed, adopted, enacted, in
+    force: ``catalogue.cycle.stage_totals``), never added across stages."""
     columns = st.columns(len(stages))
     for column, row in zip(columns, stages.itertuples(), strict=True):
         column.metric(t(f"cycle_steps.stage.{row.stage}"), headline(row.savings)[0])

@@ -117,11 +117,15 @@ def savings_overview(
     groupings count what is in force (``stage`` says so); ``programmes`` is
     :func:`stage_report`'s progress (in force against each programme's baseline catalogue,
     adopted and enacted beside it as the pipeline); ``by_stage`` and ``procedures`` are
-    the stage totals and rows. ``costs`` is :func:`catalogue.costing.burden.catalogue_costs`
-    (callers cache it). Also returned from :func:`analysis.savings_report`: ``adopted``
-    (the options in force, one row per procedure), ``by_plan``, ``by_agency``,
-    ``by_field``, ``by_level``, ``by_year``, ``by_programme`` and ``catalogue``.
+    the stage totals and rows; ``adopted_proposals`` one row: every adopted proposal
+    whatever its stage since (:func:`catalogue.cycle.stages.adopted_totals`). ``costs`` is
+    :func:`catalogue.costing.burden.catalogue_costs` (callers cache it). Also returned, from
+    :func:`analysis.savings_report`: ``adopted`` (the options in force, one row per
+    procedure), ``by_plan``, ``by_agency``, ``by_field``, ``by_level``, ``by_year``,
+    ``by_programme`` and ``catalogue``.
     """
+    from catalogue.cycle.stages import adopted_totals
+
     today = today or date.today()
     staged = stage_report(session=session, actor=actor, costs=costs, today=today)
     stages = staged["procedures"]
@@ -129,6 +133,7 @@ def savings_overview(
     report = savings_report(evaluated_frame(costs, in_force), plans_frame_for(in_force, costs))
     report["programmes"] = staged["programmes"]
     report["by_stage"] = staged["by_stage"]
+    report["adopted_proposals"] = pd.DataFrame([adopted_totals(stages)])
     report["procedures"] = stages
     report["stage"] = pd.DataFrame([{"stage": "in_force", "on": today}])
     return report

@@ -232,6 +232,21 @@ def savings_by_stage(*, session: Session, actor: str, today: date) -> pd.DataFra
     return frame[STAGE_COLUMNS].reset_index(drop=True)
 
 
+# The chair's adopted proposals, whatever stage they have reached since (each once).
+ADOPTED_OR_LATER = ("adopted", "enacted", "in_force")
+
+
+def adopted_totals(frame: pd.DataFrame) -> dict[str, int | float]:
+    """Procedures, cost before and after, savings and cut rate (%) of every adopted
+    proposal (stage adopted, enacted or in force on the frame's day), each counted once."""
+    part = frame[frame["stage"].isin(ADOPTED_OR_LATER)]
+    before = int(part["cost_before"].fillna(0).sum())
+    after = int(part["cost_after"].fillna(0).sum())
+    rate = cut_rates(pd.Series([before - after]), pd.Series([before]))[0]
+    return {"procedures": len(part), "cost_before": before, "cost_after": after,
+            "savings": before - after, "cut_rate": float(rate)}  # fmt: skip
+
+
 def stage_totals(frame: pd.DataFrame) -> pd.DataFrame:
     """Per stage: procedures, cost before and after, savings and the cut rate (%)."""
     rows = []
