@@ -12,7 +12,7 @@ from ui import tables
 from ui.i18n import day, label, missing, money, number, percent, t
 from ui.state import costing as costing_state
 from ui.state import reports as reports_state
-from ui.widgets import headline, metric_row, pager, value_axis
+from ui.widgets import headline, metric_row, money_unit, pager, value_axis
 
 # Groups shown as bars; the table below the chart lists every group.
 TOP_GROUPS = 15
@@ -68,10 +68,11 @@ def burden_breakdown() -> None:
     totals = costing_state.cost_totals(by)
     names = [_group_text(by, v) for v in totals[by]]
     top = totals.head(TOP_GROUPS)
+    divisor, unit = money_unit(top["annual_cost"])
     data = pd.DataFrame(
         {
             "group": names[: len(top)],
-            "cost_ty": top["annual_cost"] / 1e9,
+            "cost_ty": top["annual_cost"] / divisor,
             "cost_text": top["annual_cost"].map(money),
             "procedures": top["procedures"].map(number),
             "estimated": top["estimated"].map(number),
@@ -82,7 +83,7 @@ def burden_breakdown() -> None:
         alt.Chart(data, title=t("overview.breakdown_chart", top=len(top)))
         .mark_bar()
         .encode(
-            x=alt.X("cost_ty:Q", title=t("overview.axis"), axis=value_axis()),
+            x=alt.X("cost_ty:Q", title=t("stages_ui.axis_cost", unit=unit), axis=value_axis()),
             y=alt.Y("group:N", sort="-x", title=title),
             tooltip=[
                 alt.Tooltip("group:N", title=title),
@@ -212,7 +213,7 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
         alt.Chart(data)
         .transform_filter("isValid(datum.target)")
         .mark_tick(color="black", thickness=3)
-        .encode(x=alt.X("target:Q", scale=scale), y=y, tooltip=tooltip)
+        .encode(x=alt.X("target:Q", scale=scale, axis=value_axis()), y=y, tooltip=tooltip)
     )
     height = 32 * max(1, len(data))
     chart = (bars + ticks).properties(title=t("savings.targets_chart"), width=600, height=height)
@@ -288,11 +289,12 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
     """Bars of savings per group and the cumulative line; returns the Altair chart."""
     import altair as alt
 
+    divisor, unit = money_unit([*grouped["savings"], *grouped["cumulative"]])
     data = pd.DataFrame(
         {
             "group": grouped["group"],
-            "savings_ty": grouped["savings"] / 1e9,
-            "cumulative_ty": grouped["cumulative"] / 1e9,
+            "savings_ty": grouped["savings"] / divisor,
+            "cumulative_ty": grouped["cumulative"] / divisor,
             "savings_text": grouped["savings"].map(money),
             "cumulative_text": grouped["cumulative"].map(money),
             "rate_text": grouped["cut_rate"].map(percent),
@@ -311,14 +313,16 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("savings_ty:Q", title=t("savings.axis"), axis=value_axis()),
+            y=alt.Y(
+                "savings_ty:Q", title=t("stages_ui.axis_savings", unit=unit), axis=value_axis()
+            ),
             tooltip=tooltip,
         )
     )
     line = (
         alt.Chart(data)
         .mark_line(point=True, color="#d62728")
-        .encode(x=x, y="cumulative_ty:Q", tooltip=tooltip)
+        .encode(x=x, y=alt.Y("cumulative_ty:Q", axis=value_axis()), tooltip=tooltip)
     )
     chart = (bars + line).properties(title=t("savings.chart_title"), width=600, height=320)
     st.altair_chart(chart, width="stretch", height=420)
