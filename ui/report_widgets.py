@@ -385,7 +385,7 @@ def savings_downloads(
         lambda: reports_state.csv_bytes(
             savings_view(savings_grouped(report, dimension), dimension)
         ),
-        file_name=f"tiet-kiem-theo-{_slug(t(f'savings.dimension.{dimension}'))}.csv",
+        file_name=f"tiet-kiem-da-co-hieu-luc-theo-{_slug(t(f'savings.dimension.{dimension}'))}.csv",
         mime="text/csv",
         key="savings_download_csv",
     )
