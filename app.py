@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catalogue.registry.auth import ROLES
-from ui import widgets
+from ui import not_found, widgets
 from ui.i18n import t
 from ui.state import core
 from ui.state import session as session_state
@@ -57,9 +57,15 @@ pages = {
     for i, (path, title, icon, roles) in enumerate(PAGES)
 }
 allowed = {path for path, _title, _icon, roles in PAGES if role in roles}
-chosen = st.navigation(list(pages.values()), expanded=True)  # every page listed
-path = next(p for p, page in pages.items() if page == chosen)
-if path in allowed:
+listed = list(pages.values())
+# A link to a page path that does not exist gets our own words, not Streamlit's dialog.
+unknown = not_found.unknown_page_name(page.url_path for page in listed)
+if unknown is not None:
+    listed.append(st.Page(not_found.not_found_page, title=t("stages_ui.not_found.title"),
+                          url_path=unknown, visibility="hidden"))  # fmt: skip
+chosen = st.navigation(listed, expanded=True)  # every page listed
+path = next((p for p, page in pages.items() if page == chosen), None)
+if path is None or path in allowed:
     chosen.run()
 else:
     widgets.page_gate(path)

@@ -190,15 +190,22 @@ def baseline_day(programme: Programme) -> date:
 
 
 def stage_progress(
-    stages: pd.DataFrame, baselines: Mapping[str, int], programmes: list[Programme]
+    stages: pd.DataFrame,
+    baselines: Mapping[str, int],
+    programmes: list[Programme],
+    days: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Per programme: savings **in force** against its baseline, adopted and enacted beside.
 
     ``stages`` has one row per procedure (``programme`` tag, ``year``, ``stage``,
-    ``in_force_on``, ``business_related``, ``savings``); ``baselines`` maps a programme
-    code to the yearly cost of the in-scope catalogue as it stood on its baseline day.
-    Only procedures in scope (related to production and business) count; ``in_force``
-    ones count when they came into force after the baseline day.
+    ``in_force_on``, ``business_related``, ``savings``, ``deadline_before``,
+    ``deadline_after``); ``baselines`` maps a programme code to the yearly cost of the
+    in-scope catalogue as it stood on its baseline day, ``days`` to its total deadline
+    days then. Only procedures in scope (related to production and business) count;
+    ``in_force`` ones count when they came into force after the baseline day. The cost
+    and time cut rates, gaps and whether the target is met are those of what is in
+    force (``stage``); ``cut_rate_adopted`` and ``cut_rate_enacted`` rate the pipeline
+    against the same baseline, never added to it.
     """
     rows = []
     for programme in programmes:
@@ -213,23 +220,47 @@ def stage_progress(
         def total(stage: str, frame: pd.DataFrame = live) -> int:
             return int(frame.loc[frame["stage"] == stage, "savings"].fillna(0).sum())
 
+        in_force = live[live["stage"] == "in_force"]
+        saved = (in_force["deadline_before"] - in_force["deadline_after"]).dropna()
+        days_base = float((days or {}).get(programme.code, 0.0))
         rows.append(
             {
                 "programme": programme.code,
                 "name": programme.name,
+                "legal_basis": programme.legal_basis,
                 "baseline_day": day,
                 "baseline_annual_cost": int(baselines.get(programme.code, 0)),
                 "stage": "in_force",
-                "procedures_in_force": int((live["stage"] == "in_force").sum()),
+                "procedures_in_force": len(in_force),
                 "savings_in_force": total("in_force"),
                 "target_cut_rate": programme.cost_cut_rate,
                 "pipeline_adopted": total("adopted"),
                 "pipeline_enacted": total("enacted"),
                 "proposed": total("proposed"),
+                "baseline_deadline_days": round(days_base, 2),
+                "deadline_saved_days": _hundredths(float(saved.sum())) / 100,
+                "time_cut_rate": float(
+                    cut_rate(_hundredths(float(saved.sum())), _hundredths(days_base))
+                ),
+                "target_time_cut_rate": programme.time_cut_rate,
             }
         )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame["cut_rate_in_force"] = cut_rates(frame["savings_in_force"], frame["baseline_annual_cost"])
+    base = frame["baseline_annual_cost"]
+    frame["cut_rate_in_force"] = cut_rates(frame["savings_in_force"], base)
+    frame["cut_rate_adopted"] = cut_rates(frame["pipeline_adopted"], base)
+    frame["cut_rate_enacted"] = cut_rates(frame["pipeline_enacted"], base)
+    # the names programme_progress uses, so that every table and document reads one frame
+    frame["procedures"] = frame["procedures_in_force"]
+    frame["savings"] = frame["savings_in_force"]
+    frame["cut_rate"] = frame["cut_rate_in_force"]
+    for kind, achieved, target in (
+        ("cost", "cut_rate", "target_cut_rate"),
+        ("time", "time_cut_rate", "target_time_cut_rate"),
+    ):
+        has = frame[target].notna()
+        frame[f"{kind}_gap"] = np.where(has, (frame[target] - frame[achieved]).round(2), np.nan)
+        frame[f"{kind}_met"] = np.where(has, frame[achieved] >= frame[target], pd.NA)
     return frame

@@ -107,22 +107,31 @@ def test_catalogue_costs_cover_every_procedure_and_match_the_reference(engine):
     assert by_field["annual_cost"].sum() == counted["annual_cost"].sum()
 
 
-def test_savings_overview_counts_only_published_approved_proposals(engine):
+def test_savings_overview_counts_what_is_in_force(engine):
+    from datetime import date
+
     world = seed(engine)
     costs = costing.catalogue_costs(engine)
+    analyst = world["users"]["analyst"]
     with session_scope(engine) as s:
-        empty = savings_overview(session=s, actor=world["users"]["analyst"], costs=costs)
+        empty = savings_overview(session=s, actor=analyst, costs=costs, today=date(2027, 1, 1))
     assert empty["adopted"].empty
-    published_plan(engine, world)
+    published_plan(engine, world)  # published 30/12/2026 (older one-step path), effective 31/12
     with session_scope(engine) as s:
-        report = savings_overview(session=s, actor=world["users"]["analyst"], costs=costs)
+        waiting = savings_overview(session=s, actor=analyst, costs=costs, today=date(2026, 12, 30))
+        report = savings_overview(session=s, actor=analyst, costs=costs, today=date(2027, 1, 1))
+    # before the effective date nothing is in force: the three savings are enacted
+    assert waiting["adopted"].empty
+    by_stage = waiting["by_stage"].set_index("stage")["savings"]
+    assert int(by_stage["enacted"]) == 600_000 + 2_345_678 + 200_000
     adopted = report["adopted"]
-    # amend 1.000.000 → 400.000, abolish 2.345.678 → 0, keep, replace 300.000 → 100.000;
-    # the rejected proposal does not count
-    assert int(adopted["savings"].sum()) == 600_000 + 2_345_678 + 0 + 200_000
-    assert len(adopted) == 4
+    # amend 1.000.000 → 400.000, abolish 2.345.678 → 0, replace 300.000 → 100.000; keep
+    # changes nothing and is not a saving; the rejected proposal does not count
+    assert int(adopted["savings"].sum()) == 600_000 + 2_345_678 + 200_000
+    assert len(adopted) == 3
     progress = report["programmes"].set_index("programme")
-    assert int(progress.loc["NQ66-2026", "savings"]) == 3_145_678
+    # every procedure's subject is "Công dân Việt Nam": outside the programmes' scope
+    assert int(progress.loc["NQ66-2026", "savings"]) == 0
     # the catalogue baseline counts procedures in force with a known population only
     in_force = costs["status"].isin(["active", "amended"]) & costs["annual_cost"].notna()
     assert 0 < in_force.sum() < len(world["procedures"])

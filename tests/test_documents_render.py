@@ -95,8 +95,9 @@ def documents(tmp_path_factory) -> Path:
     upgrade(engine)
     load_demo_if_empty(engine)
     ids = _scenario(engine)
+    # the savings report on a day after the decision's effective date (20/03/2027): in force
     write_documents(engine, actor="analyst", outdir=folder, plan_id=ids["plan"],
-                    decision_id=ids["decision"], savings=True)  # fmt: skip
+                    decision_id=ids["decision"], savings=True, today=date(2027, 4, 1))  # fmt: skip
     engine.dispose()
     return folder
 
@@ -212,7 +213,9 @@ def test_plan_structure(documents):
 
 def test_savings_workbook_words(documents):
     wb = openpyxl.load_workbook(documents / "bao-cao-tiet-kiem.xlsx")
-    assert wb.sheetnames[0] == "Mục tiêu" and "Chi tiết" in wb.sheetnames
+    # the stages first (PROCESS.md §1), then the programmes and the groupings in force
+    assert wb.sheetnames[:3] == ["Theo giai đoạn", "Tiến độ theo hiệu lực", "Mục tiêu"]
+    assert "Chi tiết" in wb.sheetnames
     detail = wb["Chi tiết"]
     header = [c.value for c in detail[4]]
     assert header[:2] == ["Mã TTHC", "Tên TTHC"]

@@ -9,10 +9,10 @@ import streamlit as st
 
 from analysis import rates
 from ui import tables
-from ui.i18n import label, missing, money, number, percent, t
+from ui.i18n import day, label, missing, money, number, percent, t
 from ui.state import costing as costing_state
 from ui.state import reports as reports_state
-from ui.widgets import headline, metric_row, pager, value_axis
+from ui.widgets import headline, metric_row, money_unit, pager, value_axis
 
 # Groups shown as bars; the table below the chart lists every group.
 TOP_GROUPS = 15
@@ -68,10 +68,11 @@ def burden_breakdown() -> None:
     totals = costing_state.cost_totals(by)
     names = [_group_text(by, v) for v in totals[by]]
     top = totals.head(TOP_GROUPS)
+    divisor, unit = money_unit(top["annual_cost"])
     data = pd.DataFrame(
         {
             "group": names[: len(top)],
-            "cost_ty": top["annual_cost"] / 1e9,
+            "cost_ty": top["annual_cost"] / divisor,
             "cost_text": top["annual_cost"].map(money),
             "procedures": top["procedures"].map(number),
             "estimated": top["estimated"].map(number),
@@ -82,7 +83,7 @@ def burden_breakdown() -> None:
         alt.Chart(data, title=t("overview.breakdown_chart", top=len(top)))
         .mark_bar()
         .encode(
-            x=alt.X("cost_ty:Q", title=t("overview.axis"), axis=value_axis()),
+            x=alt.X("cost_ty:Q", title=t("stages_ui.axis_cost", unit=unit), axis=value_axis()),
             y=alt.Y("group:N", sort="-x", title=title),
             tooltip=[
                 alt.Tooltip("group:N", title=title),
@@ -126,12 +127,28 @@ def adopted_totals(adopted: pd.DataFrame) -> None:
     )
 
 
+def adopted_proposals(totals: pd.DataFrame) -> None:
+    """CPTT before / after, savings and cut rate of every proposal the chair adopted,
+    whatever its stage now (``catalogue.cycle.stages.adopted_totals``)."""
+    row = totals.to_dict("records")[0]
+    metric_row(
+        [
+            (t("plan.col.before"), *headline(row["cost_before"])),
+            (t("plan.col.after"), *headline(row["cost_after"])),
+            (t("plan.col.savings"), *headline(row["savings"])),
+            (t("plan.col.cut_rate"), percent(row["cut_rate"]), None),
+        ]
+    )
+    st.caption(t("stages_ui.adopted_note", n=number(row["procedures"])))
+
+
 def catalogue_baseline(catalogue: pd.DataFrame) -> None:
-    """One line: the baseline the targets are measured against, and its estimated part."""
+    """One line: today's catalogue the groupings' cut rates are measured against (the
+    programmes have their own baseline day), and its estimated part."""
     row = catalogue.to_dict("records")[0]  # plain Python numbers for the formatters
     st.caption(
         t(
-            "savings.baseline",
+            "stages_ui.current_catalogue",
             procedures=number(row["procedures"]),
             cost=money(row["baseline_annual_cost"]),
             days=number(row["baseline_deadline_days"], 2),
@@ -196,7 +213,7 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
         alt.Chart(data)
         .transform_filter("isValid(datum.target)")
         .mark_tick(color="black", thickness=3)
-        .encode(x=alt.X("target:Q", scale=scale), y=y, tooltip=tooltip)
+        .encode(x=alt.X("target:Q", scale=scale, axis=value_axis()), y=y, tooltip=tooltip)
     )
     height = 32 * max(1, len(data))
     chart = (bars + ticks).properties(title=t("savings.targets_chart"), width=600, height=height)
@@ -206,7 +223,9 @@ def targets_chart(programmes: pd.DataFrame) -> Any:
 
 
 def targets_table(programmes: pd.DataFrame) -> None:
-    """Per programme: cost and time cut achieved against the target, gap and whether met."""
+    """Per programme: cost and time cut in force against the target, gap and whether met,
+    the pipeline (adopted, enacted) and the baseline day."""
+    st.caption(t("stages_ui.counts_in_force"))
     tables.show(
         pd.DataFrame(
             {
@@ -216,7 +235,10 @@ def targets_table(programmes: pd.DataFrame) -> None:
                 t("savings.col.cost_met"): programmes["cost_met"].map(_met),
                 t("savings.col.cost_gap"): programmes["cost_gap"].map(_points),
                 t("plan.col.savings"): programmes["savings"].map(money),
+                t("stages_ui.col.adopted"): programmes["pipeline_adopted"].map(money),
+                t("stages_ui.col.enacted"): programmes["pipeline_enacted"].map(money),
                 t("savings.col.baseline"): programmes["baseline_annual_cost"].map(money),
+                t("stages_ui.col.baseline_day"): programmes["baseline_day"].map(day),
                 t("savings.col.procedures"): programmes["procedures"].map(number),
                 t("savings.col.name"): programmes["name"],
                 t("savings.col.days_saved"): programmes["deadline_saved_days"].map(
@@ -231,7 +253,12 @@ def targets_table(programmes: pd.DataFrame) -> None:
             }
         ),
         pinned=[t("savings.col.programme")],
-        money=[t("plan.col.savings"), t("savings.col.baseline")],
+        money=[
+            t("plan.col.savings"),
+            t("savings.col.baseline"),
+            t("stages_ui.col.adopted"),
+            t("stages_ui.col.enacted"),
+        ],
         long=[t("savings.col.name")],
     )
     st.caption(" · ".join(f"**{r.programme}**: {r.legal_basis}" for r in programmes.itertuples()))
@@ -262,11 +289,12 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
     """Bars of savings per group and the cumulative line; returns the Altair chart."""
     import altair as alt
 
+    divisor, unit = money_unit([*grouped["savings"], *grouped["cumulative"]])
     data = pd.DataFrame(
         {
             "group": grouped["group"],
-            "savings_ty": grouped["savings"] / 1e9,
-            "cumulative_ty": grouped["cumulative"] / 1e9,
+            "savings_ty": grouped["savings"] / divisor,
+            "cumulative_ty": grouped["cumulative"] / divisor,
             "savings_text": grouped["savings"].map(money),
             "cumulative_text": grouped["cumulative"].map(money),
             "rate_text": grouped["cut_rate"].map(percent),
@@ -285,14 +313,16 @@ def savings_chart(grouped: pd.DataFrame, dimension: str) -> Any:
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("savings_ty:Q", title=t("savings.axis"), axis=value_axis()),
+            y=alt.Y(
+                "savings_ty:Q", title=t("stages_ui.axis_savings", unit=unit), axis=value_axis()
+            ),
             tooltip=tooltip,
         )
     )
     line = (
         alt.Chart(data)
         .mark_line(point=True, color="#d62728")
-        .encode(x=x, y="cumulative_ty:Q", tooltip=tooltip)
+        .encode(x=x, y=alt.Y("cumulative_ty:Q", axis=value_axis()), tooltip=tooltip)
     )
     chart = (bars + line).properties(title=t("savings.chart_title"), width=600, height=320)
     st.altair_chart(chart, width="stretch", height=420)
@@ -355,7 +385,7 @@ def savings_downloads(
         lambda: reports_state.csv_bytes(
             savings_view(savings_grouped(report, dimension), dimension)
         ),
-        file_name=f"tiet-kiem-theo-{_slug(t(f'savings.dimension.{dimension}'))}.csv",
+        file_name=f"tiet-kiem-da-co-hieu-luc-theo-{_slug(t(f'savings.dimension.{dimension}'))}.csv",
         mime="text/csv",
         key="savings_download_csv",
     )
@@ -373,8 +403,9 @@ def savings_downloads(
 
 
 def programme_progress(programmes: pd.DataFrame) -> None:
-    """Each programme's cut in force against its target, first and large: a bar per measure
-    that fills as the cut approaches the target, and the words "1,85 % / mục tiêu 50 %"."""
+    """Each programme's cut **in force** against its target, first and large: a bar per
+    measure that fills as the cut approaches the target, the words "1,85 % / mục tiêu
+    50 %", then the pipeline (adopted, enacted) against the same baseline, never added."""
     for row in programmes.itertuples():
         st.markdown(t("ux.savings.programme", programme=row.programme, name=row.name))
         columns = st.columns(2)
@@ -394,10 +425,24 @@ def programme_progress(programmes: pd.DataFrame) -> None:
                 )
                 share = min(max(done / float(target), 0.0), 1.0) if float(target) else 1.0
                 st.progress(share, text=t("ux.savings.share_of_target", share=percent(share * 100)))
+        st.caption(
+            t(
+                "stages_ui.programme_line",
+                savings=money(row.savings_in_force),
+                n=number(row.procedures_in_force),
+                baseline=money(row.baseline_annual_cost),
+                day=day(row.baseline_day),
+                adopted=money(row.pipeline_adopted),
+                adopted_rate=percent(row.cut_rate_adopted),
+                enacted=money(row.pipeline_enacted),
+                enacted_rate=percent(row.cut_rate_enacted),
+            )
+        )
 
 
 def pipeline(stages: pd.DataFrame) -> None:
-    """Savings at each stage of the cycle (proposed, adopted, enacted, in force), never added."""
+    """Savings and cut rate at each stage of the cycle (proposed, adopted, enacted, in
+    force: ``catalogue.cycle.stage_totals``), never added across stages."""
     columns = st.columns(len(stages))
     for column, row in zip(columns, stages.itertuples(), strict=True):
         column.metric(t(f"cycle_steps.stage.{row.stage}"), headline(row.savings)[0])

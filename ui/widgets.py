@@ -143,11 +143,34 @@ VI_AXIS_LABELS = (
 )
 
 
+# At most two decimals on an axis and no step below 0,01: Vega's default format follows
+# the step, so tiny values (a few đồng on a tỷ đồng axis) printed "0.000000".
+AXIS_FORMAT = ",.2~f"
+
+
 def value_axis() -> Any:
-    """An Altair axis for a quantity, labelled with the current language's separators."""
+    """An Altair axis for a quantity, labelled with the current language's separators and
+    never more than two decimals."""
     import altair as alt
 
-    return alt.Axis(labelExpr=VI_AXIS_LABELS) if lang() == "vi" else alt.Axis()
+    if lang() == "vi":
+        return alt.Axis(labelExpr=VI_AXIS_LABELS, format=AXIS_FORMAT, tickMinStep=0.01)
+    return alt.Axis(format=AXIS_FORMAT, tickMinStep=0.01)
+
+
+# Units of money on a chart axis, largest first: (divisor, key under stages_ui.unit).
+MONEY_UNITS = ((1_000_000_000, "ty"), (1_000_000, "trieu"), (1, "dong"))
+
+
+def money_unit(amounts: Any) -> tuple[int, str]:
+    """The divisor and the unit's name for an axis of ``amounts`` in đồng: tỷ đồng from
+    1 tỷ, triệu đồng from 1 triệu, else đồng, so that the labels are readable numbers."""
+    values = [abs(float(a)) for a in amounts if a is not None and a == a]
+    largest = max(values, default=0.0)
+    for divisor, key in MONEY_UNITS:
+        if largest >= divisor:
+            return divisor, t(f"stages_ui.unit.{key}")
+    return 1, t("stages_ui.unit.dong")
 
 
 FLASH_KEY = "ux_flash"

@@ -141,7 +141,7 @@ def savings(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Savings of published decisions and progress against the national targets."""
+    """Savings in force and by stage, and programme progress against the national targets."""
     from analysis import format_percent, format_vnd
     from catalogue.costing.burden import catalogue_costs
     from catalogue.costing.reports import savings_overview
@@ -160,11 +160,16 @@ def savings(
         }
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
-    typer.echo(f"Tiết kiệm đã công bố: {format_vnd(int(report['adopted']['savings'].sum()))}/năm")
+    in_force = int(report["adopted"]["savings"].sum())
+    typer.echo(f"Tiết kiệm đã có hiệu lực (in force): {format_vnd(in_force)}/năm")
+    for row in report["by_stage"].itertuples():
+        typer.echo(f"  {row.label}: {row.procedures} TTHC, {format_vnd(row.savings)}/năm")
     for row in progress.itertuples():
         typer.echo(
-            f"  {row.programme}: cắt giảm {format_percent(row.cut_rate)} "
-            f"/ mục tiêu {format_percent(row.target_cut_rate)}"
+            f"  {row.programme}: đã có hiệu lực cắt giảm {format_percent(row.cut_rate)} "
+            f"/ mục tiêu {format_percent(row.target_cut_rate)}; đã thông qua "
+            f"{format_vnd(row.pipeline_adopted)}, đã ban hành văn bản "
+            f"{format_vnd(row.pipeline_enacted)}"
         )
 
 

@@ -1,9 +1,10 @@
-"""Savings reports for analysts: published proposals against the catalogue's baseline.
+"""Savings reports for analysts: what is in force, by stage, against the programmes' targets.
 
-Joins the workflow (only approved proposals of published plans count) with the cost
-model's whole-catalogue baseline and hands both to :func:`analysis.savings_report`, which
-totals savings by plan, agency, field, level, year and programme and measures progress
-against the national targets.
+Every figure reads the one definition of the stages (proposed, adopted, enacted, in
+force: :func:`catalogue.cycle.stages.savings_by_stage`). The groupings by plan, agency,
+field, level, year and programme (:func:`analysis.savings_report`) count what is in
+force; programme progress counts what is in force within the programme's scope against
+the catalogue as it stood on its baseline day, with adopted and enacted as the pipeline.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from sqlmodel import Session
 
 from analysis import load_programmes, savings_report
 from analysis.rates import cut_rate, cut_rates, saving
-from catalogue.cycle import approved_savings_frame
 
 # Workflow actions as the cost model counts them: a replacement costs what the new
 # procedure costs (an amendment of the burden); a brand-new procedure has no baseline.
@@ -109,17 +109,34 @@ def plans_frame_for(adopted: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def savings_overview(
-    *, session: Session, actor: str, costs: pd.DataFrame
+    *, session: Session, actor: str, costs: pd.DataFrame, today: date | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Savings of published decisions, by every grouping, and progress to the targets.
+    """Savings **in force** on ``today`` by every grouping, programme progress and the stages.
 
-    ``costs`` is :func:`catalogue.costing.burden.catalogue_costs` (callers cache it). Returns
-    the frames of :func:`analysis.savings_report` (``adopted``, ``by_plan``, ``by_agency``,
-    ``by_field``, ``by_level``, ``by_year``, ``by_programme``, ``programmes``,
-    ``catalogue``).
+    One definition of the stages (:func:`catalogue.cycle.stages.savings_by_stage`): the
+    groupings count what is in force (``stage`` says so); ``programmes`` is
+    :func:`stage_report`'s progress (in force against each programme's baseline catalogue,
+    adopted and enacted beside it as the pipeline); ``by_stage`` and ``procedures`` are
+    the stage totals and rows; ``adopted_proposals`` one row: every adopted proposal
+    whatever its stage since (:func:`catalogue.cycle.stages.adopted_totals`). ``costs`` is
+    :func:`catalogue.costing.burden.catalogue_costs` (callers cache it). Also returned, from
+    :func:`analysis.savings_report`: ``adopted`` (the options in force, one row per
+    procedure), ``by_plan``, ``by_agency``, ``by_field``, ``by_level``, ``by_year``,
+    ``by_programme`` and ``catalogue``.
     """
-    adopted = approved_savings_frame(session=session, actor=actor)
-    return savings_report(evaluated_frame(costs, adopted), plans_frame_for(adopted, costs))
+    from catalogue.cycle.stages import adopted_totals
+
+    today = today or date.today()
+    staged = stage_report(session=session, actor=actor, costs=costs, today=today)
+    stages = staged["procedures"]
+    in_force = stages[stages["stage"] == "in_force"]
+    report = savings_report(evaluated_frame(costs, in_force), plans_frame_for(in_force, costs))
+    report["programmes"] = staged["programmes"]
+    report["by_stage"] = staged["by_stage"]
+    report["adopted_proposals"] = pd.DataFrame([adopted_totals(stages)])
+    report["procedures"] = stages
+    report["stage"] = pd.DataFrame([{"stage": "in_force", "on": today}])
+    return report
 
 
 # --------------------------------------------------------------------------- by stage (issue 12)
@@ -163,12 +180,17 @@ def baseline_costs(
     frame = costs[~costs["procedure_id"].isin(started_after | ended_by)].copy()
     frame = frame[frame["status"] != "draft"]
     frame = frame[frame["procedure_id"].map(lambda i: scope.get(i, False))]
+    # an unknown population has no yearly cost: out of the baseline, as out of the totals
+    if "population_known" in frame.columns:
+        frame = frame[frame["population_known"].astype(bool)]
     changed = stages[(stages["stage"] == "in_force") & (stages["in_force_on"] > day)]
-    before = dict(zip(changed["procedure_id"], changed["cost_before"], strict=True))
-    frame["annual_cost"] = [
-        int(before[p]) if p in before and pd.notna(before[p]) else int(c or 0)
-        for p, c in zip(frame["procedure_id"], frame["annual_cost"], strict=True)
-    ]
+    for column, signed in (("annual_cost", "cost_before"), ("deadline_days", "deadline_before")):
+        then = {p: v for p, v in zip(changed["procedure_id"], changed[signed], strict=True)
+                if pd.notna(v)}  # fmt: skip
+        now = frame[column].astype(object).where(frame[column].notna(), None)
+        frame[column] = [then.get(p, v) for p, v in zip(frame["procedure_id"], now, strict=True)]
+    frame["annual_cost"] = [int(v or 0) for v in frame["annual_cost"]]
+    frame["deadline_days"] = [float(v) if v is not None else 0.0 for v in frame["deadline_days"]]
     return frame
 
 
@@ -182,18 +204,17 @@ def stage_report(
 
     stages = savings_by_stage(session=session, actor=actor, today=today)
     programmes = load_programmes()
-    baselines = {
-        p.code: int(
-            baseline_costs(session=session, costs=costs, stages=stages, day=baseline_day(p))[
-                "annual_cost"
-            ].sum()
+    baselines, days = {}, {}
+    for programme in programmes:
+        then = baseline_costs(
+            session=session, costs=costs, stages=stages, day=baseline_day(programme)
         )
-        for p in programmes
-    }
+        baselines[programme.code] = int(then["annual_cost"].sum())
+        days[programme.code] = float(then["deadline_days"].sum())
     return {
         "procedures": stages,
         "by_stage": stage_totals(stages),
-        "programmes": stage_progress(stages, baselines, programmes),
+        "programmes": stage_progress(stages, baselines, programmes, days),
         "current_annual_cost": pd.DataFrame(
             [{"stage": "in_force", "annual_cost": int(current_costs(costs)["annual_cost"].sum())}]
         ),

@@ -75,7 +75,7 @@ def write_documents(
     written, so a refusal (a missing profile value) leaves the folder untouched.
 
     The Quyết định thông qua cites the Tờ trình of ``submission``; the savings report
-    counts the stages reached on ``today`` (none when not given).
+    counts the stages reached on ``today`` (default: the day it is written).
     """
     _builders()
     made: dict[str, bytes] = {}

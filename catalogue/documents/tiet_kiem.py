@@ -51,6 +51,10 @@ def _yes(value: Any) -> str:
     return {True: "Đạt", False: "Chưa đạt"}.get(_clean(value), "")
 
 
+# Which stage the sheets after the stage sheets count (PROCESS.md §1: never mixed).
+IN_FORCE_NOTE = "chỉ tính phương án đã có hiệu lực"
+
+
 def _programmes_sheet(wb, frame: pd.DataFrame, title: list[str]) -> None:
     columns = [X.XlColumn("Chương trình", 40), X.XlColumn("Căn cứ", 36),
                X.XlColumn("Số TTHC", 10, "#,##0", "right"),
@@ -66,7 +70,8 @@ def _programmes_sheet(wb, frame: pd.DataFrame, title: list[str]) -> None:
              r["savings"], r["cut_rate"], r["target_cut_rate"], _yes(r["cost_met"]),
              r["time_cut_rate"], r["target_time_cut_rate"], _yes(r["time_met"])]
             for r in frame.to_dict("records")]  # fmt: skip
-    X.table_sheet(wb, "Mục tiêu", title=[*title, "Tiến độ so với mục tiêu của các chương trình"],
+    X.table_sheet(wb, "Mục tiêu", title=[*title, f"Tiến độ so với mục tiêu của các chương trình "
+                  f"({IN_FORCE_NOTE})"],
                   columns=columns, rows=[[_clean(v) for v in row] for row in rows])  # fmt: skip
 
 
@@ -78,7 +83,7 @@ def _group_sheet(wb, frame: pd.DataFrame, key: str, title: list[str]) -> None:
     for r in frame.to_dict("records"):
         name = level_word(r[group]) if group == "level" and r[group] else r[group]
         rows.append([_clean(name) or "Chưa xác định", *(_clean(r[k]) for k, _ in GROUP_COLUMNS)])
-    X.table_sheet(wb, sheet, title=[*title, f"Chi phí tiết kiệm {sheet.lower()}"],
+    X.table_sheet(wb, sheet, title=[*title, f"Chi phí tiết kiệm {sheet.lower()} ({IN_FORCE_NOTE})"],
                   columns=columns, rows=rows)  # fmt: skip
 
 
@@ -105,7 +110,8 @@ def _detail_sheet(wb, session: Session, frame: pd.DataFrame, title: list[str]) -
             r["savings"], r["baseline_deadline_days"], r["deadline_days"],
             "Có" if r["estimated"] else "Không",
         ])  # fmt: skip
-    X.table_sheet(wb, "Chi tiết", title=[*title, "Chi tiết từng thủ tục hành chính"],
+    heading = f"Chi tiết từng thủ tục hành chính ({IN_FORCE_NOTE})"
+    X.table_sheet(wb, "Chi tiết", title=[*title, heading],
                   columns=columns, rows=[[_clean(v) for v in row] for row in rows])  # fmt: skip
 
 
@@ -149,17 +155,16 @@ def savings_xlsx(
     *, session: Session, actor: str, costs: pd.DataFrame, today: date | None = None
 ) -> bytes:
     """The savings report workbook (``costs`` from
-    :func:`catalogue.costing.burden.catalogue_costs`); with ``today``, also the savings by
-    stage and the programmes' progress in force on that day
-    (:func:`catalogue.costing.reports.stage_report`)."""
-    from catalogue.costing.reports import savings_overview, stage_report
+    :func:`catalogue.costing.burden.catalogue_costs`): first the savings by stage and the
+    programmes' progress in force on ``today`` (default today;
+    :func:`catalogue.costing.reports.savings_overview`): every sheet says the stage it counts."""
+    from catalogue.costing.reports import savings_overview
 
-    report = savings_overview(session=session, actor=actor, costs=costs)
+    today = today or date.today()
+    report = savings_overview(session=session, actor=actor, costs=costs, today=today)
     title = ["BÁO CÁO KẾT QUẢ CẮT GIẢM CHI PHÍ TUÂN THỦ THỦ TỤC HÀNH CHÍNH"]
     wb = X.new_workbook()
-    if today is not None:  # first: what is in force, and the pipeline, on that day
-        staged = stage_report(session=session, actor=actor, costs=costs, today=today)
-        _stage_sheets(wb, staged, title, today)
+    _stage_sheets(wb, report, title, today)  # first: what is in force, and the pipeline
     _programmes_sheet(wb, report["programmes"], title)
     for key in GROUPINGS:
         _group_sheet(wb, report[key], key, title)

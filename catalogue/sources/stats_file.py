@@ -62,6 +62,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 # The file's columns in the order the generator writes them (Vietnamese, unaccented).
 FILE_HEADERS = {k: v[1] for k, v in HEADERS.items()}
+# The same columns as people read them (a sample file offered for download); each folds to
+# one of the accepted spellings above, so such a file imports as it is.
+PEOPLE_HEADERS = {
+    "code": "Mã TTHC", "name": "Tên TTHC", "agency": "Cơ quan thực hiện",
+    "level": "Cấp thực hiện", "period": "Kỳ báo cáo", "received": "Số hồ sơ tiếp nhận",
+    "resolved_early": "Giải quyết trước hạn", "resolved_on_time": "Giải quyết đúng hạn",
+    "resolved_late": "Giải quyết quá hạn", "pending": "Đang giải quyết",
+    "online": "Nộp trực tuyến",
+}  # fmt: skip
 LEVEL_LABELS = {code: spelling.capitalize() for spelling, code in LEVELS.items()}
 PERIOD_MONTHS = {"year": 12, "quarter": 3, "month": 1}
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")

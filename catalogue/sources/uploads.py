@@ -209,12 +209,26 @@ def match_upload(name: str, payload: bytes, column: str, index: Any, *, top_k: i
     return match_names(local.names, index, rows=local.rows, top_k=top_k)
 
 
-def matched_file(name: str, payload: bytes, column: str, codes: Mapping[int, str | None]) -> bytes:
-    """The uploaded list with the accepted codes in a new column ``ma_tthc_de_xuat``
-    (:func:`catalogue.quality.matching.write_back` on a temporary copy), as bytes of the
-    same kind."""
-    from catalogue.quality.matching import write_back
+def matched_file(
+    name: str,
+    payload: bytes,
+    column: str,
+    codes: Mapping[int, str | None],
+    *,
+    new_column: str | None = None,
+) -> bytes:
+    """The uploaded list with the accepted codes in a new column (``new_column``, default
+    ``ma_tthc_de_xuat``; the dashboard names it in words) via
+    :func:`catalogue.quality.matching.write_back` on a temporary copy, as bytes of the same
+    kind; a CSV starts with a BOM so that Excel reads it as UTF-8."""
+    from catalogue.quality.matching import CODE_COLUMN, write_back
 
     with _local_list(name, payload) as source:
         target = source.with_name(f"out{source.suffix}")
-        return write_back(source, target, column, dict(codes)).read_bytes()
+        written = write_back(
+            source, target, column, dict(codes), new_column=new_column or CODE_COLUMN
+        ).read_bytes()
+    bom = "\ufeff".encode()
+    if Path(name).suffix.lower() == ".csv" and not written.startswith(bom):
+        written = bom + written
+    return written

@@ -171,17 +171,18 @@ def test_a_local_list_is_matched_reviewed_and_written_back(app, monkeypatch):
     no_exception(at)
     assert "Đã nhận 4 mã, loại 0 dòng, còn 0 dòng chờ xem xét." in texts(at)
     assert [d.key for d in at.get("download_button")] == ["quality_download"]
-    rows = list(csv.DictReader(io.StringIO(written[-1].decode("utf-8"))))
+    assert written[-1].startswith("\ufeff".encode())  # UTF-8 with BOM: Excel reads it
+    rows = list(csv.DictReader(io.StringIO(written[-1].decode("utf-8-sig"))))
     assert [r["ten_thu_tuc"] for r in rows] == [*LOCAL_NAMES, AMBIGUOUS]
-    assert [r["ma_tthc_de_xuat"] for r in rows] == [*expected.values(), choices[1]]
+    assert [r["Mã TTHC đề xuất"] for r in rows] == [*expected.values(), choices[1]]
 
     # Rejecting a row the machine accepted leaves its cell empty.
     at.radio(key="quality_scope").set_value("all").run()
     at.selectbox(key="quality_pick_2").set_value("reject").run()
     no_exception(at)
     assert "Đã nhận 3 mã, loại 1 dòng, còn 0 dòng chờ xem xét." in texts(at)
-    rows = list(csv.DictReader(io.StringIO(written[-1].decode("utf-8"))))
-    assert [r["ma_tthc_de_xuat"] for r in rows] == ["", *list(expected.values())[1:], choices[1]]
+    rows = list(csv.DictReader(io.StringIO(written[-1].decode("utf-8-sig"))))
+    assert [r["Mã TTHC đề xuất"] for r in rows] == ["", *list(expected.values())[1:], choices[1]]
 
 
 def test_a_file_without_the_chosen_column_gives_a_message(app, monkeypatch):
@@ -235,5 +236,5 @@ def test_an_excel_list_with_a_banner_gets_its_codes_in_a_new_column(app, monkeyp
     no_exception(at)
     rows = list(load_workbook(io.BytesIO(written[-1])).active.iter_rows(values_only=True))
     code = _demo_codes()["Thủ tục đăng ký kết hôn"][0]
-    assert rows[1] == ("STT", "Tên thủ tục", "Ghi chú", "ma_tthc_de_xuat")
+    assert rows[1] == ("STT", "Tên thủ tục", "Ghi chú", "Mã TTHC đề xuất")
     assert rows[2] == (1, "thu tuc dang ky ket hon", None, code)

@@ -71,14 +71,14 @@ def test_signed_in_overview_shows_progress_to_targets(app):
     shown = texts(at)
     assert "Tiến độ so với mục tiêu" in shown
     assert "NQ66-2026" in shown
-    assert "Chưa có phương án nào được phê duyệt" in shown
+    assert "Chưa có phương án nào có hiệu lực" in shown
 
 
 def test_savings_report_without_decisions_still_shows_targets(app):
     at = sign_in(app.run(), "analyst")
     at = open_page(at, "savings")
     shown = texts(at)
-    assert "Chưa có phương án nào được phê duyệt" in shown
+    assert "Chưa có phương án nào có hiệu lực" in shown
     assert "50 thủ tục" in shown  # the baseline: the 50 demo procedures in force
     programmes = at.dataframe[0].value
     assert set(programmes["Mã chương trình"]) == {"NQ68", "NQ66-2025", "NQ66-2026"}

@@ -4,7 +4,7 @@ revision history and the costing sheet (edited and saved by reviewers and admins
 import pandas as pd
 import streamlit as st
 
-from ui import onestop_widgets
+from ui import not_found, onestop_widgets
 from ui.i18n import day, label, missing, money, number, t
 from ui.problems import path_text
 from ui.sheet_editor import sheet_editor
@@ -16,6 +16,8 @@ st.title(t("detail.title"))
 pid = catalogue_state.selected_procedure()
 rec = catalogue_state.record(pid) if pid is not None else None
 if rec is None:
+    if pid is not None:  # an id in the address that names no procedure
+        not_found.not_found_id("procedure", pid)
     st.info(t("detail.none"))
     st.page_link("ui/pages/catalogue.py", label=t("nav.catalogue"), icon=":material/search:")
     st.stop()

@@ -1,5 +1,6 @@
 """Overview: what the tool is for, the year's cycle and the user's part in it, what waits
-for this user, then the catalogue's figures, yearly burden, approved savings, targets."""
+for this user, then the catalogue's figures, yearly burden, savings in force and by
+stage, programme targets."""
 
 import streamlit as st
 
@@ -39,11 +40,13 @@ if ok:
 if ok and session_state.user() is not None:
     done, report = run_service(reports_state.savings_report)
     if done:
-        st.subheader(t("overview.approved_savings"))
+        st.subheader(t("stages_ui.in_force_savings"))
         if report["adopted"].empty:
-            st.info(t("savings.none"))
+            st.info(t("stages_ui.none_in_force"))
         else:
             report_widgets.adopted_totals(report["adopted"])
+        st.caption(t("ux.savings.pipeline_note"))
+        report_widgets.pipeline(report["by_stage"])
         st.subheader(t("savings.targets"))
         report_widgets.targets_table(report["programmes"])
         st.page_link("ui/pages/savings.py", label=t("nav.savings"), icon=":material/trending_down:")

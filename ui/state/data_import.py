@@ -48,9 +48,16 @@ BOM = "\ufeff".encode()
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _sample_stats(url: str, data_version: int, year: int) -> bytes:
-    data = uploads.sample_stats(core.engine_at(url), year=year)
+    from catalogue.sources.stats_file import FILE_HEADERS, PEOPLE_HEADERS
+
+    data = uploads.sample_stats(core.engine_at(url), year=year).removeprefix(BOM)
+    # Headers in words ("Mã TTHC", not ma_tthc): the importer reads both spellings.
+    first, _, rest = data.partition(b"\n")
+    words = {FILE_HEADERS[k]: v for k, v in PEOPLE_HEADERS.items()}
+    header = ",".join(words.get(h, h) for h in first.decode("utf-8").rstrip("\r").split(","))
     # With a BOM, Excel on Windows reads the file as UTF-8 (the importer accepts both).
-    return data if data.startswith(BOM) else BOM + data
+    ending = b"\r\n" if first.endswith(b"\r") else b"\n"
+    return BOM + header.encode("utf-8") + ending + rest
 
 
 def sample_stats() -> tuple[str, Callable[[], bytes]]:

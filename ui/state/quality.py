@@ -43,5 +43,10 @@ def match_upload(name: str, payload: bytes, column: str, *, top_k: int = 5) -> l
 
 
 def matched_file(name: str, payload: bytes, column: str, codes: dict[int, str | None]) -> bytes:
-    """The uploaded list with the accepted codes in a new column (:func:`uploads.matched_file`)."""
-    return uploads.matched_file(name, payload, column, codes)
+    """The uploaded list with the accepted codes in a new column named in words ("Mã TTHC
+    đề xuất"), CSV with a BOM (:func:`uploads.matched_file`)."""
+    from ui.i18n import t
+
+    return uploads.matched_file(
+        name, payload, column, codes, new_column=t("stages_ui.download.code_column")
+    )

@@ -3,23 +3,27 @@ behind downloads (the savings workbook, CSV tables, chart images)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from ui.state import core, costing, session
 
 
 def savings_report() -> dict[str, pd.DataFrame]:
-    """Savings of published decisions against the catalogue baseline and the targets
-    (``catalogue.costing.reports.savings_overview``), for the signed-in user: frames ``adopted``,
-    ``by_plan``, ``by_agency``, ``by_field``, ``by_level``, ``by_year``,
-    ``by_programme``, ``programmes`` and ``catalogue``."""
+    """Savings by stage on today's date and programme progress counting what is in force
+    (``catalogue.costing.reports.savings_overview``), for the signed-in user: frames
+    ``adopted`` (options in force), ``by_plan``, ``by_agency``, ``by_field``, ``by_level``,
+    ``by_year``, ``by_programme``, ``programmes``, ``catalogue``, ``by_stage`` and
+    ``procedures``."""
     from catalogue.costing.reports import savings_overview
     from catalogue.registry.db import session_scope
 
     with session_scope(core.engine()) as db:
         return savings_overview(
-            session=db, actor=session.username(), costs=costing.catalogue_costs()
-        )
+            session=db, actor=session.username(), costs=costing.catalogue_costs(),
+            today=date.today(),
+        )  # fmt: skip
 
 
 def savings_workbook() -> bytes:
@@ -29,7 +33,10 @@ def savings_workbook() -> bytes:
     from catalogue.registry.db import session_scope
 
     with session_scope(core.engine()) as db:
-        return savings_xlsx(session=db, actor=session.username(), costs=costing.catalogue_costs())
+        return savings_xlsx(
+            session=db, actor=session.username(), costs=costing.catalogue_costs(),
+            today=date.today(),
+        )  # fmt: skip
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
