@@ -208,6 +208,33 @@ def _status_in_catalogue(at, procedure_id) -> str:
     return line.strip() + "\n" + "\n".join(w.value for w in at.warning)
 
 
+def _in_programme_scope(url: str, procedure_id: int) -> None:
+    """The tax sheet sits on a citizens' procedure: a reviewer puts it in the programmes'
+    scope (related to production and business), which alone the targets count."""
+    from catalogue import cycle as wf
+    from catalogue.registry.db import session_scope
+    from catalogue.sources.service import open_catalogue
+
+    engine = open_catalogue(url, migrate=False)
+    with session_scope(engine) as s:
+        wf.set_business_scope(
+            session=s,
+            actor="reviewer",
+            procedure_id=procedure_id,
+            business_related=True,
+            reason="Kê khai của doanh nghiệp",
+        )
+    engine.dispose()
+
+
+def _programme_row(at, code: str):
+    """The savings page's row of one programme (as the analyst sees it)."""
+    at = sign_in(sign_out(at), "analyst")
+    at = open_page(at, "savings")
+    no_exception(at)
+    return at, at.dataframe[0].value.set_index("Mã chương trình").loc[code]
+
+
 def test_journey_in_the_laws_order(app, app_db, sheet_procedure_id, monkeypatch):
     """Reviewer proposes → chair decides → chair adopts → reviewer records and links the act
     → chair signs the công bố → on the date in force the catalogue shows the change.
@@ -215,6 +242,7 @@ def test_journey_in_the_laws_order(app, app_db, sheet_procedure_id, monkeypatch)
     By hand: the tax sheet files 12 times a year at 975.000.000.000 đ; filed 4 times it costs
     975 × 4 / 12 = 325 tỷ, so 650.000.000.000 đ a year are saved (66,67 %)."""
     drop_population_evidence(app_db)  # the catalogue's yearly cost is the sheet's alone
+    _in_programme_scope(app_db, sheet_procedure_id)
     monkeypatch.delenv("TTHC_TODAY", raising=False)
     in_force = date.today() + timedelta(days=30)
     at = _reviewer_proposes(app.run(), sheet_procedure_id)
@@ -232,6 +260,9 @@ def test_journey_in_the_laws_order(app, app_db, sheet_procedure_id, monkeypatch)
     assert "**Đã công bố, chờ ngày có hiệu lực** · Sửa đổi, bổ sung" in shown
     assert f"có hiệu lực: {in_force.strftime('%d/%m/%Y')}" in shown
     assert "Đã có hiệu lực: 0 đ" in shown
+    at, nq66 = _programme_row(at, "NQ66-2026")
+    assert nq66["Số thủ tục"] == "0"  # enacted, not yet in force: nothing achieved
+    at = sign_in(sign_out(at), "chair")
 
     # The date in force: the page applies the change; the catalogue shows it.
     monkeypatch.setenv("TTHC_TODAY", in_force.isoformat())
@@ -243,6 +274,15 @@ def test_journey_in_the_laws_order(app, app_db, sheet_procedure_id, monkeypatch)
         "**Tình trạng:** Đã sửa đổi\nThủ tục Đã sửa đổi theo quyết định 200/QĐ-UBND. Xem quyết "
         "định công bố và văn bản quy phạm pháp luật ở trang Quyết định công bố."
     )
+    # In force: NQ66-2026 counts it against the catalogue in scope on 31/12/2024, here the
+    # tax sheet's 975.000.000.000 đ alone (no other procedure in scope has a population):
+    # by hand 650.000.000.000 ÷ 975.000.000.000 × 100 = 66,666… → 66,67 %, target 50 %.
+    at, nq66 = _programme_row(at, "NQ66-2026")
+    assert nq66["Số thủ tục"] == "1"
+    assert nq66["CPTT gốc (đồng/năm)"] == "975.000.000.000 đ (975 tỷ đồng)"
+    assert nq66["Chi phí tiết kiệm (đồng/năm)"] == "650.000.000.000 đ (650 tỷ đồng)"
+    assert nq66["Cắt giảm chi phí"] == "66,67 %"
+    assert nq66["Đạt mục tiêu chi phí"] == "✓"
 
 
 def _code(url, procedure_id) -> str:

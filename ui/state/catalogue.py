@@ -145,12 +145,10 @@ def documents_and_notes(rec: dict) -> tuple[list[dict], list[str]]:
 
 def usd_rate() -> Any:
     """Đồng per USD today (the cost model's ``usd_rate`` parameter), or None without one."""
-    from datetime import date
-
     from analysis.errors import ParameterError
 
     try:
-        return core.parameters().value("usd_rate", date.today())
+        return core.parameters().value("usd_rate", core.today())
     except (ParameterError, KeyError):
         return None
 

@@ -19,6 +19,17 @@ from sqlalchemy.engine import Engine
 from catalogue.registry.settings import load_settings
 
 
+def today() -> Any:
+    """The day the dashboard treats as today: ``TTHC_TODAY`` (``2026-10-01``) when set, for
+    a demonstration or a test of the date in force, else the clock's date. Every page that
+    counts by date (stages, savings, costs, rates) asks this one."""
+    import os
+    from datetime import date
+
+    given = os.environ.get("TTHC_TODAY", "").strip()
+    return date.fromisoformat(given) if given else date.today()
+
+
 def database_url() -> str:
     """The configured database URL (``TTHC_DATABASE_URL`` or the per-user SQLite file)."""
     return load_settings().database_url

@@ -45,7 +45,7 @@ def sheet(procedure_id: int) -> Any:
     every session (a sheet saved elsewhere, e.g. by the CLI, shows at once).
     """
     pid = int(procedure_id)
-    return _sheet(core.database_url(), core.version(), pid, date.today(), _stored_version(pid))
+    return _sheet(core.database_url(), core.version(), pid, core.today(), _stored_version(pid))
 
 
 def stored_sheet(procedure_id: int) -> tuple[dict, int] | None:
@@ -167,7 +167,7 @@ def catalogue_costs() -> pd.DataFrame:
     """Baseline compliance cost of every procedure (``catalogue.costing.burden.catalogue_costs``):
     procedure_id, code, name, field, agency, level, status, unit_cost, annual_cost,
     deadline_days, documents, activities, estimated. Read-only."""
-    return _costs(core.database_url(), core.version(), date.today())
+    return _costs(core.database_url(), core.version(), core.today())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -180,7 +180,7 @@ def _cost_totals(url: str, data_version: int, on: date, by: str) -> pd.DataFrame
 def cost_totals(by: str) -> pd.DataFrame:
     """Yearly burden summed by ``by`` (field, agency, level, status), largest first:
     the group, procedures, annual_cost and how many of its procedures are estimated."""
-    return _cost_totals(core.database_url(), core.version(), date.today(), by)
+    return _cost_totals(core.database_url(), core.version(), core.today(), by)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -204,4 +204,4 @@ def _burden(url: str, data_version: int, on: date) -> dict[str, int]:
 def burden() -> dict[str, int]:
     """The catalogue's yearly burden: procedures, annual_cost, and the part of both that
     is estimated (estimated_procedures, estimated_annual_cost)."""
-    return _burden(core.database_url(), core.version(), date.today())
+    return _burden(core.database_url(), core.version(), core.today())

@@ -58,13 +58,8 @@ def stage_totals(today: Any) -> Any:
 
 
 def today() -> Any:
-    """The day the dashboard treats as today: ``TTHC_TODAY`` (``2026-10-01``) when set, for
-    a demonstration or a test of the date in force, else the clock's date."""
-    import os
-    from datetime import date
-
-    given = os.environ.get("TTHC_TODAY", "").strip()
-    return date.fromisoformat(given) if given else date.today()
+    """The dashboard's today (:func:`ui.state.core.today`), for the cycle pages."""
+    return core.today()
 
 
 def default_routes(procedure_ids: list[int]) -> dict[int, str]:

@@ -70,7 +70,7 @@ def priorities(weights: dict[str, float]) -> pd.DataFrame:
 
     checked = parse_weights(weights)
     return _priorities(
-        core.database_url(), core.version(), date.today(), tuple(sorted(checked.items()))
+        core.database_url(), core.version(), core.today(), tuple(sorted(checked.items()))
     )
 
 

@@ -3,8 +3,6 @@ behind downloads (the savings workbook, CSV tables, chart images)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 
 from ui.state import core, costing, session
@@ -22,7 +20,7 @@ def savings_report() -> dict[str, pd.DataFrame]:
     with session_scope(core.engine()) as db:
         return savings_overview(
             session=db, actor=session.username(), costs=costing.catalogue_costs(),
-            today=date.today(),
+            today=core.today(),
         )  # fmt: skip
 
 
@@ -35,7 +33,7 @@ def savings_workbook() -> bytes:
     with session_scope(core.engine()) as db:
         return savings_xlsx(
             session=db, actor=session.username(), costs=costing.catalogue_costs(),
-            today=date.today(),
+            today=core.today(),
         )  # fmt: skip
 
 
