@@ -107,7 +107,7 @@ def test_catalogue_costs_cover_every_procedure_and_match_the_reference(engine):
     assert by_field["annual_cost"].sum() == counted["annual_cost"].sum()
 
 
-def test_savings_overview_counts_only_published_approved_proposals(engine):
+def test_savings_overview_counts_only_adopted_proposals_in_force(engine):
     world = seed(engine)
     costs = costing.catalogue_costs(engine)
     with session_scope(engine) as s:
@@ -117,10 +117,11 @@ def test_savings_overview_counts_only_published_approved_proposals(engine):
     with session_scope(engine) as s:
         report = savings_overview(session=s, actor=world["users"]["analyst"], costs=costs)
     adopted = report["adopted"]
-    # amend 1.000.000 → 400.000, abolish 2.345.678 → 0, keep, replace 300.000 → 100.000;
-    # the rejected proposal does not count
-    assert int(adopted["savings"].sum()) == 600_000 + 2_345_678 + 0 + 200_000
-    assert len(adopted) == 4
+    # amend 1.000.000 → 400.000, abolish 2.345.678 → 0, replace 300.000 → 100.000, in force
+    # on 31/12/2026; the rejected proposal does not count, nor the keep one (a kept
+    # procedure belongs to the báo cáo, not to the adopted phương án: it is not routed)
+    assert int(adopted["savings"].sum()) == 600_000 + 2_345_678 + 200_000
+    assert len(adopted) == 3
     progress = report["programmes"].set_index("programme")
     assert int(progress.loc["NQ66-2026", "savings"]) == 3_145_678
     # the catalogue baseline counts procedures in force with a known population only

@@ -237,7 +237,7 @@ def edit_proposal(
         plan.status == "submitted" and proposal.status in ("returned", "draft")
     )
     if not editable:
-        if plan.status in ("approved", "published") or proposal.status in (
+        if plan.status in ("approved", "adopted", "published") or proposal.status in (
             "approved",
             "rejected",
         ):
