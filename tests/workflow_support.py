@@ -152,6 +152,7 @@ def enact_plan(
     issued_on: date = ACT_ISSUED_ON,
     published_on: date = PUBLISHED_ON,
     in_force_on: date = IN_FORCE_ON,
+    signer: str = "Nguyễn Văn A",
 ) -> dict[str, Any]:
     """A submitted plan whose proposals are decided, taken through the law's sequence.
 
@@ -171,7 +172,7 @@ def enact_plan(
         given = routes or {}
         out["adoption"] = wf.adopt_plan(
             session=s, actor=chair, plan_id=plan_id, number=adoption, signed_on=adopted_on,
-            signer="Nguyễn Văn A",
+            signer=signer,
             routes={
                 i: given.get(i, {"route": "recommendation", "addressee": "Bộ Tư pháp"})
                 for i in pending
@@ -190,8 +191,7 @@ def enact_plan(
             )
     with session_scope(engine) as s:
         out["decision"] = wf.publish_list(
-            session=s, actor=chair, number=decision, signed_on=published_on,
-            signer="Nguyễn Văn A",
+            session=s, actor=chair, number=decision, signed_on=published_on, signer=signer,
             entries=[{"routing_id": r, "act_id": out["act"]} for r in out["routings"].values()],
         ).decision.id  # fmt: skip
     with session_scope(engine) as s:
