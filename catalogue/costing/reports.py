@@ -1,6 +1,7 @@
 """Savings reports for analysts: published proposals against the catalogue's baseline.
 
-Joins the workflow (only approved proposals of published plans count) with the cost
+Joins the workflow (only adopted proposals in force count:
+:func:`catalogue.cycle.approved_savings_frame`) with the cost
 model's whole-catalogue baseline and hands both to :func:`analysis.savings_report`, which
 totals savings by plan, agency, field, level, year and programme and measures progress
 against the national targets.
@@ -111,7 +112,7 @@ def plans_frame_for(adopted: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
 def savings_overview(
     *, session: Session, actor: str, costs: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
-    """Savings of published decisions, by every grouping, and progress to the targets.
+    """Savings of adopted proposals in force, by every grouping, and progress to the targets.
 
     ``costs`` is :func:`catalogue.costing.burden.catalogue_costs` (callers cache it). Returns
     the frames of :func:`analysis.savings_report` (``adopted``, ``by_plan``, ``by_agency``,
