@@ -116,7 +116,7 @@ def test_savings_overview_counts_what_is_in_force(engine):
     with session_scope(engine) as s:
         empty = savings_overview(session=s, actor=analyst, costs=costs, today=date(2027, 1, 1))
     assert empty["adopted"].empty
-    published_plan(engine, world)  # published 30/12/2026 (older one-step path), effective 31/12
+    published_plan(engine, world)  # công bố 22/12/2026, the act in force 31/12/2026
     with session_scope(engine) as s:
         waiting = savings_overview(session=s, actor=analyst, costs=costs, today=date(2026, 12, 30))
         report = savings_overview(session=s, actor=analyst, costs=costs, today=date(2027, 1, 1))

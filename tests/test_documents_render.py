@@ -2,9 +2,10 @@
 Word structure, and no placeholder or raw code anywhere.
 
 The scenario runs on the demo catalogue (tỉnh Bình An, its demo profile): a plan with
-two amendments, an abolition and a procedure kept; the chair approves; a vice-chair
-signs the Quyết định công bố. Expected values come from NĐ 30/2020 (PROCESS.md §4) and
-from the scenario as written here. The README's pictures come from the annual-cycle
+two amendments, an abolition and a procedure kept; the chair adopts it, an act is
+recorded, a vice-chair signs the Quyết định công bố and the act comes into force.
+Expected values come from NĐ 30/2020 (PROCESS.md §4) and from the scenario as written
+here. The README's pictures come from the annual-cycle
 script (``tests/test_annual_cycle.py``).
 """
 
@@ -27,6 +28,7 @@ from catalogue import cycle as wf
 from catalogue.documents.bundle import write_documents
 from catalogue.registry.db import make_engine, session_scope, upgrade
 from catalogue.registry.models import Procedure
+from tests.workflow_support import enact_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 EMU_PER_MM = 36000
@@ -76,12 +78,15 @@ def _scenario(engine) -> dict[str, int]:
     with session_scope(engine) as s:
         for p in s.exec(select(wf.Proposal).where(wf.Proposal.plan_id == plan.id)):
             wf.decide_proposal(session=s, actor="chair", proposal_id=p.id, verdict="approve")
-        wf.approve_plan(session=s, actor="chair", plan_id=plan.id)
-        decision = wf.publish_decision(
-            session=s, actor="chair", plan_id=plan.id, number="12/QĐ-UBND",
-            signed_on=date(2027, 3, 5), signer="Trần Văn Bình", effective_on=date(2027, 3, 20),
-        )  # fmt: skip
-    return {"plan": plan.id, "decision": decision.id}
+    # The law's sequence: adopted on 20/01, the act issued 01/03 and in force 20/03/2027,
+    # the công bố signed 05/03/2027 (10 working days before), the date in force reached.
+    enacted = enact_plan(
+        engine, {"users": {"reviewer": "reviewer", "chair": "chair"}}, plan.id,
+        adoption="5/QĐ-UBND", decision="12/QĐ-UBND", act="08/2027/TT-BTP",
+        adopted_on=date(2027, 1, 20), issued_on=date(2027, 3, 1),
+        published_on=date(2027, 3, 5), in_force_on=date(2027, 3, 20), signer="Trần Văn Bình",
+    )  # fmt: skip
+    return {"plan": plan.id, "decision": enacted["decision"]}
 
 
 @pytest.fixture(scope="module")

@@ -87,7 +87,8 @@ def test_decision_excel_matches_items(engine, published):
     ws = wb["Danh mục TTHC"]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     assert rows[0][0] == "DANH MỤC THỦ TỤC HÀNH CHÍNH"
-    assert "123/QĐ-UBND" in rows[1][0] and "30/12/2026" in rows[1][0]
+    # the công bố of workflow_support.published_plan, signed on 22/12/2026
+    assert "123/QĐ-UBND" in rows[1][0] and "22/12/2026" in rows[1][0]
     assert tuple(rows[3][:7]) == ex.DECISION_HEADERS
     got: dict[str, list[list]] = {}
     current = None
@@ -129,7 +130,7 @@ def test_decision_word_draft(engine, published):
     assert heading.cell(0, 1).text.startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert heading.cell(1, 0).text == "Số: 123/QĐ-UBND"
     # NĐ 30: no leading zero for December; the place comes from the organisation profile.
-    assert heading.cell(1, 1).text == "Bình An, ngày 30 tháng 12 năm 2026"
+    assert heading.cell(1, 1).text == "Bình An, ngày 22 tháng 12 năm 2026"
     text = [p.text for p in document.paragraphs]
     assert "QUYẾT ĐỊNH" in text
     assert any(t.startswith("Về việc công bố danh mục thủ tục hành chính") for t in text)

@@ -67,14 +67,16 @@ def test_the_audit_log_and_revisions_cannot_be_rewritten(published):
 
 def test_a_signed_decision_gains_loses_or_changes_nothing(published):
     engine, _, ids = published
-    d = ids["decision"]
+    d, a = ids["decision"], ids["adoption"]
     assert _refused(
         engine,
         f"INSERT INTO decision_item (decision_id, section, position, name) "
         f"VALUES ({d}, 'abolished', 99, 'Thủ tục thêm lậu')",
     )
-    assert _refused(engine, f"UPDATE decision_figure SET savings = 0 WHERE decision_id = {d}")
-    assert _refused(engine, f"DELETE FROM decision_figure WHERE decision_id = {d}")
+    # The figures as signed live with the Quyết định thông qua (routing), since issue 12.
+    assert _refused(engine, f"UPDATE routing SET savings = 0 WHERE adoption_id = {a}")
+    assert _refused(engine, f"DELETE FROM routing WHERE adoption_id = {a}")
+    assert _refused(engine, f"UPDATE adoption SET signer = 'Kẻ giả mạo' WHERE id = {a}")
     assert _refused(engine, f"DELETE FROM decision_seal WHERE decision_id = {d}")
     if engine.dialect.name == "sqlite":
         assert _refused(
@@ -90,19 +92,27 @@ def test_a_signed_decision_gains_loses_or_changes_nothing(published):
             f"FROM decision WHERE id = {d}",
         )
     else:
-        for table in ("decision_item", "decision", "decision_figure", "proposal", "plan"):
+        for table in ("decision_item", "decision", "decision_figure", "routing", "adoption"):
+            assert _refused(engine, f"TRUNCATE {table} CASCADE"), table
+        for table in ("proposal", "plan"):
             assert _refused(engine, f"TRUNCATE {table} CASCADE"), table
 
 
-def test_published_plans_and_proposals_are_frozen_and_savings_are_as_signed(published):
+def test_savings_are_as_signed_whatever_happens_to_the_proposals(published):
     engine, world, ids = published
+    analyst = world["users"]["analyst"]
     with session_scope(engine) as s:
-        before = wf.approved_savings_frame(session=s, actor=world["users"]["analyst"])
+        before = wf.approved_savings_frame(session=s, actor=analyst)
     assert before["savings"].sum() == 2_345_678 + 600_000 + 200_000
-    assert _refused(engine, "UPDATE proposal SET savings = 0")
-    assert _refused(engine, f"DELETE FROM proposal WHERE plan_id = {ids['plan']}")
-    assert _refused(engine, f"UPDATE plan SET name = 'khác' WHERE id = {ids['plan']}")
-    assert _refused(engine, f"DELETE FROM plan WHERE id = {ids['plan']}")
+    # An adopted plan's proposals are the reviewer's working rows, not the signed record:
+    # a raw write there changes nothing that is counted.
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE proposal SET savings = 0, cost_after = cost_before"))
+    with session_scope(engine) as s:
+        after = wf.approved_savings_frame(session=s, actor=analyst)
+    assert after["savings"].sum() == 2_345_678 + 600_000 + 200_000
+    assert list(after["proposal_id"]) == list(before["proposal_id"])
+    assert _refused(engine, f"DELETE FROM adoption WHERE plan_id = {ids['plan']}")
 
 
 def _audits(engine) -> list[AuditLog]:

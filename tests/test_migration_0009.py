@@ -130,3 +130,23 @@ def test_old_plans_and_decisions_survive_the_upgrade(old_engine):
     # and the decision item is still immutable after the data step lifted its triggers
     with pytest.raises(Exception, match="immutable"), old_engine.begin() as conn:
         conn.execute(text("UPDATE decision_item SET note = 'x'"))
+
+
+def test_old_published_savings_are_still_counted_once(old_engine):
+    """The old published plan counts through the legacy rows (its figures as stored), not a
+    second time through the routing and enactment the migration gave it; the old approved
+    plan, now adopted without any công bố, counts nothing yet."""
+    from catalogue import cycle as wf
+    from catalogue.registry.db import session_scope
+    from tests.workflow_support import make_users
+
+    _fill(old_engine)
+    upgrade(old_engine)
+    with session_scope(old_engine) as s:
+        make_users(s)
+    with session_scope(old_engine) as s:
+        frame = wf.approved_savings_frame(session=s, actor="an")
+    assert list(zip(frame["proposal_id"], frame["savings"], frame["decision"], strict=True)) == [
+        (4, 2_345_678, "123/QĐ-UBND")
+    ]
+    assert list(frame["effective_on"]) == [date(2026, 5, 15)]

@@ -38,6 +38,7 @@ OPTION = {
     "changes": [{"type": "set_frequency", "value": 4, "reason": "Kê khai theo quý"}],
 }
 _counter = itertools.count(1)
+_years = itertools.count(2030)  # one review plan (Kế hoạch rà soát) per year
 
 
 def _plan(engine, world, stage: str) -> dict[str, int]:
@@ -54,12 +55,10 @@ def _plan(engine, world, stage: str) -> dict[str, int]:
             action="amend", option=OPTION, figures={"cost_before": 10, "cost_after": 5},
             figures_source="Tính tay trong kiểm thử",
         )  # fmt: skip
-        if stage in ("submitted", "decided", "approved", "adopted"):
+        if stage in ("submitted", "decided", "adopted"):
             wf.submit_plan(session=s, actor=rev, plan_id=plan.id)
-        if stage in ("decided", "approved", "adopted"):
+        if stage in ("decided", "adopted"):
             wf.decide_proposal(session=s, actor=chair, proposal_id=prop.id, verdict="approve")
-        if stage == "approved":
-            wf.approve_plan(session=s, actor=chair, plan_id=plan.id)
         out = {"plan": plan.id, "proposal": prop.id, "version": prop.version}
         if stage == "adopted":
             out["adoption"] = _adopt(s, chair, plan.id, prop.id).id
@@ -102,6 +101,26 @@ def _publish_list(s, user, engine, world):
     )  # fmt: skip
 
 
+def _approve_review_plan(s, user, engine, world):
+    """The chair's stage-1 approval (Kế hoạch rà soát): the one ``plan.approve`` left."""
+    from catalogue.cycle import review_plan as rp
+
+    year = next(_years)
+    with session_scope(engine) as draft:
+        plan = rp.draft_review_plan(
+            session=draft, actor=USERS["reviewer"], year=year, title=f"Kế hoạch {year}"
+        )
+        rp.add_plan_item(
+            session=draft, actor=USERS["reviewer"], plan_id=plan.id, code="1.000001",
+            agency="Sở Tư pháp", start_on=date(year, 3, 1), end_on=date(year, 6, 30),
+            grounds="Nhiều phản ánh",
+        )  # fmt: skip
+        plan_id = plan.id
+    rp.approve_review_plan(
+        session=s, actor=user, plan_id=plan_id, number="15/QĐ-UBND", approved_on=date(year, 1, 20)
+    )
+
+
 def _read_everything(s, user, engine, world):
     ids = _plan(engine, world, "draft")
     wf.plans_frame(session=s, actor=user)
@@ -110,15 +129,6 @@ def _read_everything(s, user, engine, world):
     wf.decisions_frame(session=s, actor=user)
     wf.approved_savings_frame(session=s, actor=user)
     wf.show_plan(session=s, actor=user, plan_id=ids["plan"])
-
-
-def _publish(s, user, engine, world):
-    ids = _plan(engine, world, "approved")
-    wf.publish_decision(
-        session=s, actor=user, plan_id=ids["plan"], number=f"{next(_counter)}/QĐ-UBND",
-        signed_on=date(2026, 12, 1), signer="A", effective_on=date(2026, 12, 1),
-    )  # fmt: skip
-    _publish_list(s, user, engine, world)  # the công bố citing its act (issue 12)
 
 
 def _import(engine, user):
@@ -179,10 +189,8 @@ ATTEMPTS: dict[str, Callable] = {
     "proposal.decide": lambda s, user, e, w: wf.decide_proposal(
         session=s, actor=user, proposal_id=_plan(e, w, "submitted")["proposal"], verdict="approve"
     ),
-    "plan.approve": lambda s, user, e, w: wf.approve_plan(
-        session=s, actor=user, plan_id=_plan(e, w, "decided")["plan"]
-    ),
-    "decision.publish": _publish,
+    "plan.approve": _approve_review_plan,
+    "decision.publish": _publish_list,  # the công bố citing its act (issue 12)
     "workflow.read": _read_everything,
     "export": lambda s, user, e, w: exports.export_plan(
         session=s, actor=user, plan_id=_plan(e, w, "draft")["plan"], fmt="csv"
@@ -271,7 +279,7 @@ def test_unknown_and_inactive_users_are_refused(sqlite_engine, action):
 def test_nobody_edits_a_published_decision(sqlite_engine):
     world = seed(sqlite_engine)
     with session_scope(sqlite_engine) as s:
-        _publish(s, USERS["chair"], sqlite_engine, world)
+        _publish_list(s, USERS["chair"], sqlite_engine, world)
     for role in auth.ROLES:
         with pytest.raises(wf.Immutable, match="published decisions are immutable"):
             with session_scope(sqlite_engine) as s:

@@ -52,6 +52,7 @@ from catalogue.registry.db import session_scope
 from catalogue.registry.models import (
     Adoption,
     Decision,
+    DecisionFigure,
     DecisionItem,
     DecisionSeal,
     Enactment,
@@ -131,7 +132,9 @@ def _migrated_2024(engine, world, p7):
 
 
 def _legacy_2025(engine, world, p9):
-    """P9's plan decided by the older two-step path: approve, then publish at once."""
+    """P9's plan as the older two-step path (approve, then publish at once; removed since)
+    left it in a database: plan published, proposal approved, a sealed decision with its
+    item and signed figure, the procedure abolished at publication, no adoption."""
     with session_scope(engine) as s:
         plan = wf.create_plan(session=s, actor="ruth", name="Phương án 2025", year=2025,
                               programme="NQ66")  # fmt: skip
@@ -142,11 +145,20 @@ def _legacy_2025(engine, world, p9):
         plan_id, proposal_id = plan.id, proposal.id
     with session_scope(engine) as s:
         wf.decide_proposal(session=s, actor="chau", proposal_id=proposal_id, verdict="approve")
-        wf.approve_plan(session=s, actor="chau", plan_id=plan_id)
     with session_scope(engine) as s:
-        wf.publish_decision(session=s, actor="chau", plan_id=plan_id, number="20/QĐ-UBND",
-                            signed_on=date(2025, 2, 20), signer="A",
-                            effective_on=date(2025, 3, 1))  # fmt: skip
+        s.execute(text("UPDATE plan SET status = 'published' WHERE id = :p"), {"p": plan_id})
+        s.execute(text("UPDATE procedure SET status = 'abolished' WHERE id = :p"), {"p": p9})
+        decision = Decision(number="20/QĐ-UBND", signed_on=date(2025, 2, 20), signer="A",
+                            effective_on=date(2025, 3, 1), plan_id=plan_id)  # fmt: skip
+        s.add(decision)
+        s.flush()
+        s.add(DecisionItem(decision_id=decision.id, section="abolished", position=1,
+                           procedure_id=p9, proposal_id=proposal_id, name="P9"))  # fmt: skip
+        s.add(DecisionFigure(decision_id=decision.id, proposal_id=proposal_id, procedure_id=p9,
+                             action="abolish", cost_before=400_000, cost_after=0,
+                             savings=400_000, cut_rate=100.0))  # fmt: skip
+        s.flush()
+        s.add(DecisionSeal(decision_id=decision.id))
 
 
 def _cycle_2026(engine, world, p):

@@ -15,6 +15,7 @@ from catalogue import cycle as wf
 from catalogue.registry.db import session_scope
 from catalogue.registry.errors import PermissionDenied, ServiceError
 from catalogue.registry.models import (
+    Adoption,
     AuditLog,
     Channel,
     Decision,
@@ -24,9 +25,17 @@ from catalogue.registry.models import (
     Procedure,
     Proposal,
     Revision,
+    Routing,
 )
 from catalogue.registry.store import revision_history
-from tests.workflow_support import AMEND_OPTION, draft_plan, published_plan, seed
+from tests.workflow_support import (
+    AMEND_OPTION,
+    IN_FORCE_ON,
+    draft_plan,
+    enact_plan,
+    published_plan,
+    seed,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,8 +55,9 @@ def test_full_cycle_updates_catalogue(engine, world):
     ids = published_plan(engine, world)
     p = world["procedures"]
     with session_scope(engine) as s:
-        assert s.get(Plan, ids["plan"]).status == "published"
-        statuses = {k: s.get(Proposal, ids[k]).status for k in ids if k not in ("plan", "decision")}
+        assert s.get(Plan, ids["plan"]).status == "adopted"
+        keys = ("amend", "abolish", "keep", "replace", "reject")
+        statuses = {k: s.get(Proposal, ids[k]).status for k in keys}
         assert statuses == {
             "amend": "approved",
             "abolish": "approved",
@@ -64,7 +74,20 @@ def test_full_cycle_updates_catalogue(engine, world):
         assert procs[p[4]].status == "active"  # the draft replacement is now issued
         assert procs[p[5]].status == "active"  # rejected: nothing changes
         for i in (p[0], p[1], p[3], p[4]):
-            assert procs[i].decision == "123/QĐ-UBND"
+            assert procs[i].decision == "123/QĐ-UBND"  # the công bố, not the adoption
+        # The adoption routed the three changes (keep and the rejected one are not routed).
+        routed = {
+            r.proposal_id: (r.route, r.department, r.addressee)
+            for r in s.exec(select(Routing).where(Routing.adoption_id == ids["adoption"]))
+        }
+        assert routed == {
+            ids["amend"]: ("recommendation", None, "Bộ Tư pháp"),
+            ids["abolish"]: ("province", "Sở Xây dựng", None),
+            ids["replace"]: ("recommendation", None, "Bộ Tư pháp"),
+        }
+        assert s.get(Adoption, ids["adoption"]).number == "125/QĐ-UBND"
+        decision = s.get(Decision, ids["decision"])
+        assert (decision.signed_on, decision.effective_on) == (date(2026, 12, 22), IN_FORCE_ON)
         # Amended: the option's document removal and deadline cut are applied.
         docs = [d.name for d in s.exec(select(Document).where(Document.procedure_id == p[0]))]
         assert docs == ["Tờ khai đăng ký khai sinh"]
@@ -101,9 +124,15 @@ def test_audit_accounts_for_every_change(engine, world):
     assert ("proposal.return", "proposal", str(ids["amend"])) in actions
     assert ("proposal.reject", "proposal", str(ids["reject"])) in actions
     assert ("proposal.edit", "proposal", str(ids["amend"])) in actions
-    assert ("plan.approve", "plan", pid) in actions
+    assert ("plan.adopt", "adoption", str(ids["adoption"])) in actions
+    assert ("plan.status", "plan", pid) in actions
+    assert ("act.record", "legal_act", str(ids["act"])) in actions
+    assert sum(a == "act.link" for a, _, _ in actions) == 3
     assert ("decision.publish", "decision", str(ids["decision"])) in actions
     assert sum(a.startswith("procedure.") for a, _, _ in actions) == 3
+    assert {a for a, _, _ in actions if a.startswith("procedure.")} == {
+        "procedure.enact.amended", "procedure.enact.abolished", "procedure.enact.replaced",
+    }  # fmt: skip
     edit = next(r for r in rows if r.action == "proposal.edit")
     assert edit.actor == "ruth"
     assert edit.before["status"] == "returned" and edit.after["status"] == "draft"
@@ -119,7 +148,10 @@ def test_failed_service_writes_nothing(engine, world):
         with session_scope(engine) as s:
             wf.withdraw_proposal(session=s, actor="ruth", proposal_id=ids["keep"])
             wf.submit_plan(session=s, actor="ruth", plan_id=ids["plan"])
-            wf.approve_plan(session=s, actor="chau", plan_id=ids["plan"])  # undecided: refused
+            wf.adopt_plan(  # undecided: refused
+                session=s, actor="chau", plan_id=ids["plan"], number="125/QĐ-UBND",
+                signed_on=date(2026, 12, 1), signer="A",
+            )  # fmt: skip
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(AuditLog)).one() == before
         assert s.get(Proposal, ids["keep"]).status == "draft"
@@ -172,7 +204,7 @@ def test_published_decision_is_immutable_in_database(engine, world, statement):
         assert conn.execute(select(func.count()).select_from(DecisionItem)).scalar_one() == 3
 
 
-def test_correction_is_a_new_decision_amending_the_first(engine, world):
+def test_correction_is_a_new_decision_leaving_the_first_as_signed(engine, world):
     ids = published_plan(engine, world)
     p = world["procedures"]
     with session_scope(engine) as s:
@@ -183,23 +215,40 @@ def test_correction_is_a_new_decision_amending_the_first(engine, world):
         )  # fmt: skip
         wf.submit_plan(session=s, actor="ruth", plan_id=plan.id)
         wf.decide_proposal(session=s, actor="chau", proposal_id=prop.id, verdict="approve")
-        wf.approve_plan(session=s, actor="chau", plan_id=plan.id)
+        adopt = {
+            "session": s, "actor": "chau", "plan_id": plan.id, "signed_on": date(2027, 1, 4),
+            "signer": "B", "routes": {prop.id: {"route": "recommendation", "addressee": "Bộ"}},
+        }  # fmt: skip
         with pytest.raises(ServiceError, match="already used"):
-            wf.publish_decision(
-                session=s, actor="chau", plan_id=plan.id, number="123/QĐ-UBND",
-                signed_on=date(2027, 1, 5), signer="B", effective_on=date(2027, 1, 5),
+            wf.adopt_plan(number="125/QĐ-UBND", **adopt)
+    with session_scope(engine) as s:
+        adoption = wf.adopt_plan(number="3/QĐ-UBND", **{**adopt, "session": s})
+        act = wf.record_act(
+            session=s, actor="ruth", number="01/2027/TT-BTP", title="Đính chính", issuer="Bộ",
+            issued_on=date(2027, 1, 4), in_force_on=date(2027, 1, 15),
+        )  # fmt: skip
+        routing = s.exec(select(Routing).where(Routing.adoption_id == adoption.id)).one()
+        wf.link_act(session=s, actor="ruth", act_id=act.id, routing_id=routing.id, extent="whole")
+        entry = {"routing_id": routing.id, "act_id": act.id}
+        with pytest.raises(ServiceError, match="already used"):
+            wf.publish_list(
+                session=s, actor="chau", number="123/QĐ-UBND", signed_on=date(2027, 1, 5),
+                signer="B", entries=[entry],
             )  # fmt: skip
     with session_scope(engine) as s:
-        second = wf.publish_decision(
-            session=s, actor="chau", plan_id=plan.id, number="7/QĐ-UBND",
-            signed_on=date(2027, 1, 5), signer="B", effective_on=date(2027, 1, 10),
-            amends_decision_id=ids["decision"],
-        )  # fmt: skip
+        second = wf.publish_list(
+            session=s, actor="chau", number="7/QĐ-UBND", signed_on=date(2027, 1, 5),
+            signer="B", entries=[entry],
+        ).decision  # fmt: skip
+    assert _status(engine, Procedure, p[5]) == "active"  # not before its date in force
     with session_scope(engine) as s:
-        frame = wf.decisions_frame(session=s, actor="an")
-    row = frame.set_index("id").loc[second.id]
-    assert row["amends_number"] == "123/QĐ-UBND"
+        wf.apply_due_changes(session=s, actor="chau", today=date(2027, 1, 15))
+    with session_scope(engine) as s:
+        frame = wf.decisions_frame(session=s, actor="an").set_index("id")
+    row, first = frame.loc[second.id], frame.loc[ids["decision"]]
+    assert row["number"] == "7/QĐ-UBND" and row["effective_on"] == date(2027, 1, 15)
     assert row["abolished"] == 1 and row["items"] == 1
+    assert (first["number"], first["items"]) == ("123/QĐ-UBND", 3)  # the first as signed
     assert _status(engine, Procedure, p[5]) == "abolished"
 
 
@@ -224,11 +273,20 @@ def test_rules_of_the_life_cycle(engine, world):
         with pytest.raises(ServiceError, match="verdict"):
             wf.decide_proposal(session=s, actor="chau", proposal_id=ids["amend"], verdict="maybe")
         with pytest.raises(ServiceError, match="every proposal must be"):
-            wf.approve_plan(session=s, actor="chau", plan_id=ids["plan"])
-        with pytest.raises(ServiceError, match="plan is submitted"):
-            wf.publish_decision(
-                session=s, actor="chau", plan_id=ids["plan"], number="1/QĐ",
-                signed_on=date(2026, 1, 1), signer="A", effective_on=date(2026, 1, 1),
+            wf.adopt_plan(
+                session=s, actor="chau", plan_id=ids["plan"], number="1/QĐ-UBND",
+                signed_on=date(2026, 1, 1), signer="A",
+            )  # fmt: skip
+        act = wf.record_act(
+            session=s, actor="ruth", number="01/2026/TT-BTP", title="Thông tư", issuer="Bộ",
+            issued_on=date(2026, 1, 1), in_force_on=date(2026, 2, 1),
+        )  # fmt: skip
+        with pytest.raises(ServiceError, match="needs the adopted proposal"):
+            wf.publish_list(  # a proposal not adopted cannot be published, even with an act
+                session=s, actor="chau", number="1/QĐ-UBND", signed_on=date(2026, 1, 1),
+                signer="A",
+                entries=[{"procedure_id": world["procedures"][0], "section": "amended",
+                          "act_id": act.id}],
             )  # fmt: skip
         with pytest.raises(ServiceError, match="only drafts and returned"):
             wf.edit_proposal(
@@ -293,20 +351,21 @@ def test_new_procedure_is_issued(engine, world):
         )  # fmt: skip
         wf.submit_plan(session=s, actor="ruth", plan_id=plan.id)
         wf.decide_proposal(session=s, actor="chau", proposal_id=prop.id, verdict="approve")
-        wf.approve_plan(session=s, actor="chau", plan_id=plan.id)
-        decision = wf.publish_decision(
-            session=s, actor="chau", plan_id=plan.id, number="9/QĐ-UBND",
-            signed_on=date(2027, 3, 1), signer="A", effective_on=date(2027, 3, 15),
-        )  # fmt: skip
+    decision = enact_plan(
+        engine, world, plan.id, adoption="8/QĐ-UBND", decision="9/QĐ-UBND",
+        adopted_on=date(2027, 1, 5), issued_on=date(2027, 2, 1),
+        published_on=date(2027, 3, 1), in_force_on=date(2027, 3, 15),
+    )["decision"]  # fmt: skip
     with session_scope(engine) as s:
-        items = wf.decision_items_frame(session=s, actor="an", decision_id=decision.id)
+        items = wf.decision_items_frame(session=s, actor="an", decision_id=decision)
         assert list(items["section"]) == ["new"]
         assert s.get(Procedure, p[4]).status == "active"
-        title = s.get(Decision, decision.id).title
+        assert s.get(Procedure, p[4]).decision == "9/QĐ-UBND"
+        title = s.get(Decision, decision).title
     assert "mới ban hành" in title
 
 
-def test_savings_count_only_once_published(engine, world):
+def test_savings_count_only_once_in_force(engine, world):
     ids = draft_plan(engine, world)
     with session_scope(engine) as s:
         assert wf.approved_savings_frame(session=s, actor="an").empty
@@ -315,11 +374,11 @@ def test_savings_count_only_once_published(engine, world):
         frame = wf.approved_savings_frame(session=s, actor="an")
         plans = wf.plans_frame(session=s, actor="an")
     assert set(frame["plan_id"]) == {ids["plan"]}
-    assert sorted(frame["proposal_id"]) == sorted(
-        ids[k] for k in ("amend", "abolish", "keep", "replace")
-    )
-    assert frame["savings"].sum() == 600_000 + 2_345_678 + 0 + 200_000
+    # keep is not routed by the adoption (it belongs to the báo cáo): three changes count
+    assert sorted(frame["proposal_id"]) == sorted(ids[k] for k in ("amend", "abolish", "replace"))
+    assert frame["savings"].sum() == 600_000 + 2_345_678 + 200_000
     assert set(frame["decision"]) == {"123/QĐ-UBND"}
+    assert set(frame["effective_on"]) == {IN_FORCE_ON}
     draft_row = plans.set_index("id").loc[ids["plan"] - 1]
     assert draft_row["status"] == "draft" and pd.isna(draft_row["decision"])
 
@@ -386,4 +445,4 @@ def test_revision_numbers_stay_unique(engine, world):
         ).all()
         revisions = conn.execute(select(func.count()).select_from(Revision)).scalar_one()
     assert dupes == []
-    assert revisions == 6 + 4  # one per import, one per procedure the decision changed
+    assert revisions == 6 + 4  # one per import, one per procedure the công bố changed

@@ -1,9 +1,10 @@
 """The scripted run of the issue's "Done when", through the ``tthc`` CLI.
 
 Empty database → import a small catalogue → users → a plan with keep, amend, abolish and
-replace proposals → a rejection and a return → revision and resubmission → approval →
-publication → Excel and Word exports whose rows are exactly the approved set; forbidden
-actions are refused on the way and the audit log accounts for every change.
+replace proposals → a rejection and a return → revision and resubmission → adoption
+(Quyết định thông qua) → the act recorded and linked → the công bố → its date in force
+→ Excel and Word exports whose rows are exactly the approved set; forbidden actions are
+refused on the way and the audit log accounts for every change.
 """
 
 from __future__ import annotations
@@ -154,10 +155,9 @@ def test_scripted_run_from_empty_database_to_exports(tmp_path):
         "--as", "chau", "--db", db)  # fmt: skip
     run("plan", "decide", str(proposals["amend"]), "return", "--comment", "Nêu rõ CSDL",
         "--as", "chau", "--db", db)  # fmt: skip
-    assert (
-        "every proposal must be"
-        in run("plan", "approve", plan, "--as", "chau", "--db", db, ok=False).output
-    )
+    adopt = ("cycle", "adopt", plan, "--number", "120/QĐ-UBND", "--signed-on", "01/12/2026",
+             "--signer", "Nguyễn Văn An")  # fmt: skip
+    assert "every proposal must be" in run(*adopt, "--as", "chau", "--db", db, ok=False).output
 
     shown = json.loads(run("plan", "show", plan, "--as", "ruth", "--db", db, "--json").stdout)
     amend = next(p for p in shown["proposals"] if p["id"] == proposals["amend"])
@@ -169,22 +169,44 @@ def test_scripted_run_from_empty_database_to_exports(tmp_path):
     assert "someone else saved" in stale.output and "bản cũ" in stale.output
     run("plan", "submit", plan, "--as", "ruth", "--db", db)
     run("plan", "decide", str(proposals["amend"]), "approve", "--as", "chau", "--db", db)
+    # The old shortcut says where the law's sequence is (exit 2, nothing written).
+    gone = run("plan", "approve", plan, "--as", "chau", "--db", db, ok=False)
+    assert gone.exit_code == 2 and f"tthc cycle adopt {plan}" in gone.output
+    gone = run("decision", "publish", plan, "--number", "1/QĐ-UBND", "--db", db, ok=False)
+    assert gone.exit_code == 2 and "tthc cycle publish" in gone.output
     assert (
-        "may not perform 'plan.approve'"
-        in run("plan", "approve", plan, "--as", "ruth", "--db", db, ok=False).output
+        "may not perform 'plan.adopt'" in run(*adopt, "--as", "ruth", "--db", db, ok=False).output
     )
-    run("plan", "approve", plan, "--as", "chau", "--db", db)
-
-    assert "may not perform 'decision.publish'" in run(
-        "decision", "publish", plan, "--number", "1/QĐ-UBND", "--signed-on", "30/12/2026",
-        "--signer", "X", "--as", "an", "--db", db, ok=False,
-    ).output  # fmt: skip
-    published = run("decision", "publish", plan, "--number", "125/QĐ-UBND",
-                    "--signed-on", "30/12/2026", "--effective-on", "2027-01-01",
-                    "--signer", "Trần Thị B", "--as", "chau", "--db", db, "--json")  # fmt: skip
-    assert json.loads(published.stdout)["number"] == "125/QĐ-UBND"
+    routes = [f"--route={proposals[k]}=recommendation:Bộ Tư pháp" for k in ("amend", "replace")]
+    routes.append(f"--route={proposals['abolish']}=province:Sở Tư pháp:15/12/2026")
+    adopted = json.loads(run(*adopt, *routes, "--as", "chau", "--db", db, "--json").stdout)
+    routing = {r["proposal_id"]: r["id"] for r in adopted["routings"]}
+    assert sorted(routing) == sorted(proposals[k] for k in ("amend", "abolish", "replace"))
+    # The act is issued on 15/12/2026 and in force on 01/01/2027; the list is signed on
+    # 22/12/2026, 08 working days before (23, 24, 25, 28, 29, 30, 31/12 and 01/01).
+    run("act", "record", "--number", "05/2026/TT-BTP", "--title", "Thông tư sửa đổi",
+        "--issuer", "Bộ Tư pháp", "--issued-on", "15/12/2026", "--in-force-on", "01/01/2027",
+        "--as", "ruth", "--db", db)  # fmt: skip
+    for routing_id in routing.values():
+        run("act", "link", "05/2026/TT-BTP", str(routing_id), "--extent", "whole",
+            "--as", "ruth", "--db", db)  # fmt: skip
+    entries = [f"--entry={r}@05/2026/TT-BTP" for r in routing.values()]
+    publish = ("cycle", "publish", "--number", "125/QĐ-UBND", "--signed-on", "22/12/2026",
+               "--signer", "Trần Thị B", *entries)  # fmt: skip
+    refused = run(*publish, "--as", "an", "--db", db, ok=False)
+    assert "may not perform 'decision.publish'" in refused.output
+    published = json.loads(run(*publish, "--as", "chau", "--db", db, "--json").stdout)
+    assert published["number"] == "125/QĐ-UBND" and published["warnings"] == []
+    assert published["effective_on"] == "2027-01-01"
     shown = run("decision", "show", "125/QĐ-UBND", "--as", "an", "--db", db)
     assert "Danh mục thủ tục hành chính bị bãi bỏ" in shown.stdout
+    applied = json.loads(
+        run("cycle", "apply", "--today", "01/01/2027", "--as", "chau", "--db", db, "--json").stdout
+    )
+    assert sorted((a["code"], a["section"]) for a in applied) == sorted(
+        [(CODES["amend"], "amended"), (CODES["abolish"], "abolished"),
+         (CODES["replace"], "replaced")]
+    )  # fmt: skip
 
     # Exports: the decision lists exactly the approved non-keep proposals, the plan all
     # approved ones; nothing rejected appears anywhere.
@@ -245,12 +267,14 @@ def test_scripted_run_from_empty_database_to_exports(tmp_path):
     for action, count in {
         "user.create": 4, "plan.create": 1, "proposal.add": 5, "plan.submit": 2,
         "proposal.approve": 4, "proposal.reject": 1, "proposal.return": 1, "proposal.edit": 1,
-        "plan.approve": 1, "decision.publish": 1, "plan.publish": 1, "procedure.amended": 1,
-        "procedure.abolished": 1, "procedure.replaced": 1,
+        "plan.adopt": 1, "plan.status": 1, "act.record": 1, "act.link": 3,
+        "decision.publish": 1, "procedure.enact.amended": 1, "procedure.enact.abolished": 1,
+        "procedure.enact.replaced": 1,
     }.items():  # fmt: skip
         assert mutations.count(action) == count, action
     # Refused actions changed nothing: no audit row by a refused actor for them.
-    assert ("ruth", "plan.approve") not in audit and ("an", "proposal.add") not in audit
+    assert ("ruth", "plan.adopt") not in audit and ("an", "proposal.add") not in audit
+    assert ("an", "decision.publish") not in audit
 
 
 def test_as_is_required(tmp_path):

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from catalogue import cycle as wf
 from catalogue.registry.auth import hash_password
 from catalogue.registry.db import session_scope
-from catalogue.registry.models import Procedure, User
+from catalogue.registry.models import Procedure, Routing, User
 from catalogue.registry.store import store_records
 from tests.factories import make_record
 
@@ -131,8 +131,78 @@ def draft_plan(engine, world: dict[str, Any]) -> dict[str, int]:
     return out
 
 
+# The law's sequence for the default plan (PROCESS.md §1 stages 4-6): adopted on 01/12/2026,
+# the act issued on 15/12/2026 and in force on 31/12/2026, the công bố signed on 22/12/2026
+# (07 working days before: 23, 24, 25, 28, 29, 30, 31 December).
+ADOPTION_NUMBER, DECISION_NUMBER, ACT_NUMBER = "125/QĐ-UBND", "123/QĐ-UBND", "05/2026/TT-BTP"
+ADOPTED_ON, ACT_ISSUED_ON = date(2026, 12, 1), date(2026, 12, 15)
+PUBLISHED_ON, IN_FORCE_ON = date(2026, 12, 22), date(2026, 12, 31)
+
+
+def enact_plan(
+    engine,
+    world: dict[str, Any],
+    plan_id: int,
+    *,
+    adoption: str = ADOPTION_NUMBER,
+    decision: str = DECISION_NUMBER,
+    act: str = ACT_NUMBER,
+    routes: dict[int, dict[str, Any]] | None = None,
+    adopted_on: date = ADOPTED_ON,
+    issued_on: date = ACT_ISSUED_ON,
+    published_on: date = PUBLISHED_ON,
+    in_force_on: date = IN_FORCE_ON,
+    signer: str = "Nguyễn Văn A",
+) -> dict[str, Any]:
+    """A submitted plan whose proposals are decided, taken through the law's sequence.
+
+    The chair adopts it (each proposal routed as ``routes`` says, else as a kiến nghị to
+    Bộ Tư pháp), the reviewer records the act and links it to every routing (wholly),
+    the chair publishes the list citing it, and the date in force is reached. Returns the
+    adoption, act and decision ids and ``routings`` (proposal id → routing id).
+    """
+    rev, chair = world["users"]["reviewer"], world["users"]["chair"]
+    out: dict[str, Any] = {}
+    with session_scope(engine) as s:
+        pending = [
+            p.id
+            for p in s.exec(select(wf.Proposal).where(wf.Proposal.plan_id == plan_id))
+            if p.status == "approved" and p.action != "keep"
+        ]
+        given = routes or {}
+        out["adoption"] = wf.adopt_plan(
+            session=s, actor=chair, plan_id=plan_id, number=adoption, signed_on=adopted_on,
+            signer=signer,
+            routes={
+                i: given.get(i, {"route": "recommendation", "addressee": "Bộ Tư pháp"})
+                for i in pending
+            },
+        ).id  # fmt: skip
+    with session_scope(engine) as s:
+        out["act"] = wf.record_act(
+            session=s, actor=rev, number=act, title="Thông tư sửa đổi, bãi bỏ thủ tục hành chính",
+            issuer="Bộ Tư pháp", issued_on=issued_on, in_force_on=in_force_on,
+        ).id  # fmt: skip
+        routings = s.exec(select(Routing).where(Routing.adoption_id == out["adoption"]))
+        out["routings"] = {r.proposal_id: r.id for r in routings}
+        for routing_id in out["routings"].values():
+            wf.link_act(
+                session=s, actor=rev, act_id=out["act"], routing_id=routing_id, extent="whole"
+            )
+    with session_scope(engine) as s:
+        out["decision"] = wf.publish_list(
+            session=s, actor=chair, number=decision, signed_on=published_on, signer=signer,
+            entries=[{"routing_id": r, "act_id": out["act"]} for r in out["routings"].values()],
+        ).decision.id  # fmt: skip
+    with session_scope(engine) as s:
+        wf.apply_due_changes(session=s, actor=chair, today=in_force_on)
+    return out
+
+
 def published_plan(engine, world: dict[str, Any]) -> dict[str, int]:
-    """The draft plan taken through submission, decisions, a return, approval and publication."""
+    """The draft plan taken through submission, decisions and a return, then the law's
+    sequence (:func:`enact_plan`): adopted with the abolition routed to the province (Sở
+    Xây dựng drafts it), the others as kiến nghị to Bộ Tư pháp; in force on 31/12/2026."""
     ids = draft_plan(engine, world)
     rev, chair = world["users"]["reviewer"], world["users"]["chair"]
     with session_scope(engine) as s:
@@ -155,14 +225,13 @@ def published_plan(engine, world: dict[str, Any]) -> dict[str, int]:
         wf.submit_plan(session=s, actor=rev, plan_id=ids["plan"])
     with session_scope(engine) as s:
         wf.decide_proposal(session=s, actor=chair, proposal_id=ids["amend"], verdict="approve")
-        wf.approve_plan(session=s, actor=chair, plan_id=ids["plan"])
-    with session_scope(engine) as s:
-        decision = wf.publish_decision(
-            session=s, actor=chair, plan_id=ids["plan"], number="123/QĐ-UBND",
-            signed_on=date(2026, 12, 30), signer="Nguyễn Văn A",
-            effective_on=date(2026, 12, 31),
-        )  # fmt: skip
-        ids["decision"] = decision.id
+    routes = {
+        ids["abolish"]: {"route": "province", "department": "Sở Xây dựng",
+                         "due_on": date(2026, 12, 10)},
+    }  # fmt: skip
+    enacted = enact_plan(engine, world, ids["plan"], routes=routes)
+    ids.update(adoption=enacted["adoption"], act=enacted["act"], decision=enacted["decision"])
+    ids.update({f"r_{k}": enacted["routings"][ids[k]] for k in ("amend", "abolish", "replace")})
     return ids
 
 

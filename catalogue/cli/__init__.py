@@ -11,8 +11,10 @@ attaches them. Where is command X?
 - ``match_cmds``: ``search``, ``duplicates``, ``match``.
 - ``stats_cmds``: ``stats import|report|generate``, ``priorities``.
 - ``user_cmds``: ``user add|list|role|deactivate|reactivate|reset-password|passwd``.
-- ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|approve|show|export``.
-- ``decision_cmds``: ``decision publish|show|export``.
+- ``plan_cmds``: ``plan new|add|edit|withdraw|submit|decide|show|export`` (``plan approve``
+  only points to ``cycle adopt``).
+- ``decision_cmds``: ``decision show|export`` (``decision publish`` only points to
+  ``cycle publish``).
 - ``review_cmds``: ``review-plan draft|add|seed|approve|show``,
   ``review fill|show|check|propose|report|export``.
 - ``cycle_cmds``: ``cycle adopt|publish|apply|pending|stages|scope``,

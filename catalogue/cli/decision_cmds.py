@@ -1,7 +1,8 @@
 """``tthc decision …``: the chair's published decisions (công bố danh mục TTHC) and their exports.
 
-Publishing an approved plan updates the catalogue (:mod:`catalogue.cycle`); the list or a
-Word draft of the decision comes from :mod:`catalogue.documents.exports`.
+The list is signed with ``tthc cycle publish`` (:mod:`catalogue.cli.cycle_cmds`) and
+applied from its act's date in force; here it is shown, or exported as a list or a Word
+draft (:mod:`catalogue.documents.exports`).
 """
 
 from __future__ import annotations
@@ -40,49 +41,14 @@ def _day(text: str | None, option: str) -> date | None:
     return None
 
 
-def decision_publish(
-    plan_id: Annotated[int, typer.Argument(help="Approved plan id.")],
-    number: Annotated[str, typer.Option("--number", help="Số quyết định, e.g. 123/QĐ-UBND.")],
-    signed_on: Annotated[str, typer.Option("--signed-on", help="Ngày ký, 31/12/2026.")],
-    signer: Annotated[str, typer.Option("--signer", help="Người ký.")],
-    effective_on: Annotated[
-        str | None, typer.Option("--effective-on", help="Ngày hiệu lực (default: signed-on).")
-    ] = None,
-    amends: Annotated[
-        str | None, typer.Option("--amends", help="Number or id of the decision it amends.")
-    ] = None,
-    title: Annotated[str | None, typer.Option("--title", help="Trích yếu.")] = None,
-    actor: AsOption = None,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Publish the decision of an approved plan and update the catalogue (chair)."""
-    from catalogue.cycle import find_decision, publish_decision
-
-    who = require_actor(actor, db)
-    signed = _day(signed_on, "--signed-on")
-    effective = _day(effective_on, "--effective-on") or signed
-
-    def work(s):
-        amended = find_decision(session=s, actor=who, ref=amends).id if amends else None
-        decision = publish_decision(
-            session=s,
-            actor=who,
-            plan_id=plan_id,
-            number=number,
-            signed_on=signed,
-            signer=signer,
-            effective_on=effective,
-            amends_decision_id=amended,
-            title=title,
-        )
-        return decision.id, decision.number
-
-    decision_id, decision_number = run_service(db, work)
-    print_result(
-        {"decision_id": decision_id, "number": decision_number},
-        as_json,
-        f"Đã công bố Quyết định {decision_number} (#{decision_id}) (published).",
+def decision_publish(ctx: typer.Context, db: DbOption = None) -> None:
+    """Removed: the công bố cites its legal act (``tthc cycle publish``)."""
+    fail(
+        "Lệnh 'tthc decision publish' đã bỏ: danh mục công bố phải trích dẫn văn bản QPPL và "
+        "chỉ áp dụng từ ngày văn bản có hiệu lực. Dùng: tthc act record …, tthc act link …, "
+        "tthc cycle publish --entry ĐỀ_XUẤT@VĂN_BẢN …, tthc cycle apply "
+        "(removed: publish the list with 'tthc cycle publish')",
+        2,
     )
 
 
@@ -147,6 +113,10 @@ def register(app: typer.Typer) -> None:
         help="Quyết định công bố danh mục TTHC (published decisions).", no_args_is_help=True
     )
     app.add_typer(decision_app, name="decision")
-    decision_app.command("publish")(decision_publish)
+    decision_app.command(
+        "publish",
+        hidden=True,
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )(decision_publish)
     decision_app.command("show")(decision_show)
     decision_app.command("export")(decision_export)

@@ -1,7 +1,8 @@
 """``tthc plan …``: simplification plans and their proposals (:mod:`catalogue.cycle`).
 
 Reviewers create a plan, add, edit, withdraw and submit proposals; the chair decides each
-proposal and approves the plan; anyone named by ``--as`` may show or export it.
+proposal; anyone named by ``--as`` may show or export it. The chair then adopts the plan
+with ``tthc cycle adopt`` (:mod:`catalogue.cli.cycle_cmds`); ``plan approve`` only says so.
 """
 
 from __future__ import annotations
@@ -273,11 +274,14 @@ def plan_decide(
 
 
 def plan_approve(plan_id: PlanId, actor: AsOption = None, db: DbOption = None) -> None:
-    """Approve a plan whose proposals are all decided (chair)."""
-    from catalogue.cycle import approve_plan
-
-    run_as(db, actor, lambda s, who: approve_plan(session=s, actor=who, plan_id=plan_id))
-    typer.echo(f"Đã phê duyệt phương án #{plan_id} (approved).")
+    """Removed: a phương án is adopted by a Quyết định thông qua (``tthc cycle adopt``)."""
+    fail(
+        "Lệnh 'tthc plan approve' đã bỏ: phương án được thông qua bằng Quyết định thông qua, "
+        f"không thay đổi danh mục. Dùng: tthc cycle adopt {plan_id} --number 125/QĐ-UBND "
+        "--signed-on NGÀY --signer NGƯỜI_KÝ [--route ĐỀ_XUẤT=recommendation:BỘ] "
+        "(removed: adopt the plan with 'tthc cycle adopt')",
+        2,
+    )
 
 
 def plan_show(
@@ -349,4 +353,4 @@ def register(app: typer.Typer) -> None:
     )
     app.add_typer(plan_app, name="plan")
     for name, function in COMMANDS.items():
-        plan_app.command(name)(function)
+        plan_app.command(name, hidden=name == "approve")(function)

@@ -8,12 +8,13 @@ chair decides each proposal and signs the Quyết định thông qua
 a legal act is recorded and linked (:mod:`~catalogue.cycle.acts`); the chair signs the
 Quyết định công bố citing it (:func:`~catalogue.cycle.publication.publish_list`); from
 the act's date in force :func:`~catalogue.cycle.enactment.apply_due_changes` applies
-every change. ``approve_plan`` / ``publish_decision`` below are the earlier shortcut
-(publication rewriting the catalogue at once), kept until the dashboard moves over.
+every change. The earlier shortcut (approving a plan, then a decision rewriting the
+catalogue at once) is gone; decisions it published before migration 0009 are still read.
 
 Life cycle (DESIGN §5)::
 
-    plan: draft ──submit──▶ submitted ──approve──▶ approved ──publish──▶ published
+    plan: draft ──submit──▶ submitted ──adopt──▶ adopted
+          (approved / published: plans of the earlier shortcut, read only)
     proposal: draft ──submit──▶ submitted ──decide──▶ approved | rejected | returned
               returned ──edit──▶ draft ──submit──▶ submitted …      (any open one ──▶ withdrawn)
 
@@ -25,11 +26,14 @@ so that a second, stale save fails with :class:`~catalogue.registry.errors.Concu
 texts kept in the error) instead of silently overwriting the first.
 
 A published decision and its items are immutable (the service refuses, and database
-triggers from migration 0002 refuse too); a correction is a new decision that amends it.
+triggers from migrations 0002 and 0009 refuse too); a correction is a new decision.
 
 Modules: :mod:`~catalogue.cycle.plans` (plans and proposals),
-:mod:`~catalogue.cycle.decisions` (publication), :mod:`~catalogue.cycle.views`
-(read-only frames), :mod:`~catalogue.cycle.common` (constants, cost figures).
+:mod:`~catalogue.cycle.adoption`, :mod:`~catalogue.cycle.acts`,
+:mod:`~catalogue.cycle.publication`, :mod:`~catalogue.cycle.enactment` (the law's
+sequence), :mod:`~catalogue.cycle.decisions` (immutability, revisions),
+:mod:`~catalogue.cycle.views` (read-only frames), :mod:`~catalogue.cycle.common`
+(constants, cost figures).
 """
 
 from analysis.vocab import PLAN_STATUSES, PROPOSAL_STATUSES
@@ -53,11 +57,10 @@ from catalogue.cycle.common import (
     evaluate_option,
 )
 from catalogue.cycle.cycle_views import acts_frame, find_act, find_procedure_id, routings_frame
-from catalogue.cycle.decisions import delete_decision, publish_decision, update_decision
+from catalogue.cycle.decisions import delete_decision, update_decision
 from catalogue.cycle.enactment import apply_due_changes, pending_changes
 from catalogue.cycle.plans import (
     add_proposal,
-    approve_plan,
     create_plan,
     decide_proposal,
     edit_proposal,
@@ -134,7 +137,6 @@ __all__ = [
     "add_proposal",
     "approval_queue",
     "proposal_files",
-    "approve_plan",
     "approved_savings_frame",
     "audit_frame",
     "create_plan",
@@ -147,7 +149,6 @@ __all__ = [
     "find_decision",
     "plans_frame",
     "proposals_frame",
-    "publish_decision",
     "show_decision",
     "show_plan",
     "submit_plan",

@@ -214,7 +214,7 @@ def _check_version(row: Plan | Proposal, expected_version: int | None, yours: An
 def _plan_for_change(session: Session, plan_id: int, allowed: tuple[str, ...]) -> Plan:
     plan = _get(session, Plan, plan_id, "phương án")
     if plan.status not in allowed:
-        if plan.status in ("approved", "published"):
+        if plan.status in ("approved", "adopted", "published"):
             raise Immutable(
                 f"Phương án #{plan.id} đã {_status_vi(plan.status)}, không thể thay đổi "
                 f"(plan is {plan.status} and can no longer change)"
@@ -231,6 +231,7 @@ def _status_vi(status: str) -> str:
         "draft": "dự thảo",
         "submitted": "trình",
         "approved": "phê duyệt",
+        "adopted": "thông qua",
         "published": "công bố",
         "rejected": "bị từ chối",
         "returned": "trả lại",

@@ -25,6 +25,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from catalogue.cycle import claims
+from catalogue.cycle.common import STATUS_AFTER
 from catalogue.cycle.decisions import _new_revision, _record_of
 from catalogue.cycle.record_changes import apply_to_record, describe
 from catalogue.registry.audit import write_audit
@@ -43,9 +44,6 @@ from catalogue.registry.models import (
 )
 from catalogue.registry.store_rows import delete_children as _delete_children
 from catalogue.registry.store_rows import write_children as _write_children
-
-STATUS_AFTER = {"new": "active", "amended": "amended", "replaced": "replaced"}
-STATUS_AFTER["abolished"] = "abolished"
 
 
 def _sheet_option(option: dict[str, Any]) -> dict[str, Any]:

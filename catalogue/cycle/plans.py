@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 
 from catalogue.cycle.common import (
     EDITABLE_FIELDS,
-    OPEN_STATUSES,
     VERDICTS,
     CostFigures,
     Immutable,
@@ -237,7 +236,7 @@ def edit_proposal(
         plan.status == "submitted" and proposal.status in ("returned", "draft")
     )
     if not editable:
-        if plan.status in ("approved", "published") or proposal.status in (
+        if plan.status in ("approved", "adopted", "published") or proposal.status in (
             "approved",
             "rejected",
         ):
@@ -400,32 +399,3 @@ def decide_proposal(
         after=_proposal_dict(proposal),
     )
     return proposal
-
-
-def approve_plan(*, session: Session, actor: str, plan_id: int) -> Plan:
-    """Approve a submitted plan once every proposal is approved, rejected or withdrawn."""
-    require(session=session, actor=actor, action="plan.approve")
-    plan = _plan_for_change(session, plan_id, ("submitted",))
-    proposals = _proposals(session, plan.id)
-    undecided = [p.id for p in proposals if p.status in OPEN_STATUSES]
-    if undecided:
-        raise ServiceError(
-            f"Còn đề xuất chưa quyết định: {', '.join(f'#{i}' for i in undecided)} "
-            "(every proposal must be approved, rejected or withdrawn first)"
-        )
-    if not any(p.status == "approved" for p in proposals):
-        raise ServiceError("Phương án không có đề xuất nào được chấp thuận (nothing approved)")
-    before = _plan_dict(plan)
-    _versioned_update(
-        session, plan, {"status": "approved", "approved_at": utcnow(), "approved_by": actor}, None
-    )
-    write_audit(
-        session=session,
-        actor=actor,
-        action="plan.approve",
-        entity="plan",
-        entity_id=plan.id,
-        before=before,
-        after=_plan_dict(plan),
-    )
-    return plan

@@ -194,7 +194,7 @@ def plan_table(*, session: Session, actor: str, plan_id: int) -> PlanTable:
     if plan is None:
         raise NotFound(f"Không tìm thấy phương án #{plan_id} (no such plan)")
     query = select(Proposal).where(Proposal.plan_id == plan_id)
-    if plan.status in ("approved", "published"):
+    if plan.status in ("approved", "adopted", "published"):
         query = query.where(Proposal.status == "approved")
     else:
         query = query.where(Proposal.status != "withdrawn")
