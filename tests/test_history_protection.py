@@ -10,6 +10,7 @@ changed only yearly volumes wrote no audit row, and imports without ``--as`` had
 from __future__ import annotations
 
 import copy
+from datetime import date
 
 import pytest
 from sqlalchemy import select, text
@@ -98,18 +99,24 @@ def test_a_signed_decision_gains_loses_or_changes_nothing(published):
             assert _refused(engine, f"TRUNCATE {table} CASCADE"), table
 
 
+def _in_force(session, actor):
+    """The stage rows in force after the act's date (the one definition of the stages)."""
+    frame = wf.savings_by_stage(session=session, actor=actor, today=date(2027, 1, 1))
+    return frame[frame["stage"] == "in_force"]
+
+
 def test_savings_are_as_signed_whatever_happens_to_the_proposals(published):
     engine, world, ids = published
     analyst = world["users"]["analyst"]
     with session_scope(engine) as s:
-        before = wf.approved_savings_frame(session=s, actor=analyst)
+        before = _in_force(s, analyst)
     assert before["savings"].sum() == 2_345_678 + 600_000 + 200_000
     # An adopted plan's proposals are the reviewer's working rows, not the signed record:
     # a raw write there changes nothing that is counted.
     with engine.begin() as conn:
         conn.execute(text("UPDATE proposal SET savings = 0, cost_after = cost_before"))
     with session_scope(engine) as s:
-        after = wf.approved_savings_frame(session=s, actor=analyst)
+        after = _in_force(s, analyst)
     assert after["savings"].sum() == 2_345_678 + 600_000 + 200_000
     assert list(after["proposal_id"]) == list(before["proposal_id"])
     assert _refused(engine, f"DELETE FROM adoption WHERE plan_id = {ids['plan']}")

@@ -145,8 +145,9 @@ def test_old_published_savings_are_still_counted_once(old_engine):
     with session_scope(old_engine) as s:
         make_users(s)
     with session_scope(old_engine) as s:
-        frame = wf.approved_savings_frame(session=s, actor="an")
+        frame = wf.savings_by_stage(session=s, actor="an", today=date(2027, 1, 1))
+    frame = frame[frame["stage"] == "in_force"]
     assert list(zip(frame["proposal_id"], frame["savings"], frame["decision"], strict=True)) == [
         (4, 2_345_678, "123/QĐ-UBND")
     ]
-    assert list(frame["effective_on"]) == [date(2026, 5, 15)]
+    assert list(frame["in_force_on"]) == [date(2026, 5, 15)]

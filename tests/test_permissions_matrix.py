@@ -127,7 +127,7 @@ def _read_everything(s, user, engine, world):
     wf.proposals_frame(session=s, actor=user, plan_id=ids["plan"])
     wf.approval_queue(session=s, actor=user)
     wf.decisions_frame(session=s, actor=user)
-    wf.approved_savings_frame(session=s, actor=user)
+    wf.savings_by_stage(session=s, actor=user, today=date(2027, 1, 1))
     wf.show_plan(session=s, actor=user, plan_id=ids["plan"])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -365,20 +365,27 @@ def test_new_procedure_is_issued(engine, world):
     assert "mới ban hành" in title
 
 
+def _in_force(session, today):
+    """The stage rows in force on ``today`` (the one definition of the stages)."""
+    frame = wf.savings_by_stage(session=session, actor="an", today=today)
+    return frame[frame["stage"] == "in_force"]
+
+
 def test_savings_count_only_once_in_force(engine, world):
     ids = draft_plan(engine, world)
     with session_scope(engine) as s:
-        assert wf.approved_savings_frame(session=s, actor="an").empty
+        assert _in_force(s, IN_FORCE_ON).empty  # a draft is only proposed
     ids = published_plan(engine, seed_more(engine))
     with session_scope(engine) as s:
-        frame = wf.approved_savings_frame(session=s, actor="an")
+        assert _in_force(s, IN_FORCE_ON - timedelta(days=1)).empty  # listed, not yet in force
+        frame = _in_force(s, IN_FORCE_ON)
         plans = wf.plans_frame(session=s, actor="an")
     assert set(frame["plan_id"]) == {ids["plan"]}
     # keep is not routed by the adoption (it belongs to the báo cáo): three changes count
     assert sorted(frame["proposal_id"]) == sorted(ids[k] for k in ("amend", "abolish", "replace"))
     assert frame["savings"].sum() == 600_000 + 2_345_678 + 200_000
     assert set(frame["decision"]) == {"123/QĐ-UBND"}
-    assert set(frame["effective_on"]) == {IN_FORCE_ON}
+    assert set(frame["in_force_on"]) == {IN_FORCE_ON}
     draft_row = plans.set_index("id").loc[ids["plan"] - 1]
     assert draft_row["status"] == "draft" and pd.isna(draft_row["decision"])
 

@@ -23,16 +23,12 @@ from catalogue.registry.audit import jsonable
 from catalogue.registry.auth import require
 from catalogue.registry.errors import NotFound
 from catalogue.registry.models import (
-    Adoption,
     AuditLog,
     Decision,
-    DecisionFigure,
     DecisionItem,
-    Enactment,
     Plan,
     Procedure,
     Proposal,
-    Routing,
 )
 
 # --------------------------------------------------------------------------- reading
@@ -57,11 +53,6 @@ DECISION_COLUMNS = [
 ITEM_COLUMNS = [
     "decision_id", "section", "position", "procedure_id", "proposal_id", "code", "name",
     "field", "agency", "legal_basis", "note",
-]  # fmt: skip
-SAVINGS_COLUMNS = [
-    "plan_id", "plan", "year", "programme", "decision", "signed_on", "effective_on",
-    "proposal_id", "procedure_id", "code", "name", "field", "agency", "action",
-    "cost_before", "cost_after", "savings", "cut_rate", "deadline_before", "deadline_after",
 ]  # fmt: skip
 
 
@@ -179,63 +170,6 @@ def decision_items_frame(*, session: Session, actor: str, decision_id: int) -> p
         (i.model_dump() for i in items), key=lambda r: (order.index(r["section"]), r["position"])
     )
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
-
-
-def _savings_row(plan: Plan, decision: Decision, effective_on, proc: Procedure, agencies,
-                 proposal_id: int, action: str, figures) -> dict[str, Any]:  # fmt: skip
-    return {
-        "plan_id": plan.id, "plan": plan.name, "year": plan.year, "programme": plan.programme,
-        "decision": decision.number, "signed_on": decision.signed_on,
-        "effective_on": effective_on, "proposal_id": proposal_id, "procedure_id": proc.id,
-        "code": proc.code, "name": proc.name, "field": proc.field,
-        "agency": agencies.get(proc.agency_id) or proc.competent_agency, "action": action,
-        **{k: getattr(figures, k) for k in SAVINGS_COLUMNS[-6:]},
-    }  # fmt: skip
-
-
-def approved_savings_frame(*, session: Session, actor: str) -> pd.DataFrame:
-    """What analysts may count: adopted proposals whose change is in force.
-
-    Two kinds of rows: a công bố entry of the law's sequence once applied on its act's
-    date in force (figures as signed with the adoption, ``routing``), and, for data from
-    before migration 0009, the approved proposals of plans published by the old shortcut
-    (figures as signed with that decision, when stored).
-    """
-    _read(session, actor)
-    agencies = _agency_names(session)
-    legacy = (
-        select(Proposal, Plan, Decision, Procedure)
-        .join(Plan, Plan.id == Proposal.plan_id)
-        .join(Decision, Decision.plan_id == Plan.id)
-        .join(Procedure, Procedure.id == Proposal.procedure_id)
-        .where(Plan.status == "published", Proposal.status == "approved")
-    )
-    signed = {
-        (f.decision_id, f.proposal_id): f
-        for f in session.exec(select(DecisionFigure))  # the figures as signed, when stored
-    }
-    rows = [
-        _savings_row(plan, decision, decision.effective_on, proc, agencies, proposal.id,
-                     proposal.action, signed.get((decision.id, proposal.id), proposal))
-        for proposal, plan, decision, proc in session.exec(legacy)
-    ]  # fmt: skip
-    in_force = (
-        select(Routing, Plan, Decision, Enactment, Procedure)
-        .join(DecisionItem, DecisionItem.routing_id == Routing.id)
-        .join(Enactment, Enactment.decision_item_id == DecisionItem.id)
-        .join(Decision, Decision.id == DecisionItem.decision_id)
-        .join(Adoption, Adoption.id == Routing.adoption_id)
-        .join(Plan, Plan.id == Adoption.plan_id)
-        .join(Procedure, Procedure.id == Routing.procedure_id)
-        .where(Plan.status != "published")  # migrated published plans are counted above
-    )
-    rows += [
-        _savings_row(plan, decision, enactment.in_force_on, proc, agencies,
-                     routing.proposal_id, routing.action, routing)
-        for routing, plan, decision, enactment, proc in session.exec(in_force)
-    ]  # fmt: skip
-    rows.sort(key=lambda r: (r["year"], r["signed_on"], r["decision"], r["proposal_id"]))
-    return pd.DataFrame(rows, columns=SAVINGS_COLUMNS)
 
 
 def show_plan(*, session: Session, actor: str, plan_id: int) -> dict[str, Any]:
