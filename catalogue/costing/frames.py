@@ -76,7 +76,7 @@ CHUNK = 2000
 
 
 def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
-    """A query's rows as a frame, column by column.
+    """A query's rows as a frame.
 
     A query without parameters (the whole catalogue) is run on the driver's own cursor:
     plain tuples, no per-value processing, several times faster at national scale than
@@ -85,7 +85,7 @@ def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
     """
     compiled = query.compile(dialect=conn.dialect)
     if compiled.params:
-        data = conn.execute(query).all()
+        data = [tuple(row) for row in conn.execute(query)]
     else:
         cursor = conn.connection.driver_connection.cursor()
         try:
@@ -95,7 +95,7 @@ def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
             cursor.close()
     if not data:
         return pd.DataFrame(columns=columns)
-    return pd.DataFrame(dict(zip(columns, zip(*data, strict=True), strict=True)))
+    return pd.DataFrame.from_records(data, columns=columns)  # twice as quick as by column
 
 
 def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Series:
@@ -228,13 +228,13 @@ def write_rows(conn: Connection, rows: pd.DataFrame, procedure_ids: list[int]) -
 
 def read_rows(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
     """Every stored cost-frame row (or those of ``ids``), one query, ordered by procedure
-    and variant."""
-    query = select(*(TABLE.c[c] for c in ROW_COLUMNS)).order_by(
-        TABLE.c.procedure_id, TABLE.c.variant_no
-    )
+    and variant (sorted here: in the table's own order SQLite reads it sequentially,
+    where ``ORDER BY`` would look every row up through the primary key's index)."""
+    query = select(*(TABLE.c[c] for c in ROW_COLUMNS))
     if ids is not None:
         query = query.where(TABLE.c.procedure_id.in_(ids))
-    return frame_of(conn, query, list(ROW_COLUMNS))
+    rows = frame_of(conn, query, list(ROW_COLUMNS))
+    return rows.sort_values(["procedure_id", "variant_no"], kind="stable", ignore_index=True)
 
 
 def _unpacked(blobs: pd.Series, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
