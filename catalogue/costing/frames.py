@@ -107,14 +107,15 @@ def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Seri
     all with pandas' vectorised hash; numbers are hashed as floats so that a column with
     or without gaps gives the same key.
     """
-    sheet_query = select(CostingSheet.procedure_id, CostingSheet.version)
-    volume_query = select(Volume.procedure_id, Volume.year, Volume.received, Volume.online).where(
-        Volume.received.is_not(None)
+    sheet, volume = CostingSheet.__table__.c, Volume.__table__.c  # Core: quicker to compile
+    sheet_query = select(sheet.procedure_id, sheet.version)
+    volume_query = select(volume.procedure_id, volume.year, volume.received, volume.online).where(
+        volume.received.is_not(None)
     )
     if len(procs) <= CHUNK:  # a few procedures (a sheet saved): read only theirs
         ids = [int(p) for p in procs["procedure_id"]]
-        sheet_query = sheet_query.where(CostingSheet.procedure_id.in_(ids))
-        volume_query = volume_query.where(Volume.procedure_id.in_(ids))
+        sheet_query = sheet_query.where(sheet.procedure_id.in_(ids))
+        volume_query = volume_query.where(volume.procedure_id.in_(ids))
     sheets = frame_of(conn, sheet_query, ["procedure_id", "sheet_version"])
     volumes = frame_of(conn, volume_query, ["procedure_id", "year", "received", "online"])
     latest = volumes.sort_values(["procedure_id", "year"]).drop_duplicates(
