@@ -35,6 +35,10 @@ def _product(engine, pid, params):
     return {o: int(u) for o, u in zip(mine["option_id"], mine["unit_cost"], strict=True)}
 
 
+def _levels(rows):
+    return dict(zip(rows["procedure_id"].tolist(), rows["level"].tolist(), strict=True))
+
+
 def test_the_copy_is_served_while_its_keys_match(engine, priced_world):  # noqa: F811
     params = priced_world["params"]
     pid = priced_world["reviewed"][0]  # a reviewer's sheet with options
@@ -59,13 +63,13 @@ def test_a_copy_row_whose_key_is_stale_is_never_served(engine, priced_world):  #
         assert mine.any()
         rows.loc[mine, "input_key"] = 12345
         rows.loc[mine, "population"] = 10**9
-        write_columns(conn, rows)
+        write_columns(conn, rows, _levels(rows))
     assert _product(engine, pid, params) == _reference(engine, pid, params)
     with engine.begin() as conn:  # and with the stored frames stale too, made again
         conn.execute(delete(CostFrame.__table__).where(CostFrame.procedure_id == pid))
         rows = read_columns(conn)
         rows.loc[rows["procedure_id"] == pid, "input_key"] = 12345
-        write_columns(conn, rows)
+        write_columns(conn, rows, _levels(rows))
     assert _product(engine, pid, params) == _reference(engine, pid, params)
 
 

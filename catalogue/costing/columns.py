@@ -18,6 +18,7 @@ catalogue is priced or refreshed and more than :data:`STALE_SHARE` of it no long
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from catalogue.costing.frames import _DEADLINES, _SHARES, ROW_COLUMNS, _plain, f
 from catalogue.registry.cost_models import CostColumns
 
 TABLE = CostColumns.__table__
-FORMAT = b"cost-columns/1"  # a new layout is not read as this one
+FORMAT = b"cost-columns/2"  # a new layout is not read as this one
 STALE_SHARE = 0.01  # rewritten once more than 1 % of the procedures are served elsewhere
 _INTEGERS = ("procedure_id", "variant_no", "input_key", "hourly_rate_e2", "population",
              "frequency_e6", *_SHARES, "documents", "estimated", "population_known",
@@ -41,11 +42,14 @@ def _int64(values: np.ndarray) -> bytes:
     return np.ascontiguousarray(values, dtype="<i8").tobytes()
 
 
-def write_columns(conn: Connection, rows: pd.DataFrame) -> None:
+def write_columns(conn: Connection, rows: pd.DataFrame, levels: Mapping[int, str | None]) -> None:
     """Replace the columnar copy by ``rows`` (:data:`ROW_COLUMNS`, every procedure's
-    current rows), in ``conn``'s transaction."""
+    current rows) with each procedure's first level from ``levels`` (by id; derived from
+    the record, whose content the input key covers), in ``conn``'s transaction."""
     rows = rows.sort_values(["procedure_id", "variant_no"], kind="stable")
     items = [("format", FORMAT)]
+    level = [levels.get(int(p)) for p in rows["procedure_id"].tolist()]
+    items.append(("level", json.dumps(level, ensure_ascii=False).encode("utf-8")))
     for column in _INTEGERS:
         items.append((column, _int64(np.asarray(rows[column].to_numpy(), dtype=np.int64))))
     for column in _DEADLINES:
@@ -64,8 +68,8 @@ def write_columns(conn: Connection, rows: pd.DataFrame) -> None:
 
 
 def read_columns(conn: Connection) -> pd.DataFrame | None:
-    """The columnar copy as rows (:data:`ROW_COLUMNS`, ordered by procedure and variant),
-    or None when there is none (or one of another layout)."""
+    """The columnar copy as rows (:data:`ROW_COLUMNS` and ``level``, ordered by procedure
+    and variant), or None when there is none (or one of another layout)."""
     stored = frame_of(conn, select(TABLE.c.name, TABLE.c.data), ["name", "data"])
     blobs = {name: bytes(data) for name, data in zip(stored["name"], stored["data"], strict=True)}
     if blobs.get("format") != FORMAT:
@@ -82,4 +86,5 @@ def read_columns(conn: Connection) -> pd.DataFrame | None:
         ends = np.cumsum(np.frombuffer(blobs[f"{column}.bytes"], dtype="<i8")).tolist()
         starts = [0, *ends[:-1]] if ends else []
         out[column] = [data[a:b] for a, b in zip(starts, ends, strict=True)]
-    return pd.DataFrame(out)[list(ROW_COLUMNS)]
+    out["level"] = np.array(json.loads(blobs["level"].decode("utf-8")), dtype=object)
+    return pd.DataFrame(out)[[*ROW_COLUMNS, "level"]]

@@ -18,22 +18,24 @@ with its ``problem`` (it is *unpriceable*, named with the reason).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Text, cast, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from analysis import Frames, Sheet, sheets_to_frames
 from analysis.vocab import CHANNEL_CODES
 from catalogue.costing.containment import UNPRICEABLE_ERRORS
-from catalogue.registry.models import CostFrame, CostingSheet, Volume
+from catalogue.registry.models import CostFrame, CostingSheet, Procedure, Volume
 
 __all__ = [
     "ROW_COLUMNS",
+    "first_levels",
     "frame_of",
     "frames_from_rows",
     "input_keys",
@@ -132,6 +134,29 @@ def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Seri
     parts["signature"] = signature
     hashed = pd.util.hash_pandas_object(parts, index=False).to_numpy(np.uint64)
     return pd.Series(hashed.view(np.int64), index=frame["procedure_id"].to_numpy())
+
+
+def first_levels(conn: Connection, ids: list[int] | None) -> dict[int, str | None]:
+    """The first level of every procedure (or of ``ids``, read in chunks), by id; the JSON
+    decoded once per distinct list."""
+    table = Procedure.__table__
+    query = select(table.c.id, cast(table.c.levels, Text))
+    parts = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    out: dict[int, str | None] = {}
+    firsts: dict[Any, str | None] = {}
+    for part in parts:
+        chunk = query if part is None else query.where(table.c.id.in_(part))
+        found = frame_of(conn, chunk, ["procedure_id", "levels"])
+        for pid, text in zip(found["procedure_id"].tolist(), found["levels"].tolist(), strict=True):
+            if text not in firsts:
+                firsts[text] = _first_level(text)
+            out[int(pid)] = firsts[text]
+    return out
+
+
+def _first_level(text: Any) -> str | None:
+    levels = json.loads(text) if isinstance(text, str) else text
+    return str(levels[0]) if isinstance(levels, list) and levels else None
 
 
 def _packed(frame: pd.DataFrame, fields: tuple[str, ...], n: int) -> list[bytes]:
