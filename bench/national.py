@@ -12,7 +12,9 @@ agencies per copy), then measures, in one run:
   saved with ``save_sheet`` 500 at a time, their cost frames made once per 500 (not timed
   in a figure; its time goes to stderr);
 * ``price_cold_s``: ``catalogue_costs`` (the dashboard's and the CLI's pricing of every
-  procedure and option) in a fresh process, from the database with empty caches;
+  procedure and option) in a fresh process, from the database with empty caches, once
+  the stored frames are up to date (``refresh_cost_frames``, as after an import; its time
+  and the CPU time of each figure go to stderr, with the load average);
   ``price_warm_s`` the same call again in that process;
 * ``reference_s_per_1000``: the reference evaluator (``evaluate_sheet``) over 1.000 of
   the same procedures (every N/1000-th, their sheets built beforehand), which must agree
@@ -54,13 +56,14 @@ sys.path.insert(0, {root!r})
 from catalogue.registry.db import make_engine
 from catalogue.costing.burden import catalogue_costs
 engine = make_engine({url!r})
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 costs = catalogue_costs(engine)
-cold = time.perf_counter() - start
-start = time.perf_counter()
+cold, cold_cpu = time.perf_counter() - start, time.process_time() - cpu
+start, cpu = time.perf_counter(), time.process_time()
 catalogue_costs(engine)
-warm = time.perf_counter() - start
-print(json.dumps({{"cold": cold, "warm": warm, "rows": len(costs),
+warm, warm_cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({{"cold": cold, "warm": warm, "cold_cpu": cold_cpu, "warm_cpu": warm_cpu,
+                  "rows": len(costs),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
@@ -203,7 +206,9 @@ def dashboard(url: str) -> tuple[float, float]:
     st.cache_data.clear()
     st.cache_resource.clear()
     at.switch_page("ui/pages/overview.py")
+    cpu = time.process_time()
     overview, _ = timed(at.run)
+    note(overview_cpu_s=round(time.process_time() - cpu, 2))  # every thread of this process
     if at.exception:
         raise RuntimeError(at.exception[0].message)
     at.switch_page("ui/pages/catalogue.py")
@@ -244,6 +249,22 @@ def build(url: str, folder: Path, n: int, sheet_share: float) -> float:
     return records_s + volumes_s + estimates_s
 
 
+def settle(url: str) -> None:
+    """Bring the database to the current schema and its cost frames up to date, as
+    ``tthc import-portal`` does after an import (``refresh_cost_frames``): after the
+    reviewers' sheets (saved one at a time, which leave the columnar copy of the frames
+    to the next whole-catalogue refresh) or on a database built by an earlier version.
+    Not in any figure; its time goes to stderr."""
+    from catalogue.costing.burden import refresh_cost_frames
+    from catalogue.registry.db import make_engine, upgrade
+
+    engine = make_engine(url)
+    upgrade_s, _ = timed(lambda: upgrade(engine))
+    refresh_s, made = timed(lambda: refresh_cost_frames(engine))
+    note(upgrade_s=round(upgrade_s, 1), refresh_s=round(refresh_s, 1), refreshed=made)
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--procedures", type=int, default=100_000)
@@ -267,6 +288,8 @@ def main() -> None:
         import_s = None
         if not db.exists():
             import_s = build(url, folder, args.procedures, args.sheet_share)
+        note(load_average_before=os.getloadavg(), cores=os.cpu_count())
+        settle(url)
         priced = price_in_fresh_process(url)
         engine = make_engine(url)
         procedures = procedure_count(engine)
@@ -284,7 +307,10 @@ def main() -> None:
         "catalogue_search_ms": round(search_ms, 1),
         "peak_mb": round(peak, 1),
     }
-    note(price_process_rows=priced["rows"], price_process_peak_mb=round(priced["peak_mb"], 1))
+    note(price_process_rows=priced["rows"], price_process_peak_mb=round(priced["peak_mb"], 1),
+         price_cold_cpu_s=round(priced["cold_cpu"], 3),
+         price_warm_cpu_s=round(priced["warm_cpu"], 3),
+         load_average_after=os.getloadavg())  # fmt: skip
     print(json.dumps(report, ensure_ascii=False))
 
 

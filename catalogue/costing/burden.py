@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Text, cast, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -30,7 +30,15 @@ from analysis.estimate import ESTIMATOR_VERSION
 from analysis.sheet import BASELINE_KEYS
 from analysis.vocab import IN_FORCE_STATUSES
 from catalogue.costing.containment import UNPRICEABLE_ERRORS, evaluate_rows
-from catalogue.costing.frames import build_rows, frame_of, input_keys, read_rows, write_rows
+from catalogue.costing.frames import (
+    CHUNK,
+    build_rows,
+    first_levels,
+    frame_of,
+    input_keys,
+    read_rows,
+    write_rows,
+)
 from catalogue.costing.sheets import (  # noqa: F401  (the sheet services, re-exported)
     from_json,
     save_sheet,
@@ -227,34 +235,72 @@ def parameter_signature(params: ParameterSet, on: date) -> str:
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def _procedures(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
+def _procedures(
+    conn: Connection, ids: list[int] | None = None, *, with_levels: bool = True
+) -> pd.DataFrame:
+    """The columns pricing reads of every procedure (or of ``ids``), ordered by id.
+
+    Read unordered from the covering index ``ix_procedure_pricing`` (migration 0018)
+    rather than the wide procedure rows, then sorted. ``level`` (the first of the JSON
+    ``levels``, which no PostgreSQL btree index holds) only ``with_levels``: pricing
+    the whole catalogue takes it from the columnar copy where it can (:func:`.frames.first_levels`).
+    """
     from catalogue.registry.models import Agency
 
-    query = select(
-        Procedure.id.label("procedure_id"),
-        Procedure.code,
-        Procedure.name,
-        Procedure.field,
-        cast(Procedure.levels, Text),  # the JSON text, read in bulk below
-        Procedure.status,
-        Procedure.agency_id,
-        Procedure.content_hash,
-        Procedure.revision,
-    ).order_by(Procedure.id)
+    table = Procedure.__table__
+    columns = ["procedure_id", "code", "name", "field", "status", "agency_id", "content_hash",
+               "revision"]  # fmt: skip
+    query = select(table.c.id.label("procedure_id"), *(table.c[c] for c in columns[1:]))
     if ids is not None:
-        query = query.where(Procedure.id.in_(ids))
-    procs = frame_of(
-        conn,
-        query,
-        ["procedure_id", "code", "name", "field", "levels", "status", "agency_id",
-         "content_hash", "revision"],
-    )  # fmt: skip
-    agencies = dict(conn.execute(select(Agency.id, Agency.name)).all())
+        query = query.where(table.c.id.in_(ids))
+    procs = frame_of(conn, query, columns)
+    procs = procs.sort_values("procedure_id", kind="stable", ignore_index=True)
+    agencies = dict(conn.execute(select(Agency.__table__.c.id, Agency.__table__.c.name)).all())
     procs["agency"] = procs["agency_id"].map(agencies)
-    # the first level code of the JSON list (codes are plain words: no escapes)
-    first = procs["levels"].astype("string").str.extract(r'^\s*\[\s*"([^"]*)"', expand=False)
-    procs["level"] = first.astype(object).where(first.notna(), None)
+    if with_levels:
+        procs["level"] = _with_levels(procs, first_levels(conn, ids))
     return procs
+
+
+def _with_levels(procs: pd.DataFrame, levels: dict[int, str | None]) -> pd.Series:
+    return pd.Series([levels.get(p) for p in procs["procedure_id"].tolist()], dtype=object)
+
+
+def _stored_rows(
+    conn: Connection, wanted: pd.DataFrame, ids: list[int] | None
+) -> tuple[pd.DataFrame, bool, dict[int, str | None]]:
+    """The stored rows whose input key is still the ``wanted`` one (columns
+    ``procedure_id``, ``wanted``), whether the columnar copy should be rewritten, and the
+    first level of the procedures served from the copy.
+
+    For the whole catalogue they come from the columnar copy (:mod:`.columns`) where its
+    key matches (the key covers the record's content, levels included), and from
+    ``cost_frame`` for the other procedures.
+    """
+    from catalogue.costing.columns import STALE_SHARE, read_columns
+
+    copy = read_columns(conn) if ids is None else None
+    served = _matching(copy, wanted) if copy is not None else None
+    if served is None:
+        return _matching(read_rows(conn, ids), wanted), ids is None, {}
+    base = served[served["variant_no"] == 0]
+    levels = dict(zip(base["procedure_id"].tolist(), base["level"].tolist(), strict=True))
+    served = served.drop(columns=["level"])
+    outside = wanted.loc[~wanted["procedure_id"].isin(base["procedure_id"]), "procedure_id"]
+    outside = outside.tolist()
+    extra = copy["procedure_id"].nunique() - base["procedure_id"].nunique()
+    rewrite = len(outside) + extra > STALE_SHARE * len(wanted)
+    if not outside:
+        return served, rewrite, levels
+    stored = read_rows(conn, outside if len(outside) <= CHUNK else None)
+    stored = _matching(stored[stored["procedure_id"].isin(outside)], wanted)
+    return pd.concat([served, stored], ignore_index=True), rewrite, levels
+
+
+def _matching(stored: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
+    stored = stored.merge(wanted, on="procedure_id", how="inner")
+    matched = stored[stored["input_key"].to_numpy(np.int64) == stored["wanted"].to_numpy()]
+    return matched.drop(columns=["wanted"])
 
 
 def _current_rows(
@@ -264,15 +310,19 @@ def _current_rows(
     params: ParameterSet,
     on: date | None,
     ids: list[int] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, list[int], bool]:
     """The stored cost-frame rows whose key still matches, the fresh rows of the others
-    (estimated or read from the reviewer's sheet now) and the ids of those others."""
+    (estimated or read from the reviewer's sheet now), the ids of those others and
+    whether the columnar copy should be rewritten. Without ``level`` in ``procs`` (the
+    whole catalogue), it is added: from the copy where served, else read."""
     keys = input_keys(conn, procs, parameter_signature(params, on or date.today()))
-    stored = read_rows(conn, ids)
     wanted = pd.DataFrame({"procedure_id": keys.index, "wanted": keys.to_numpy()})
-    stored = stored.merge(wanted, on="procedure_id", how="inner")
-    matched = stored[stored["input_key"].to_numpy(np.int64) == stored["wanted"].to_numpy()]
-    matched = matched.drop(columns=["wanted"])
+    matched, rewrite, levels = _stored_rows(conn, wanted, ids)
+    if "level" not in procs.columns:
+        missing = [p for p in procs["procedure_id"].tolist() if p not in levels]
+        if missing:
+            levels.update(first_levels(conn, missing if len(missing) <= CHUNK else None))
+        procs["level"] = _with_levels(procs, levels)
     current = procs["procedure_id"].isin(matched.loc[matched["variant_no"] == 0, "procedure_id"])
     stale = procs.loc[~current, "procedure_id"].astype(int).tolist()
 
@@ -281,7 +331,12 @@ def _current_rows(
             c, params=params, on=on, ids=ids, unpriceable=problems, with_options=True
         )
 
-    return matched, build_rows(conn, stale, keys, sheets_of), stale
+    return matched, build_rows(conn, stale, keys, sheets_of), stale, rewrite
+
+
+def _all_rows(matched: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    rows = pd.concat([matched, fresh], ignore_index=True) if len(fresh) else matched
+    return rows.sort_values(["procedure_id", "variant_no"], kind="stable", ignore_index=True)
 
 
 def refresh_cost_frames(
@@ -295,25 +350,47 @@ def refresh_cost_frames(
     changed since they were made; returns how many procedures were made again.
 
     Called after imports and when a sheet is saved, so that pricing the catalogue later
-    only reads stored rows. Given a connection, it writes in that connection's transaction.
+    only reads stored rows; for the whole catalogue it also rewrites the columnar copy
+    when it is out of date. Given a connection, it writes in that connection's transaction.
     """
+    from catalogue.costing.columns import write_columns
+
     params = params or load_parameters()
     if isinstance(engine_or_conn, Connection):
-        procs = _procedures(engine_or_conn, ids)
-        _, fresh, stale = _current_rows(engine_or_conn, procs, params=params, on=on, ids=ids)
+        procs = _procedures(engine_or_conn, ids, with_levels=ids is not None)
+        matched, fresh, stale, rewrite = _current_rows(
+            engine_or_conn, procs, params=params, on=on, ids=ids
+        )
         write_rows(engine_or_conn, fresh, stale)
+        if rewrite:
+            write_columns(engine_or_conn, _all_rows(matched, fresh), _level_map(procs))
         return len(stale)
     with engine_or_conn.begin() as conn:
         return refresh_cost_frames(conn, params=params, on=on, ids=ids)
 
 
-def _store(engine: Engine, fresh: pd.DataFrame, stale: list[int]) -> None:
-    """Store fresh rows; a concurrent writer's rows win (no error: they are made again)."""
-    if not stale:
+def _level_map(procs: pd.DataFrame) -> dict[int, str | None]:
+    return dict(zip(procs["procedure_id"].tolist(), procs["level"].tolist(), strict=True))
+
+
+def _store(
+    engine: Engine,
+    fresh: pd.DataFrame,
+    stale: list[int],
+    rows: pd.DataFrame | None,
+    levels: dict[int, str | None],
+) -> None:
+    """Store fresh rows (and the columnar copy of every row, when ``rows`` are given); a
+    concurrent writer's rows win (no error: they are made again)."""
+    from catalogue.costing.columns import write_columns
+
+    if not stale and rows is None:
         return
     try:
         with engine.begin() as conn:
             write_rows(conn, fresh, stale)
+            if rows is not None:
+                write_columns(conn, rows, levels)
     except (IntegrityError, OperationalError) as exc:  # another session stored them first
         log.info("cost frames not stored: %s", exc)
 
@@ -331,11 +408,10 @@ def catalogue_variants(
     """
     params = params or load_parameters()
     with engine.connect() as conn:
-        procs = _procedures(conn)
-        matched, fresh, stale = _current_rows(conn, procs, params=params, on=on)
-    _store(engine, fresh, stale)
-    rows = pd.concat([matched, fresh], ignore_index=True) if len(fresh) else matched
-    rows = rows.sort_values(["procedure_id", "variant_no"], kind="stable")
+        procs = _procedures(conn, with_levels=False)
+        matched, fresh, stale, rewrite = _current_rows(conn, procs, params=params, on=on)
+    rows = _all_rows(matched, fresh)
+    _store(engine, fresh, stale, rows if rewrite else None, _level_map(procs) if rewrite else {})
     bad = rows["problem"].notna()
     unpriceable = {
         int(pid): str(reason) for pid, reason in rows.loc[bad, ["procedure_id", "problem"]].values

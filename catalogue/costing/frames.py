@@ -18,22 +18,24 @@ with its ``problem`` (it is *unpriceable*, named with the reason).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Text, cast, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from analysis import Frames, Sheet, sheets_to_frames
 from analysis.vocab import CHANNEL_CODES
 from catalogue.costing.containment import UNPRICEABLE_ERRORS
-from catalogue.registry.models import CostFrame, CostingSheet, Volume
+from catalogue.registry.models import CostFrame, CostingSheet, Procedure, Volume
 
 __all__ = [
     "ROW_COLUMNS",
+    "first_levels",
     "frame_of",
     "frames_from_rows",
     "input_keys",
@@ -76,7 +78,7 @@ CHUNK = 2000
 
 
 def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
-    """A query's rows as a frame, column by column.
+    """A query's rows as a frame.
 
     A query without parameters (the whole catalogue) is run on the driver's own cursor:
     plain tuples, no per-value processing, several times faster at national scale than
@@ -85,7 +87,7 @@ def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
     """
     compiled = query.compile(dialect=conn.dialect)
     if compiled.params:
-        data = conn.execute(query).all()
+        data = [tuple(row) for row in conn.execute(query)]
     else:
         cursor = conn.connection.driver_connection.cursor()
         try:
@@ -95,7 +97,7 @@ def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
             cursor.close()
     if not data:
         return pd.DataFrame(columns=columns)
-    return pd.DataFrame(dict(zip(columns, zip(*data, strict=True), strict=True)))
+    return pd.DataFrame.from_records(data, columns=columns)  # twice as quick as by column
 
 
 def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Series:
@@ -107,14 +109,15 @@ def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Seri
     all with pandas' vectorised hash; numbers are hashed as floats so that a column with
     or without gaps gives the same key.
     """
-    sheet_query = select(CostingSheet.procedure_id, CostingSheet.version)
-    volume_query = select(Volume.procedure_id, Volume.year, Volume.received, Volume.online).where(
-        Volume.received.is_not(None)
+    sheet, volume = CostingSheet.__table__.c, Volume.__table__.c  # Core: quicker to compile
+    sheet_query = select(sheet.procedure_id, sheet.version)
+    volume_query = select(volume.procedure_id, volume.year, volume.received, volume.online).where(
+        volume.received.is_not(None)
     )
     if len(procs) <= CHUNK:  # a few procedures (a sheet saved): read only theirs
         ids = [int(p) for p in procs["procedure_id"]]
-        sheet_query = sheet_query.where(CostingSheet.procedure_id.in_(ids))
-        volume_query = volume_query.where(Volume.procedure_id.in_(ids))
+        sheet_query = sheet_query.where(sheet.procedure_id.in_(ids))
+        volume_query = volume_query.where(volume.procedure_id.in_(ids))
     sheets = frame_of(conn, sheet_query, ["procedure_id", "sheet_version"])
     volumes = frame_of(conn, volume_query, ["procedure_id", "year", "received", "online"])
     latest = volumes.sort_values(["procedure_id", "year"]).drop_duplicates(
@@ -131,6 +134,29 @@ def input_keys(conn: Connection, procs: pd.DataFrame, signature: str) -> pd.Seri
     parts["signature"] = signature
     hashed = pd.util.hash_pandas_object(parts, index=False).to_numpy(np.uint64)
     return pd.Series(hashed.view(np.int64), index=frame["procedure_id"].to_numpy())
+
+
+def first_levels(conn: Connection, ids: list[int] | None) -> dict[int, str | None]:
+    """The first level of every procedure (or of ``ids``, read in chunks), by id; the JSON
+    decoded once per distinct list."""
+    table = Procedure.__table__
+    query = select(table.c.id, cast(table.c.levels, Text))
+    parts = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    out: dict[int, str | None] = {}
+    firsts: dict[Any, str | None] = {}
+    for part in parts:
+        chunk = query if part is None else query.where(table.c.id.in_(part))
+        found = frame_of(conn, chunk, ["procedure_id", "levels"])
+        for pid, text in zip(found["procedure_id"].tolist(), found["levels"].tolist(), strict=True):
+            if text not in firsts:
+                firsts[text] = _first_level(text)
+            out[int(pid)] = firsts[text]
+    return out
+
+
+def _first_level(text: Any) -> str | None:
+    levels = json.loads(text) if isinstance(text, str) else text
+    return str(levels[0]) if isinstance(levels, list) and levels else None
 
 
 def _packed(frame: pd.DataFrame, fields: tuple[str, ...], n: int) -> list[bytes]:
@@ -228,13 +254,13 @@ def write_rows(conn: Connection, rows: pd.DataFrame, procedure_ids: list[int]) -
 
 def read_rows(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
     """Every stored cost-frame row (or those of ``ids``), one query, ordered by procedure
-    and variant."""
-    query = select(*(TABLE.c[c] for c in ROW_COLUMNS)).order_by(
-        TABLE.c.procedure_id, TABLE.c.variant_no
-    )
+    and variant (sorted here: in the table's own order SQLite reads it sequentially,
+    where ``ORDER BY`` would look every row up through the primary key's index)."""
+    query = select(*(TABLE.c[c] for c in ROW_COLUMNS))
     if ids is not None:
         query = query.where(TABLE.c.procedure_id.in_(ids))
-    return frame_of(conn, query, list(ROW_COLUMNS))
+    rows = frame_of(conn, query, list(ROW_COLUMNS))
+    return rows.sort_values(["procedure_id", "variant_no"], kind="stable", ignore_index=True)
 
 
 def _unpacked(blobs: pd.Series, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:

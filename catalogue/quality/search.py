@@ -14,6 +14,7 @@ to national codes (:mod:`catalogue.quality.matching`) and duplicate detection
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Engine
 
 from catalogue.quality.scoring import (
@@ -97,16 +98,20 @@ def load_search_frame(engine: Engine) -> pd.DataFrame:
             proc.c.name,
             proc.c.field,
             agency.c.name.label("agency"),
-            proc.c.levels,
+            cast(proc.c.levels, Text).label("levels"),
             proc.c.status,
         )
         .select_from(proc.outerjoin(agency, proc.c.agency_id == agency.c.id))
         .order_by(proc.c.code, proc.c.id)
     )
+    from catalogue.costing.frames import frame_of  # the driver's cursor: no per-row work
+
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
-    frame["levels"] = [list(v or []) for v in frame["levels"]]
+        frame = frame_of(conn, query, list(FRAME_COLUMNS))
+    # JSON decoded once per distinct list of levels (a handful), not once per procedure
+    texts = frame["levels"].to_numpy(dtype=object)
+    decoded = {text: json.loads(text) if text else [] for text in set(texts)}
+    frame["levels"] = [list(decoded[text] or []) for text in texts]
     return frame
 
 

@@ -37,3 +37,25 @@ class CostFrame(SQLModel, table=True):
     activities: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     fees: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     problem: str | None = Field(default=None, sa_column=Column(Text))  # why it is unpriceable
+
+
+# Cost columns: a columnar copy of every procedure's cost-frame rows (migration 0018), one
+# row per column (a packed array or JSON list), so that a cold start reads the catalogue's
+# frames in a few values instead of a million; each procedure's rows carry their input
+# key and are served only while it matches (catalogue/costing/columns.py).
+class CostColumns(SQLModel, table=True):
+    __tablename__ = "cost_columns"
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# The narrow covering index of the procedure columns pricing and the catalogue read
+# (migration 0018): SQLite scans it instead of the wide procedure rows. Declared here,
+# after CostFrame (models.py imports this module at its end, when Procedure exists).
+from sqlalchemy import Index  # noqa: E402
+
+from catalogue.registry.models import Procedure  # noqa: E402
+
+PRICING_COLUMNS = ("code", "id", "name", "field", "status", "agency_id", "content_hash",
+                   "revision")  # fmt: skip
+PRICING_INDEX = Index("ix_procedure_pricing", *(Procedure.__table__.c[c] for c in PRICING_COLUMNS))

@@ -271,6 +271,21 @@ def procedure_count(engine: Engine) -> int:
         return conn.execute(select(func.count()).select_from(Procedure.__table__)).scalar_one()
 
 
+def catalogue_figures(engine: Engine) -> dict[str, object]:
+    """The catalogue's headline counts, in SQL: ``procedures``, distinct ``fields`` and
+    ``agencies`` (implementing agencies, non-empty), ``by_status`` (status → procedures,
+    most first). Read from the narrow index ``ix_procedure_pricing``, not the wide rows."""
+    table = Procedure.__table__
+    with engine.connect() as conn:
+        counts = conn.execute(select(table.c.status, func.count()).group_by(table.c.status)).all()
+        fields, agencies = conn.execute(
+            select(func.count(table.c.field.distinct()), func.count(table.c.agency_id.distinct()))
+        ).one()
+    by_status = dict(sorted(((s, int(n)) for s, n in counts), key=lambda item: -item[1]))
+    return {"procedures": sum(by_status.values()), "fields": int(fields),
+            "agencies": int(agencies), "by_status": by_status}  # fmt: skip
+
+
 def demo_catalogue_path() -> Path:
     """The embedded demo catalogue (the project's own YAML)."""
     return load_settings().project_data / "demo" / "catalogue.yaml"

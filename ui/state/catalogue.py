@@ -27,6 +27,19 @@ def procedures() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
+def _figures(url: str, data_version: int) -> dict[str, Any]:
+    from catalogue.sources.service import catalogue_figures
+
+    return catalogue_figures(core.engine_at(url))
+
+
+def figures() -> dict[str, Any]:
+    """The catalogue's headline counts (``catalogue.sources.service.catalogue_figures``):
+    procedures, fields, agencies and procedures by status, without loading every record."""
+    return _figures(core.database_url(), core.version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _choices(url: str, data_version: int) -> dict[str, list]:
     from catalogue.registry.vocab import LEVEL_CODES, STATUSES
 

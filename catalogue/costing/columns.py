@@ -1,0 +1,90 @@
+"""A columnar copy of every stored cost frame, so that a cold start reads few values.
+
+``cost_frame`` holds one row per procedure and variant (25 values each): the right shape
+for a sheet saved or an estimate made, but reading 121.000 of them at a cold start makes
+three million Python objects (1,4–1,9 s of CPU). ``cost_columns`` holds the same rows as
+columns, one database row per column: integers as packed little-endian int64 arrays
+(nullable ones with a mask), texts as a JSON list, the packed activities and fees
+concatenated with each row's length. It is read with one query and turned into the rows
+:func:`catalogue.costing.frames.read_rows` gives, with numpy.
+
+It is a copy, never the only source: every row carries the input key it was made from,
+and :func:`catalogue.costing.burden._current_rows` serves a procedure's rows from here only
+while that key matches what the procedure's inputs give now; the others come from
+``cost_frame`` or are made again. It is rewritten whole (one transaction) when the
+catalogue is priced or refreshed and more than :data:`STALE_SHARE` of it no longer matches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from catalogue.costing.frames import _DEADLINES, _SHARES, ROW_COLUMNS, _plain, frame_of
+from catalogue.registry.cost_models import CostColumns
+
+TABLE = CostColumns.__table__
+FORMAT = b"cost-columns/2"  # a new layout is not read as this one
+STALE_SHARE = 0.01  # rewritten once more than 1 % of the procedures are served elsewhere
+_INTEGERS = ("procedure_id", "variant_no", "input_key", "hourly_rate_e2", "population",
+             "frequency_e6", *_SHARES, "documents", "estimated", "population_known",
+             "implementation_cost")  # fmt: skip
+_TEXTS = ("option_id", "action", "problem")
+_PACKED = ("activities", "fees")
+
+
+def _int64(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values, dtype="<i8").tobytes()
+
+
+def write_columns(conn: Connection, rows: pd.DataFrame, levels: Mapping[int, str | None]) -> None:
+    """Replace the columnar copy by ``rows`` (:data:`ROW_COLUMNS`, every procedure's
+    current rows) with each procedure's first level from ``levels`` (by id; derived from
+    the record, whose content the input key covers), in ``conn``'s transaction."""
+    rows = rows.sort_values(["procedure_id", "variant_no"], kind="stable")
+    items = [("format", FORMAT)]
+    level = [levels.get(int(p)) for p in rows["procedure_id"].tolist()]
+    items.append(("level", json.dumps(level, ensure_ascii=False).encode("utf-8")))
+    for column in _INTEGERS:
+        items.append((column, _int64(np.asarray(rows[column].to_numpy(), dtype=np.int64))))
+    for column in _DEADLINES:
+        values = pd.to_numeric(rows[column].astype(object).map(_plain), errors="raise")
+        items.append((column, _int64(values.fillna(0).to_numpy(np.int64))))
+        items.append((f"{column}.null", values.isna().to_numpy(np.uint8).tobytes()))
+    for column in _TEXTS:
+        texts = [_plain(v) for v in rows[column]]
+        items.append((column, json.dumps(texts, ensure_ascii=False).encode("utf-8")))
+    for column in _PACKED:
+        data = [bytes(b) for b in rows[column]]
+        items.append((column, b"".join(data)))
+        items.append((f"{column}.bytes", _int64(np.fromiter(map(len, data), np.int64))))
+    conn.execute(delete(TABLE))
+    conn.execute(insert(TABLE), [{"name": name, "data": data} for name, data in items])
+
+
+def read_columns(conn: Connection) -> pd.DataFrame | None:
+    """The columnar copy as rows (:data:`ROW_COLUMNS` and ``level``, ordered by procedure
+    and variant), or None when there is none (or one of another layout)."""
+    stored = frame_of(conn, select(TABLE.c.name, TABLE.c.data), ["name", "data"])
+    blobs = {name: bytes(data) for name, data in zip(stored["name"], stored["data"], strict=True)}
+    if blobs.get("format") != FORMAT:
+        return None
+    out = {c: np.frombuffer(blobs[c], dtype="<i8").astype(np.int64) for c in _INTEGERS}
+    for column in _DEADLINES:
+        values = np.frombuffer(blobs[column], dtype="<i8").astype(np.int64)
+        mask = np.frombuffer(blobs[f"{column}.null"], dtype=np.uint8).astype(bool)
+        out[column] = pd.arrays.IntegerArray(values, mask)
+    for column in _TEXTS:
+        out[column] = np.array(json.loads(blobs[column].decode("utf-8")), dtype=object)
+    for column in _PACKED:
+        data = blobs[column]
+        ends = np.cumsum(np.frombuffer(blobs[f"{column}.bytes"], dtype="<i8")).tolist()
+        starts = [0, *ends[:-1]] if ends else []
+        out[column] = [data[a:b] for a, b in zip(starts, ends, strict=True)]
+    out["level"] = np.array(json.loads(blobs["level"].decode("utf-8")), dtype=object)
+    return pd.DataFrame(out)[[*ROW_COLUMNS, "level"]]
