@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0014"  # the lead re-chains at merge (landing order)
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0014"  # the lead re-chains at merge
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
