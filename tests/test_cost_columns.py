@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from sqlalchemy import delete, func, select
 
 from analysis import evaluate_sheet
@@ -73,15 +72,24 @@ def test_a_copy_row_whose_key_is_stale_is_never_served(engine, priced_world):  #
     assert _product(engine, pid, params) == _reference(engine, pid, params)
 
 
-def test_pricing_reads_the_narrow_index_on_sqlite(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the plan is SQLite's")
-    with engine.connect() as conn:
+def test_pricing_reads_the_narrow_index_on_sqlite(sqlite_engine):
+    with sqlite_engine.connect() as conn:
         plan = conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT id, code, name, field, status, agency_id, content_hash,"
             " revision FROM procedure"
         ).all()
     assert "COVERING INDEX ix_procedure_pricing" in " ".join(str(row) for row in plan)
+
+
+def test_the_narrow_index_has_the_pricing_columns(engine):
+    """On both engines the index holds exactly the columns pricing reads, in order."""
+    from sqlalchemy import inspect
+
+    (index,) = [i for i in inspect(engine).get_indexes("procedure")
+                if i["name"] == "ix_procedure_pricing"]  # fmt: skip
+    assert index["column_names"] == [
+        "code", "id", "name", "field", "status", "agency_id", "content_hash", "revision",
+    ]  # fmt: skip
 
 
 def test_headline_counts_and_levels_agree_with_the_records(engine, priced_world):  # noqa: F811
