@@ -150,7 +150,12 @@ def current_costs(costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def baseline_costs(
-    *, session: Session, costs: pd.DataFrame, stages: pd.DataFrame, day: date
+    *,
+    session: Session,
+    costs: pd.DataFrame,
+    stages: pd.DataFrame,
+    day: date,
+    scope: dict[int, bool] | None = None,
 ) -> pd.DataFrame:
     """The in-scope catalogue as it stood on ``day``, with each procedure's cost then.
 
@@ -158,6 +163,7 @@ def baseline_costs(
     existed on ``day`` (it was not started by an entry in force later, and had not ended
     by an entry in force by then); its cost is the one signed before the change when a
     change came into force after ``day`` (``routing.cost_before``), else today's cost.
+    ``scope`` is :func:`catalogue.cycle.scope.business_related_map` (read when not given).
     """
     from sqlmodel import select
 
@@ -176,10 +182,10 @@ def baseline_costs(
             started_after.add(item.replacement_procedure_id)
         if item.section in ("abolished", "replaced") and enactment.in_force_on <= day:
             ended_by.add(item.procedure_id)
-    scope = business_related_map(session)
+    scope = business_related_map(session) if scope is None else scope
     frame = costs[~costs["procedure_id"].isin(started_after | ended_by)].copy()
     frame = frame[frame["status"] != "draft"]
-    frame = frame[frame["procedure_id"].map(lambda i: scope.get(i, False))]
+    frame = frame[frame["procedure_id"].map(scope).fillna(False).astype(bool)]
     # an unknown population has no yearly cost: out of the baseline, as out of the totals
     if "population_known" in frame.columns:
         frame = frame[frame["population_known"].astype(bool)]
@@ -200,15 +206,16 @@ def stage_report(
     """Savings by stage (``by_stage``, one row per procedure in ``procedures``) and programme
     progress counting what is in force against each baseline catalogue (``programmes``)."""
     from analysis.targets import baseline_day, stage_progress
+    from catalogue.cycle.scope import business_related_map
     from catalogue.cycle.stages import savings_by_stage, stage_totals
 
     stages = savings_by_stage(session=session, actor=actor, today=today)
     programmes = load_programmes()
+    scope = business_related_map(session)  # once for every programme's baseline
     baselines, days = {}, {}
     for programme in programmes:
-        then = baseline_costs(
-            session=session, costs=costs, stages=stages, day=baseline_day(programme)
-        )
+        day = baseline_day(programme)
+        then = baseline_costs(session=session, costs=costs, stages=stages, day=day, scope=scope)
         baselines[programme.code] = int(then["annual_cost"].sum())
         days[programme.code] = float(then["deadline_days"].sum())
     return {

@@ -7,10 +7,12 @@ may correct it (``business_scope``, audited); the correction wins over the deriv
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 
+from sqlalchemy import Text, cast
 from sqlmodel import Session, select
 
 from catalogue.cycle.common import _get
@@ -55,12 +57,19 @@ def derived_business_related(subjects: Iterable[str]) -> bool:
 
 
 def business_related_map(session: Session) -> dict[int, bool]:
-    """procedure id → in the programmes' scope (the reviewer's correction, else derived)."""
+    """procedure id → in the programmes' scope (the reviewer's correction, else derived).
+
+    The subjects are read as JSON text and derived once per distinct list: a national
+    catalogue repeats a few thousand lists over 100.000 procedures.
+    """
     table = Procedure.__table__
-    out = {
-        pid: derived_business_related(subjects or [])
-        for pid, subjects in session.execute(select(table.c.id, table.c.subjects))
-    }
+    derived: dict[str | None, bool] = {}
+    out = {}
+    for pid, text in session.execute(select(table.c.id, cast(table.c.subjects, Text))):
+        found = derived.get(text)
+        if found is None:
+            found = derived[text] = derived_business_related(json.loads(text) if text else [])
+        out[pid] = found
     for row in session.exec(select(BusinessScope)):
         out[row.procedure_id] = row.business_related
     return out
