@@ -34,10 +34,10 @@ pytestmark = pytest.mark.browser
 YEAR = date.today().year + 1  # the review page opens on next year's plan
 CODE = "1.001193"  # Thủ tục đăng ký khai sinh: the demo procedure with a stored sheet
 PLAN_NAME = "Phương án đơn giản hóa TTHC sau rà soát"
-REASON = "Tra cứu giấy tờ tùy thân trên Cơ sở dữ liệu quốc gia về dân cư"
-PROPOSAL = "Bỏ yêu cầu nộp bản sao giấy tờ tùy thân"
+REASON = "Kết quả được trả ngay trong ngày làm việc nhờ liên thông điện tử"
+PROPOSAL = "Trả kết quả trong 01 ngày làm việc"
 COMPONENTS = 10  # the judged parts of 1.001193: 4 documents, 3 deadlines, 3 fees
-UNREASONABLE_ROW = 3  # "Hộ chiếu, thẻ Căn cước hoặc giấy tờ tùy thân khác…"
+UNREASONABLE_ROW = 4  # "Thời hạn giải quyết (trực tiếp)"
 YES_NO = {
     "II.3": "Không",
     "II.4": "Có",
@@ -116,9 +116,9 @@ def _answer_text(page, qid: str, text: str) -> None:
 
 def _paste_components(page) -> None:
     """The components table is a canvas grid: select its first "Hợp lý" cell and paste one
-    tab-separated row per component (Hợp lý, Lý do, Phương án, Loại thay đổi)."""
+    tab-separated row per component (Hợp lý, Lý do, Phương án, Loại thay đổi, Số ngày)."""
     rows = ["có"] * COMPONENTS
-    rows[UNREASONABLE_ROW] = f"không\t{REASON}\t{PROPOSAL}\tremove_document"
+    rows[UNREASONABLE_ROW] = f"không\t{REASON}\t{PROPOSAL}\tset_deadline\t1"
     grid = page.get_by_test_id("stDataFrame").first
     grid.scroll_into_view_if_needed()
     # The grid keeps its position from before the scroll until the window says it moved.
@@ -145,7 +145,9 @@ def test_a_filled_review_reaches_the_phuong_an(review_server, page):
     _settle(page)
     _sign_in(page, "reviewer", "reviewer-demo")
     _nav(page, "Rà soát TTHC")
-    expect(page.get_by_role("combobox", name="Thủ tục trong kế hoạch")).to_have_value(re.compile(CODE))
+    expect(page.get_by_role("combobox", name="Thủ tục trong kế hoạch")).to_have_value(
+        re.compile(CODE)
+    )
 
     for qid, text in TEXTS.items():
         _answer_text(page, qid, text)
