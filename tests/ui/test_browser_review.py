@@ -1,8 +1,9 @@
 """The review step of the cycle in a real browser (issue 11 item 7): the reviewer fills the
 review form (Biểu 02/RS-KSTT) of a procedure in the approved review plan, judges one of its
 components unreasonable with a typed change and a reason, marks it reviewed and proposes it
-into the draft phương án; the plan page lists it, and once submitted the chair's queue
-shows its file with the reason the reviewer typed.
+into the draft phương án; the plan page lists it (its proposals table is a canvas, so the
+proposal is read from the page's "withdraw" choice) and, once submitted, the chair's queue
+shows its file with the reason and the content the reviewer typed.
 
 Same setup as the journey (Debian's chromium, ``streamlit run``). The approved review plan of
 next year and the draft phương án are prepared through the services before the browser
