@@ -42,3 +42,13 @@ def test_unknown_document_and_change_type_in_vietnamese():
         "Thay đổi «x»: không áp dụng được",
     ]
     assert not any(word in " ".join(lines) for word in ("not in", "unknown"))
+
+
+def test_a_deadline_line_says_whether_it_is_a_cut():
+    def line(days):
+        return describe(RECORD, {"changes": [{"type": "set_deadline", "days": days}]})[0]
+
+    # the record's direct channel: 5 working days
+    assert line(2) == "Thời hạn giải quyết (trực tiếp): từ 5 ngày làm việc xuống 2 ngày làm việc"
+    assert line(5) == "Thời hạn giải quyết (trực tiếp): từ 5 ngày làm việc thành 5 ngày làm việc"
+    assert line(7) == "Thời hạn giải quyết (trực tiếp): từ 5 ngày làm việc lên 7 ngày làm việc"

@@ -83,14 +83,25 @@ def set_deadline(record: dict, change: dict) -> str:
     days = change["days"]
     lines = []
     for channel in _channels(record, change.get("channel", "all")):
-        old = _deadline_text(channel.get("deadline"))
+        before = channel.get("deadline") or {}
+        old = _deadline_text(before)
         channel["deadline"] = {
             "value": days,
             "unit": "working_days",
             "raw": f"{_num(days)} ngày làm việc",
         }
-        lines.append(f"({CHANNEL_VI[channel['kind']]}): từ {old} xuống {_num(days)} ngày làm việc")
+        lines.append(f"({CHANNEL_VI[channel['kind']]}): từ {old} {_towards(before, days)} "
+                     f"{_num(days)} ngày làm việc")  # fmt: skip
     return "Thời hạn giải quyết " + "; ".join(lines or [f"{_num(days)} ngày làm việc"])
+
+
+def _towards(before: dict, days: float) -> str:
+    """ "xuống" for a cut, "lên" for a longer deadline, "thành" when it cannot be compared
+    (another unit, unknown) or stays the same."""
+    value = before.get("value")
+    if value is None or before.get("unit") != "working_days" or float(value) == float(days):
+        return "thành"
+    return "xuống" if float(days) < float(value) else "lên"
 
 
 def set_fee(record: dict, change: dict) -> str:
