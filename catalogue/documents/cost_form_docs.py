@@ -26,7 +26,7 @@ from catalogue.cycle import review as rv
 from catalogue.documents import excel as X
 from catalogue.documents import layout as L
 from catalogue.documents.thong_qua import in_sentence
-from catalogue.documents.words import channel_word
+from catalogue.documents.words import cell_text, channel_word
 from catalogue.registry.auth import require
 from catalogue.registry.errors import ServiceError
 from catalogue.registry.models import Procedure
@@ -222,7 +222,7 @@ def cost_form_docx(*, session: Session, actor: str, code: str, year: int) -> byt
         if sheet is not None:
             L.body(doc, f"Thu nhập bình quân: {format_number(sheet.hourly_rate.value)} "
                         "đồng/giờ.")  # fmt: skip
-        rows = [[_cell(v) for i, v in enumerate(row) if i != RATE_COLUMN]
+        rows = [[cell_text(v) for i, v in enumerate(row) if i != RATE_COLUMN]
                 for row in activity_rows(sheet)]  # fmt: skip
         rows.append(["", total_text(sheet, outcome), "", "", "",
                      format_number(outcome.annual_cost), ""])  # fmt: skip
@@ -234,13 +234,3 @@ def cost_form_docx(*, session: Session, actor: str, code: str, year: int) -> byt
     L.body(doc, f"Chi phí tiết kiệm: {_money(form.saving)}; tỷ lệ cắt giảm "
                 f"{format_number(rate, 2)} %.")  # fmt: skip
     return L.to_bytes(doc)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return format_number(value, 2, strip=True)
-    if isinstance(value, int):
-        return format_number(value)
-    return str(value)

@@ -39,7 +39,7 @@ from catalogue.documents import layout as L
 from catalogue.documents.bases import load_bases
 from catalogue.documents.phuong_an import procedure_title
 from catalogue.documents.profile import Profile, require_profile
-from catalogue.documents.words import ACTION_LABELS, ROMAN_NUMERALS, change_text
+from catalogue.documents.words import ACTION_LABELS, ROMAN_NUMERALS, cell_text, change_text
 
 NEEDS = ("authority", "place", "chair", "review_department", "review_head", "archive",
          "recipients")  # fmt: skip
@@ -259,18 +259,8 @@ def _annex(doc, data: dict[str, Any], profile: Profile) -> None:
     L.heading_paragraph(doc, "BẢNG TỔNG HỢP LỢI ÍCH CỦA PHƯƠNG ÁN ĐƠN GIẢN HÓA")
     columns = [L.Column(SUMMARY_COLUMNS[i].header, w, SUMMARY_COLUMNS[i].align)
                for i, w in WORD_SUMMARY.items()]  # fmt: skip
-    rows = [[_text(values[i]) for i in WORD_SUMMARY] for values in _table_rows(data)]
+    rows = [[cell_text(values[i]) for i in WORD_SUMMARY] for values in _table_rows(data)]
     L.table(doc, columns, rows, size=10)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return format_number(value, 2, strip=True)
-    if isinstance(value, int):
-        return format_number(value)
-    return str(value)
 
 
 def adoption_docx(

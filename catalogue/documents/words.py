@@ -99,6 +99,17 @@ def action_word(code: str) -> str:
     return ACTION_LABELS[code]
 
 
+def cell_text(value: Any) -> str:
+    """A table cell's text: empty for None, numbers the Vietnamese way (``1.234``, ``0,5``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format_number(value, 2, strip=True)
+    if isinstance(value, int):
+        return format_number(value)
+    return str(value)
+
+
 def deadline_text(value: float | None, unit: str, raw: str | None = None) -> str:
     """``05 ngày làm việc``; the raw text when the unit is not known; "" when nothing.
 

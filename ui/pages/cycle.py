@@ -17,7 +17,7 @@ st.title(t("cycle_steps.title"))
 widgets.show_flash()
 cycle_widgets.show_warnings()
 role = session_state.role()
-today = cycle_state.today()
+today = core_state.today()
 
 # The date in force is reached on load: idempotent, audited, applied as this user.
 if role in ("reviewer", "chair", "admin"):

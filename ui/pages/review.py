@@ -54,6 +54,21 @@ tab_form, tab_cost, tab_propose = st.tabs(
 YES_NO = [None, True, False]
 
 
+def _sheet_editors(tables: dict, prefix: str, editor: bool) -> dict:
+    """Each table of a cost sheet in an editor (read-only unless ``editor``); the edits."""
+    edited = {}
+    for n, (name, frame) in enumerate(tables.items()):
+        st.markdown(f"**{name}**")
+        edited[name] = st.data_editor(
+            frame.astype(str),
+            key=f"{prefix}_{n}",
+            hide_index=True,
+            num_rows="dynamic" if editor else "fixed",
+            disabled=not editor,
+        )
+    return edited
+
+
 def _question(q, value):
     """One widget per question, by its kind; returns the typed answer (None when empty)."""
     key, label = f"rv_q_{q.id}", f"{q.id}. {q.vi}"
@@ -141,16 +156,7 @@ def _after_tables(data: dict) -> None:
         return
     tables_after, saved = after
     st.caption(t("review_fix.after_saved_sheet" if saved else "review_fix.after_from_typed"))
-    edited = {}
-    for n, (name, frame) in enumerate(tables_after.items()):
-        st.markdown(f"**{name}**")
-        edited[name] = st.data_editor(
-            frame.astype(str),
-            key=f"rv_after_{n}",
-            hide_index=True,
-            num_rows="dynamic" if editor else "fixed",
-            disabled=not editor,
-        )
+    edited = _sheet_editors(tables_after, "rv_after", editor)
     if editor and st.button(t("review_fix.after_save"), key="rv_after_save"):
         base = {k: data[k] for k in ("procedure", "date", "subject") if k in data}
         ok, changes = widgets.run_service(
@@ -213,16 +219,7 @@ with tab_cost:
         st.info(t("review_cycle.cost_estimate"))
     for label in estimated_figures:
         st.caption(t("review_cycle.still_estimated", figure=label))
-    edited = {}
-    for n, (name, frame) in enumerate(tables.items()):
-        st.markdown(f"**{name}**")
-        edited[name] = st.data_editor(
-            frame.astype(str),
-            key=f"rv_cost_{n}",
-            hide_index=True,
-            num_rows="dynamic" if editor else "fixed",
-            disabled=not editor,
-        )
+    edited = _sheet_editors(tables, "rv_cost", editor)
     if editor and st.button(t("review_cycle.save_cost"), key="rv_cost_save"):
         base = {k: data[k] for k in ("procedure", "date", "subject") if k in data}
         ok, _ = widgets.run_service(

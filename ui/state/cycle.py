@@ -57,11 +57,6 @@ def stage_totals(today: Any) -> Any:
     return totals(workflow("savings_by_stage", today=today))
 
 
-def today() -> Any:
-    """The dashboard's today (:func:`ui.state.core.today`), for the cycle pages."""
-    return core.today()
-
-
 def default_routes(procedure_ids: list[int]) -> dict[int, str]:
     """The route the adoption service would take for each procedure when none is given
     (:func:`catalogue.cycle.adoption.default_route`)."""
