@@ -35,6 +35,7 @@ from catalogue.registry.models import CostFrame, CostingSheet, Procedure, Volume
 
 __all__ = [
     "ROW_COLUMNS",
+    "fetch_rows",
     "first_levels",
     "frame_of",
     "frames_from_rows",
@@ -77,24 +78,29 @@ _KEY_COLUMNS = ("content_hash", "revision", "sheet_version", "year", "received",
 CHUNK = 2000
 
 
-def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
-    """A query's rows as a frame.
+def fetch_rows(conn: Connection, query: Any) -> list[tuple]:
+    """A query's rows as plain tuples.
 
-    A query without parameters (the whole catalogue) is run on the driver's own cursor:
-    plain tuples, no per-value processing, several times faster at national scale than
-    SQLAlchemy rows (pandas' row-by-row conversion of those is slower still). Values come
-    as the driver gives them (SQLite booleans as 0/1, which the callers convert).
+    A query without parameters (the whole catalogue) is run on the driver's own cursor, in
+    ``conn``'s transaction: no per-value processing, several times faster at national
+    scale than SQLAlchemy rows. Values come as the driver gives them (SQLite booleans as
+    0/1, JSON as text when cast to text, which the callers convert).
     """
     compiled = query.compile(dialect=conn.dialect)
     if compiled.params:
-        data = [tuple(row) for row in conn.execute(query)]
-    else:
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            cursor.execute(str(compiled))
-            data = cursor.fetchall()
-        finally:
-            cursor.close()
+        return [tuple(row) for row in conn.execute(query)]
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def frame_of(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
+    """A query's rows (:func:`fetch_rows`) as a frame (pandas' conversion of SQLAlchemy
+    rows would be slower still)."""
+    data = fetch_rows(conn, query)
     if not data:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame.from_records(data, columns=columns)  # twice as quick as by column

@@ -191,12 +191,17 @@ def baseline_costs(
         frame = frame[frame["population_known"].astype(bool)]
     changed = stages[(stages["stage"] == "in_force") & (stages["in_force_on"] > day)]
     for column, signed in (("annual_cost", "cost_before"), ("deadline_days", "deadline_before")):
-        then = {p: v for p, v in zip(changed["procedure_id"], changed[signed], strict=True)
-                if pd.notna(v)}  # fmt: skip
-        now = frame[column].astype(object).where(frame[column].notna(), None)
-        frame[column] = [then.get(p, v) for p, v in zip(frame["procedure_id"], now, strict=True)]
-    frame["annual_cost"] = [int(v or 0) for v in frame["annual_cost"]]
-    frame["deadline_days"] = [float(v) if v is not None else 0.0 for v in frame["deadline_days"]]
+        dtype = "Int64" if column == "annual_cost" else "Float64"  # đồng stay exact integers
+        signed_then = changed[changed[signed].notna()]
+        then = pd.Series(
+            pd.array(signed_then[signed].tolist(), dtype=dtype),
+            index=signed_then["procedure_id"].to_numpy(),
+        )
+        then = then[~then.index.duplicated(keep="last")]  # as the signed figures were read
+        now = frame[column].astype(dtype)
+        frame[column] = frame["procedure_id"].map(then).astype(dtype).fillna(now).fillna(0)
+    frame["annual_cost"] = frame["annual_cost"].astype("int64")
+    frame["deadline_days"] = frame["deadline_days"].astype("float64")
     return frame
 
 

@@ -56,22 +56,34 @@ def derived_business_related(subjects: Iterable[str]) -> bool:
     return any(s.startswith(BUSINESS_SUBJECTS) for s in _subjects(subjects))
 
 
-def business_related_map(session: Session) -> dict[int, bool]:
-    """procedure id → in the programmes' scope (the reviewer's correction, else derived).
+def business_related_map(session: Session, ids: Iterable[int] | None = None) -> dict[int, bool]:
+    """procedure id → in the programmes' scope (the reviewer's correction, else derived),
+    for every procedure or for ``ids``.
 
-    The subjects are read as JSON text and derived once per distinct list: a national
-    catalogue repeats a few thousand lists over 100.000 procedures.
+    The subjects are read as JSON text on the driver's cursor (no per-row ORM work) and
+    derived once per distinct list: a national catalogue repeats a few hundred lists over
+    100.000 procedures.
     """
-    table = Procedure.__table__
+    from catalogue.costing.frames import fetch_rows
+
+    table, scope = Procedure.__table__, BusinessScope.__table__
+    query = select(table.c.id, cast(table.c.subjects, Text))
+    corrections = select(scope.c.procedure_id, scope.c.business_related)
+    if ids is not None:
+        wanted = sorted({int(i) for i in ids})
+        query = query.where(table.c.id.in_(wanted))
+        corrections = corrections.where(scope.c.procedure_id.in_(wanted))
+    session.flush()  # the driver's cursor sees what this session has written, as a query would
+    conn = session.connection()
     derived: dict[str | None, bool] = {}
     out = {}
-    for pid, text in session.execute(select(table.c.id, cast(table.c.subjects, Text))):
+    for pid, text in fetch_rows(conn, query):
         found = derived.get(text)
         if found is None:
             found = derived[text] = derived_business_related(json.loads(text) if text else [])
         out[pid] = found
-    for row in session.exec(select(BusinessScope)):
-        out[row.procedure_id] = row.business_related
+    for pid, related in fetch_rows(conn, corrections):
+        out[pid] = bool(related)
     return out
 
 

@@ -221,7 +221,7 @@ def savings_by_stage(*, session: Session, actor: str, today: date) -> pd.DataFra
         for p in session.exec(select(Procedure).where(Procedure.id.in_(list(frame.procedure_id))))
     }
     agencies = _agency_names(session)
-    scope = business_related_map(session)
+    scope = business_related_map(session, procs)
     frame["code"] = frame["procedure_id"].map(lambda i: procs[i].code)
     frame["name"] = frame["procedure_id"].map(lambda i: procs[i].name)
     frame["field"] = frame["procedure_id"].map(lambda i: procs[i].field)
