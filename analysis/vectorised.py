@@ -206,12 +206,16 @@ def _unit_costs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact cost of one execution × 10⁹ per variant, and its number of activities."""
     n = len(variants)
+    # per variant, the share of the channels of every mask (Σ share of the mask's channels),
+    # so that each row's weight is one lookup
+    by_mask = np.zeros((n, _ALL + 1), dtype=np.int64)
+    for m in range(_ALL + 1):
+        for i, c in enumerate(CHANNEL_CODES):
+            if m & CHANNEL_BITS[c]:
+                by_mask[:, m] += shares[:, i]
 
     def weighted(frame: pd.DataFrame, per_execution: np.ndarray, pos: np.ndarray) -> np.ndarray:
-        mask = frame["channel_mask"].to_numpy(np.int64)
-        weight = np.zeros(len(frame), dtype=np.int64)
-        for i, c in enumerate(CHANNEL_CODES):
-            weight += np.where(mask & CHANNEL_BITS[c], shares[pos, i], 0)
+        weight = by_mask[pos, frame["channel_mask"].to_numpy(np.int64) & _ALL]
         return _sum_by(pos, _mul(per_execution, weight), n)
 
     # activities: (hours_e3 × people × rate_e2 + out_of_pocket_e2 × 10³) at scale 10⁵

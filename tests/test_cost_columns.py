@@ -58,17 +58,17 @@ def test_a_copy_row_whose_key_is_stale_is_never_served(engine, priced_world):  #
     costing.catalogue_costs(engine, params=params)
     with engine.begin() as conn:  # the copy's rows of pid made from other inputs, wrong
         rows = read_columns(conn)
-        mine = rows["procedure_id"] == pid
+        mine = rows.frame["procedure_id"] == pid
         assert mine.any()
-        rows.loc[mine, "input_key"] = 12345
-        rows.loc[mine, "population"] = 10**9
-        write_columns(conn, rows, _levels(rows))
+        rows.frame.loc[mine, "input_key"] = 12345
+        rows.frame.loc[mine, "population"] = 10**9
+        write_columns(conn, rows, _levels(rows.frame))
     assert _product(engine, pid, params) == _reference(engine, pid, params)
     with engine.begin() as conn:  # and with the stored frames stale too, made again
         conn.execute(delete(CostFrame.__table__).where(CostFrame.procedure_id == pid))
         rows = read_columns(conn)
-        rows.loc[rows["procedure_id"] == pid, "input_key"] = 12345
-        write_columns(conn, rows, _levels(rows))
+        rows.frame.loc[rows.frame["procedure_id"] == pid, "input_key"] = 12345
+        write_columns(conn, rows, _levels(rows.frame))
     assert _product(engine, pid, params) == _reference(engine, pid, params)
 
 

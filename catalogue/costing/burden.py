@@ -30,6 +30,7 @@ from analysis.estimate import ESTIMATOR_VERSION
 from analysis.sheet import BASELINE_KEYS
 from analysis.vocab import IN_FORCE_STATUSES
 from catalogue.costing.containment import UNPRICEABLE_ERRORS, evaluate_rows
+from catalogue.costing.cost_rows import CostRows
 from catalogue.costing.frames import (
     CHUNK,
     build_rows,
@@ -268,7 +269,7 @@ def _with_levels(procs: pd.DataFrame, levels: dict[int, str | None]) -> pd.Serie
 
 def _stored_rows(
     conn: Connection, wanted: pd.DataFrame, ids: list[int] | None
-) -> tuple[pd.DataFrame, bool, dict[int, str | None]]:
+) -> tuple[CostRows, bool, dict[int, str | None]]:
     """The stored rows whose input key is still the ``wanted`` one (columns
     ``procedure_id``, ``wanted``), whether the columnar copy should be rewritten, and the
     first level of the procedures served from the copy.
@@ -280,27 +281,28 @@ def _stored_rows(
     from catalogue.costing.columns import STALE_SHARE, read_columns
 
     copy = read_columns(conn) if ids is None else None
-    served = _matching(copy, wanted) if copy is not None else None
-    if served is None:
-        return _matching(read_rows(conn, ids), wanted), ids is None, {}
-    base = served[served["variant_no"] == 0]
+    if copy is None:
+        return _matching(CostRows.from_packed(read_rows(conn, ids)), wanted), ids is None, {}
+    served = _matching(copy, wanted)
+    base = served.frame[served.frame["variant_no"] == 0]
     levels = dict(zip(base["procedure_id"].tolist(), base["level"].tolist(), strict=True))
-    served = served.drop(columns=["level"])
+    served = served.with_frame(served.frame.drop(columns=["level"]))
     outside = wanted.loc[~wanted["procedure_id"].isin(base["procedure_id"]), "procedure_id"]
     outside = outside.tolist()
-    extra = copy["procedure_id"].nunique() - base["procedure_id"].nunique()
+    extra = copy.frame["procedure_id"].nunique() - base["procedure_id"].nunique()
     rewrite = len(outside) + extra > STALE_SHARE * len(wanted)
     if not outside:
         return served, rewrite, levels
     stored = read_rows(conn, outside if len(outside) <= CHUNK else None)
-    stored = _matching(stored[stored["procedure_id"].isin(outside)], wanted)
-    return pd.concat([served, stored], ignore_index=True), rewrite, levels
+    stored = CostRows.from_packed(stored[stored["procedure_id"].isin(outside)])
+    return CostRows.concat([served, _matching(stored, wanted)]), rewrite, levels
 
 
-def _matching(stored: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
-    stored = stored.merge(wanted, on="procedure_id", how="inner")
-    matched = stored[stored["input_key"].to_numpy(np.int64) == stored["wanted"].to_numpy()]
-    return matched.drop(columns=["wanted"])
+def _matching(stored: CostRows, wanted: pd.DataFrame) -> CostRows:
+    """The ``stored`` rows whose input key is the one ``wanted`` for their procedure."""
+    frame = stored.frame.merge(wanted, on="procedure_id", how="inner")
+    matched = frame[frame["input_key"].to_numpy(np.int64) == frame["wanted"].to_numpy()]
+    return stored.with_frame(matched.drop(columns=["wanted"]))
 
 
 def _current_rows(
@@ -310,7 +312,7 @@ def _current_rows(
     params: ParameterSet,
     on: date | None,
     ids: list[int] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, list[int], bool]:
+) -> tuple[CostRows, pd.DataFrame, list[int], bool]:
     """The stored cost-frame rows whose key still matches, the fresh rows of the others
     (estimated or read from the reviewer's sheet now), the ids of those others and
     whether the columnar copy should be rewritten. Without ``level`` in ``procs`` (the
@@ -323,7 +325,8 @@ def _current_rows(
         if missing:
             levels.update(first_levels(conn, missing if len(missing) <= CHUNK else None))
         procs["level"] = _with_levels(procs, levels)
-    current = procs["procedure_id"].isin(matched.loc[matched["variant_no"] == 0, "procedure_id"])
+    served = matched.frame
+    current = procs["procedure_id"].isin(served.loc[served["variant_no"] == 0, "procedure_id"])
     stale = procs.loc[~current, "procedure_id"].astype(int).tolist()
 
     def sheets_of(c: Connection, ids: list[int], problems: dict[int, str]) -> dict[int, Sheet]:
@@ -334,9 +337,9 @@ def _current_rows(
     return matched, build_rows(conn, stale, keys, sheets_of), stale, rewrite
 
 
-def _all_rows(matched: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
-    rows = pd.concat([matched, fresh], ignore_index=True) if len(fresh) else matched
-    return rows.sort_values(["procedure_id", "variant_no"], kind="stable", ignore_index=True)
+def _all_rows(matched: CostRows, fresh: pd.DataFrame) -> CostRows:
+    rows = CostRows.concat([matched, CostRows.from_packed(fresh)]) if len(fresh) else matched
+    return rows.sorted()
 
 
 def refresh_cost_frames(
@@ -377,7 +380,7 @@ def _store(
     engine: Engine,
     fresh: pd.DataFrame,
     stale: list[int],
-    rows: pd.DataFrame | None,
+    rows: CostRows | None,
     levels: dict[int, str | None],
 ) -> None:
     """Store fresh rows (and the columnar copy of every row, when ``rows`` are given); a
@@ -412,17 +415,16 @@ def catalogue_variants(
         matched, fresh, stale, rewrite = _current_rows(conn, procs, params=params, on=on)
     rows = _all_rows(matched, fresh)
     _store(engine, fresh, stale, rows if rewrite else None, _level_map(procs) if rewrite else {})
-    bad = rows["problem"].notna()
-    unpriceable = {
-        int(pid): str(reason) for pid, reason in rows.loc[bad, ["procedure_id", "problem"]].values
-    }
-    parts = evaluate_rows(rows[~bad], unpriceable)
+    bad = rows.frame["problem"].notna().to_numpy()
+    problems = rows.frame.loc[bad, ["procedure_id", "problem"]].values
+    unpriceable = {int(pid): str(reason) for pid, reason in problems}
+    parts = evaluate_rows(rows.where(~bad), unpriceable)
     if parts:
         evaluated = pd.concat(parts, ignore_index=True)
         evaluated["procedure_id"] = evaluated["procedure_id"].astype(np.int64)
     else:
         evaluated = pd.DataFrame(columns=["procedure_id", "option_id", *RESULT_COLUMNS])
-    return procs, rows, evaluated, unpriceable
+    return procs, rows.frame, evaluated, unpriceable
 
 
 def catalogue_costs(

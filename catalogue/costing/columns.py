@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
+from catalogue.costing.cost_rows import PACKED, CostRows
 from catalogue.costing.frames import _DEADLINES, _SHARES, ROW_COLUMNS, _plain, frame_of
 from catalogue.registry.cost_models import CostColumns
 
@@ -35,41 +36,42 @@ _INTEGERS = ("procedure_id", "variant_no", "input_key", "hourly_rate_e2", "popul
              "frequency_e6", *_SHARES, "documents", "estimated", "population_known",
              "implementation_cost")  # fmt: skip
 _TEXTS = ("option_id", "action", "problem")
-_PACKED = ("activities", "fees")
 
 
 def _int64(values: np.ndarray) -> bytes:
     return np.ascontiguousarray(values, dtype="<i8").tobytes()
 
 
-def write_columns(conn: Connection, rows: pd.DataFrame, levels: Mapping[int, str | None]) -> None:
-    """Replace the columnar copy by ``rows`` (:data:`ROW_COLUMNS`, every procedure's
-    current rows) with each procedure's first level from ``levels`` (by id; derived from
-    the record, whose content the input key covers), in ``conn``'s transaction."""
-    rows = rows.sort_values(["procedure_id", "variant_no"], kind="stable")
+def write_columns(conn: Connection, rows: CostRows, levels: Mapping[int, str | None]) -> None:
+    """Replace the columnar copy by ``rows`` (every procedure's current rows) with each
+    procedure's first level from ``levels`` (by id; derived from the record, whose content
+    the input key covers), in ``conn``'s transaction."""
+    rows = rows.sorted()
+    frame = rows.frame
     items = [("format", FORMAT)]
-    level = [levels.get(int(p)) for p in rows["procedure_id"].tolist()]
+    level = [levels.get(int(p)) for p in frame["procedure_id"].tolist()]
     items.append(("level", json.dumps(level, ensure_ascii=False).encode("utf-8")))
     for column in _INTEGERS:
-        items.append((column, _int64(np.asarray(rows[column].to_numpy(), dtype=np.int64))))
+        items.append((column, _int64(np.asarray(frame[column].to_numpy(), dtype=np.int64))))
     for column in _DEADLINES:
-        values = pd.to_numeric(rows[column].astype(object).map(_plain), errors="raise")
+        values = pd.to_numeric(frame[column].astype(object).map(_plain), errors="raise")
         items.append((column, _int64(values.fillna(0).to_numpy(np.int64))))
         items.append((f"{column}.null", values.isna().to_numpy(np.uint8).tobytes()))
     for column in _TEXTS:
-        texts = [_plain(v) for v in rows[column]]
+        texts = [_plain(v) for v in frame[column]]
         items.append((column, json.dumps(texts, ensure_ascii=False).encode("utf-8")))
-    for column in _PACKED:
-        data = [bytes(b) for b in rows[column]]
-        items.append((column, b"".join(data)))
-        items.append((f"{column}.bytes", _int64(np.fromiter(map(len, data), np.int64))))
+    for column in PACKED:
+        data, sizes = rows.packed(column)
+        items.append((column, data))
+        items.append((f"{column}.bytes", _int64(sizes)))
     conn.execute(delete(TABLE))
     conn.execute(insert(TABLE), [{"name": name, "data": data} for name, data in items])
 
 
-def read_columns(conn: Connection) -> pd.DataFrame | None:
+def read_columns(conn: Connection) -> CostRows | None:
     """The columnar copy as rows (:data:`ROW_COLUMNS` and ``level``, ordered by procedure
-    and variant), or None when there is none (or one of another layout)."""
+    and variant; the activities and fees in pools, :class:`.cost_rows.CostRows`), or None
+    when there is none (or one of another layout)."""
     stored = frame_of(conn, select(TABLE.c.name, TABLE.c.data), ["name", "data"])
     blobs = {name: bytes(data) for name, data in zip(stored["name"], stored["data"], strict=True)}
     if blobs.get("format") != FORMAT:
@@ -80,11 +82,13 @@ def read_columns(conn: Connection) -> pd.DataFrame | None:
         mask = np.frombuffer(blobs[f"{column}.null"], dtype=np.uint8).astype(bool)
         out[column] = pd.arrays.IntegerArray(values, mask)
     for column in _TEXTS:
-        out[column] = np.array(json.loads(blobs[column].decode("utf-8")), dtype=object)
-    for column in _PACKED:
-        data = blobs[column]
-        ends = np.cumsum(np.frombuffer(blobs[f"{column}.bytes"], dtype="<i8")).tolist()
-        starts = [0, *ends[:-1]] if ends else []
-        out[column] = [data[a:b] for a, b in zip(starts, ends, strict=True)]
-    out["level"] = np.array(json.loads(blobs["level"].decode("utf-8")), dtype=object)
-    return pd.DataFrame(out)[[*ROW_COLUMNS, "level"]]
+        out[column] = pd.Series(json.loads(blobs[column].decode("utf-8")), dtype=object)
+    out["level"] = pd.Series(json.loads(blobs["level"].decode("utf-8")), dtype=object)
+    pools, counts = {}, {}
+    for column, fields in PACKED.items():
+        pools[column] = np.frombuffer(blobs[column], dtype="<i8").reshape(-1, len(fields))
+        width = 8 * len(fields)
+        counts[column] = np.frombuffer(blobs[f"{column}.bytes"], dtype="<i8").astype(np.int64)
+        counts[column] //= width
+    columns = [c for c in ROW_COLUMNS if c not in PACKED]
+    return CostRows.from_pools(pd.DataFrame(out)[[*columns, "level"]], pools, counts)

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from analysis import Frames, Sheet, sheets_to_frames
 from analysis.vocab import CHANNEL_CODES
 from catalogue.costing.containment import UNPRICEABLE_ERRORS
+from catalogue.costing.cost_rows import ACTIVITY_FIELDS, FEE_FIELDS, CostRows
 from catalogue.registry.models import CostFrame, CostingSheet, Procedure, Volume
 
 __all__ = [
@@ -48,8 +49,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 TABLE = CostFrame.__table__
-ACTIVITY_FIELDS = ("hours_e3", "people", "out_of_pocket_e2", "channel_mask")
-FEE_FIELDS = ("amount_e2", "channel_mask")
 _SHARES = tuple(f"share_{c}_e4" for c in CHANNEL_CODES)
 _DEADLINES = tuple(f"deadline_{c}_e2" for c in CHANNEL_CODES)
 SCALARS = (
@@ -269,44 +268,34 @@ def read_rows(conn: Connection, ids: list[int] | None = None) -> pd.DataFrame:
     return rows.sort_values(["procedure_id", "variant_no"], kind="stable", ignore_index=True)
 
 
-def _unpacked(blobs: pd.Series, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The concatenated int64 rows of every variant's packed ``blobs`` and the variant
-    position of each row."""
-    width = 8 * len(fields)
-    data = [bytes(b) for b in blobs]  # PostgreSQL returns memoryviews
-    lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data)) // width
-    values = np.frombuffer(b"".join(data), dtype="<i8").reshape(-1, len(fields))
-    return values.astype(np.int64), np.repeat(np.arange(len(data), dtype=np.int64), lengths)
-
-
-def frames_from_rows(rows: pd.DataFrame) -> Frames:
+def frames_from_rows(rows: CostRows) -> Frames:
     """The evaluator's frames of priceable ``rows`` (ordered by procedure and variant).
 
     ``variant_id`` is the row's position; ``baseline_variant_id`` the position of its
     procedure's ``variant_no`` 0 row; ``procedure_id`` is the registry id as text.
     """
-    rows = rows.reset_index(drop=True)
-    n = len(rows)
+    table = rows.frame
+    n = len(table)
     positions = np.arange(n, dtype=np.int64)
-    base = np.maximum.accumulate(np.where(rows["variant_no"].to_numpy() == 0, positions, 0))
+    base = np.maximum.accumulate(np.where(table["variant_no"].to_numpy() == 0, positions, 0))
     variants = pd.DataFrame(
         {
             "variant_id": positions,
             "baseline_variant_id": base if n else positions,
-            "procedure_id": rows["procedure_id"].astype(np.int64).astype(str).to_numpy(),
+            "procedure_id": table["procedure_id"].astype(np.int64).astype(str).to_numpy(),
         }
     )
     for column in SCALARS:
-        variants[column] = rows[column].to_numpy()
+        variants[column] = table[column].to_numpy()
     for column in ("hourly_rate_e2", "population", "frequency_e6", *_SHARES, "documents"):
         variants[column] = variants[column].astype(np.int64)
     variants["implementation_cost"] = variants["implementation_cost"].astype(np.int64)
     for column in _DEADLINES:
-        variants[column] = pd.array(pd.to_numeric(rows[column]), dtype="Int64")
+        variants[column] = pd.array(pd.to_numeric(table[column]), dtype="Int64")
     variants["estimated"] = variants["estimated"].astype(bool)
     variants = variants.drop(columns=["population_known"])
-    activity_values, activity_variant = _unpacked(rows["activities"], ACTIVITY_FIELDS)
-    fee_values, fee_variant = _unpacked(rows["fees"], FEE_FIELDS)
+    activity_values, activity_variant = rows.lines("activities")
+    fee_values, fee_variant = rows.lines("fees")
     activities = pd.DataFrame(activity_values, columns=list(ACTIVITY_FIELDS))
     activities.insert(0, "variant_id", activity_variant)
     fees = pd.DataFrame(fee_values, columns=list(FEE_FIELDS))
