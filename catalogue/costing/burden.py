@@ -475,12 +475,13 @@ def cost_totals(costs: pd.DataFrame, by: str) -> pd.DataFrame:
     frame = costs.assign(
         unknown=costs["in_force"] & ~costs["population_known"],
         annual=costs["annual_cost"].where(costs["counted"], 0).fillna(0).astype("int64"),
+        estimated_counted=costs["estimated"].astype(bool) & costs["counted"],
     )
     grouped = frame[frame["in_force"]].groupby(by, dropna=False)
     totals = grouped.agg(
         procedures=("counted", "sum"),
         annual_cost=("annual", "sum"),
-        estimated=("estimated", lambda s: int((s & frame.loc[s.index, "counted"]).sum())),
+        estimated=("estimated_counted", "sum"),
         unknown_population=("unknown", "sum"),
     )
     return totals.sort_values("annual_cost", ascending=False).reset_index()
