@@ -231,7 +231,9 @@ def dashboard_in_fresh_process(url: str) -> dict:
         [sys.executable, str(Path(__file__).resolve()), "--dashboard-of", url],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    sys.stderr.write(done.stderr)
+    for line in done.stderr.splitlines():  # the breakdown; not Streamlit's bare-mode warnings
+        if line.startswith("{"):
+            print(line, file=sys.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
