@@ -153,11 +153,18 @@ def _add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _sum_by(positions: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Exact sums of ``values`` grouped by ``positions`` (0..n-1)."""
+    """Exact sums of ``values`` grouped by ``positions`` (0..n-1).
+
+    In int64 when no group can overflow: every partial sum of a group is at most its
+    number of values × the largest |value| (a bound per group, not over all values, or a
+    catalogue of a million activity rows would always be summed as Python integers).
+    """
     dtype = values.dtype
-    if dtype is not np.dtype(object) and _bound(values) * max(len(values), 1) > _INT64_LIMIT:
-        values = values.astype(object)
-        dtype = values.dtype
+    if dtype is not np.dtype(object) and len(values):
+        largest_group = int(np.bincount(positions, minlength=n).max())
+        if _bound(values) * largest_group > _INT64_LIMIT:
+            values = values.astype(object)
+            dtype = values.dtype
     out = np.zeros(n, dtype=dtype)
     if len(values) == 0:
         return out

@@ -180,6 +180,25 @@ def test_overflowing_products_fall_back_to_exact_integers(params):
     assert int(got.loc[0, "annual_cost"]) == ref.annual_cost
 
 
+def test_a_sum_beyond_int64_of_values_within_it_stays_exact(params):
+    """Two activities of 5 × 10¹⁸ (× 10⁹ đồng, each within int64) sum beyond it: the group
+    is summed on Python integers (1.000 h × 5 people × 1.000.000 đ/h = 5 tỷ đ each)."""
+    activity = {"name": "A", "hours": 1000, "people": 5}
+    data = {
+        "date": TODAY,
+        "hourly_rate": 1_000_000,
+        "population": 1,
+        "frequency": 1,
+        "channels": {"direct": 1},
+        "activities": [activity, {**activity, "name": "B"}],
+    }
+    sheet = parse_sheet(data, params=params, today=TODAY)
+    frames = sheets_to_frames({"p": sheet})
+    got = evaluate_frames(frames.variants, frames.activities, frames.fees)
+    assert int(got.loc[0, "unit_cost"]) == 10_000_000_000  # 2 × 5.000.000.000 đ, by hand
+    assert int(got.loc[0, "unit_cost"]) == evaluate_sheet(sheet).baseline.unit_cost
+
+
 def test_implausible_annual_cost_is_refused(params):
     data = {
         "date": TODAY,
