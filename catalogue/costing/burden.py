@@ -409,8 +409,10 @@ def catalogue_variants(
     procedures whose figures cannot be priced. Rows whose inputs changed are made again
     and stored first (:func:`refresh_cost_frames`).
     """
+    from catalogue.registry.bulk_reads import bulk_reads
+
     params = params or load_parameters()
-    with engine.connect() as conn:
+    with bulk_reads(engine) as conn:  # whole-table reads as Arrow columns on an SQLite file
         procs = _procedures(conn, with_levels=False)
         matched, fresh, stale, rewrite = _current_rows(conn, procs, params=params, on=on)
     rows = _all_rows(matched, fresh)

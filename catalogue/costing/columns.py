@@ -26,7 +26,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from catalogue.costing.cost_rows import PACKED, CostRows
-from catalogue.costing.frames import _DEADLINES, _SHARES, ROW_COLUMNS, _plain, frame_of
+from catalogue.costing.frames import _DEADLINES, _SHARES, ROW_COLUMNS, _plain, fetch_rows
 from catalogue.registry.cost_models import CostColumns
 
 TABLE = CostColumns.__table__
@@ -72,8 +72,8 @@ def read_columns(conn: Connection) -> CostRows | None:
     """The columnar copy as rows (:data:`ROW_COLUMNS` and ``level``, ordered by procedure
     and variant; the activities and fees in pools, :class:`.cost_rows.CostRows`), or None
     when there is none (or one of another layout)."""
-    stored = frame_of(conn, select(TABLE.c.name, TABLE.c.data), ["name", "data"])
-    blobs = {name: bytes(data) for name, data in zip(stored["name"], stored["data"], strict=True)}
+    stored = fetch_rows(conn, select(TABLE.c.name, TABLE.c.data))  # a few large values
+    blobs = {name: bytes(data) for name, data in stored}
     if blobs.get("format") != FORMAT:
         return None
     out = {c: np.frombuffer(blobs[c], dtype="<i8").astype(np.int64) for c in _INTEGERS}
