@@ -116,3 +116,42 @@ def test_a_failing_driver_falls_back_to_the_usual_reads(engine, priced_world, mo
 def test_no_reader_for_a_database_in_memory(sqlite_engine):
     with bulk_reads.bulk_reads(sqlite_engine) as conn:
         assert bulk_reads.arrow_reader(conn) is None
+
+
+def test_the_programme_scope_read_in_bulk_is_the_one_read_plainly(
+    engine,
+    priced_world,  # noqa: F811
+    reads,
+    monkeypatch,
+):
+    from catalogue.cycle.scope import business_related_map, derived_business_related
+    from catalogue.registry.db import session_scope
+    from catalogue.registry.models import Procedure
+
+    with session_scope(engine) as session:
+        bulk = business_related_map(session)
+        subjects = {p.id: p.subjects for p in session.scalars(select(Procedure))}
+    assert any("subjects" in sql for sql in reads)  # read by the Arrow reader
+    assert bulk == {pid: derived_business_related(s) for pid, s in subjects.items()}
+    assert set(bulk.values()) == {True, False}  # the real records have both kinds
+    monkeypatch.setattr(bulk_reads.ArrowReader, "frame", lambda self, sql, columns: None)
+    with session_scope(engine) as session:
+        assert business_related_map(session) == bulk
+
+
+def test_a_session_that_wrote_reads_its_own_writes(engine, priced_world, reads):  # noqa: F811
+    from catalogue.cycle.scope import business_related_map
+    from catalogue.registry.db import session_scope
+    from catalogue.registry.models import Procedure
+
+    pid = priced_world["ids"][0]
+    with session_scope(engine) as session:
+        before = business_related_map(session)[pid]
+        procedure = session.get(Procedure, pid)
+        procedure.subjects = ["Doanh nghiệp"] if not before else ["Công dân Việt Nam"]
+        session.add(procedure)
+        reads.clear()
+        after = business_related_map(session)  # not committed yet: the reader must not serve
+        assert after[pid] is (not before)
+        assert not any("subjects" in sql for sql in reads)
+        session.rollback()

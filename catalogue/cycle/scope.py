@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Text, cast
 from sqlmodel import Session, select
 
@@ -60,11 +62,13 @@ def business_related_map(session: Session, ids: Iterable[int] | None = None) -> 
     """procedure id → in the programmes' scope (the reviewer's correction, else derived),
     for every procedure or for ``ids``.
 
-    The subjects are read as JSON text on the driver's cursor (no per-row ORM work) and
-    derived once per distinct list: a national catalogue repeats a few hundred lists over
-    100.000 procedures.
+    The subjects are read as JSON text in bulk (as Arrow columns on an SQLite file while
+    the session has written nothing, :func:`catalogue.registry.bulk_reads.committed_reads`)
+    and derived once per distinct list: a national catalogue repeats a few hundred lists
+    over 100.000 procedures.
     """
-    from catalogue.costing.frames import fetch_rows
+    from catalogue.costing.frames import fetch_rows, frame_of
+    from catalogue.registry.bulk_reads import committed_reads
 
     table, scope = Procedure.__table__, BusinessScope.__table__
     query = select(table.c.id, cast(table.c.subjects, Text))
@@ -73,17 +77,15 @@ def business_related_map(session: Session, ids: Iterable[int] | None = None) -> 
         wanted = sorted({int(i) for i in ids})
         query = query.where(table.c.id.in_(wanted))
         corrections = corrections.where(scope.c.procedure_id.in_(wanted))
-    session.flush()  # the driver's cursor sees what this session has written, as a query would
-    conn = session.connection()
-    derived: dict[str | None, bool] = {}
-    out = {}
-    for pid, text in fetch_rows(conn, query):
-        found = derived.get(text)
-        if found is None:
-            found = derived[text] = derived_business_related(json.loads(text) if text else [])
-        out[pid] = found
-    for pid, related in fetch_rows(conn, corrections):
-        out[pid] = bool(related)
+    session.flush()  # the bulk reads see what this session has written, as a query would
+    with committed_reads(session.connection()) as conn:
+        found = frame_of(conn, query, ["procedure_id", "subjects"])
+    codes, distinct = pd.factorize(found["subjects"])  # no subjects: code -1, not related
+    derived = [derived_business_related(json.loads(t) if t else []) for t in distinct]
+    related = np.array([*derived, False], dtype=bool)[codes]
+    out = dict(zip(found["procedure_id"].astype(int).tolist(), related.tolist(), strict=True))
+    for pid, flag in fetch_rows(session.connection(), corrections):
+        out[int(pid)] = bool(flag)
     return out
 
 

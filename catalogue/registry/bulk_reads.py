@@ -76,16 +76,20 @@ def arrow_reader(conn: Connection) -> ArrowReader | None:
     return conn.get_execution_options().get(OPTION)
 
 
+def _file_reader(engine: Engine) -> ArrowReader | None:
+    url = engine.url
+    database = url.database if url.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and Path(database).is_file():
+        return ArrowReader(Path(database).resolve())
+    return None
+
+
 @contextmanager
 def bulk_reads(engine: Engine) -> Iterator[Connection]:
     """A read connection whose whole-table queries are read as Arrow columns on an
     SQLite file (:class:`ArrowReader`), and as usual elsewhere. Only for reading: what
     the connection's own transaction writes is not seen by the reader."""
-    url = engine.url
-    database = url.database if url.get_backend_name() == "sqlite" else None
-    reader = None
-    if database and database != ":memory:" and Path(database).is_file():
-        reader = ArrowReader(Path(database).resolve())
+    reader = _file_reader(engine)
     with engine.connect() as conn:
         if reader is not None:
             conn = conn.execution_options(**{OPTION: reader})
@@ -94,3 +98,22 @@ def bulk_reads(engine: Engine) -> Iterator[Connection]:
         finally:
             if reader is not None:
                 reader.close()
+
+
+@contextmanager
+def committed_reads(conn: Connection) -> Iterator[Connection]:
+    """``conn`` with Arrow reads for its whole-table queries while its transaction has
+    written nothing (``tthc_wrote``, :func:`catalogue.registry.db.make_engine`): what is
+    committed is then exactly what it would read. Otherwise ``conn`` as it is."""
+    reader = None
+    if arrow_reader(conn) is None and not conn.info.get("tthc_wrote"):
+        reader = _file_reader(conn.engine)
+    if reader is None:
+        yield conn
+        return
+    conn.execution_options(**{OPTION: reader})  # on this connection, until the block ends
+    try:
+        yield conn
+    finally:
+        conn.execution_options(**{OPTION: None})
+        reader.close()
