@@ -5,8 +5,9 @@ for a sheet saved or an estimate made, but reading 121.000 of them at a cold sta
 three million Python objects (1,4–1,9 s of CPU). ``cost_columns`` holds the same rows as
 columns, one database row per column: integers as packed little-endian int64 arrays
 (nullable ones with a mask), texts as a JSON list, the packed activities and fees
-concatenated with each row's length. It is read with one query and turned into the rows
-:func:`catalogue.costing.frames.read_rows` gives, with numpy.
+concatenated with each row's length. It is read with one query and turned into
+:class:`catalogue.costing.cost_rows.CostRows` with numpy: the activities and fees stay
+the arrays they were stored as (no object per row).
 
 It is a copy, never the only source: every row carries the input key it was made from,
 and :func:`catalogue.costing.burden._current_rows` serves a procedure's rows from here only

@@ -6,8 +6,9 @@ reads (:func:`analysis.sheets_to_frames`, plain Python, once per change) and sto
 ``cost_frame``: one row per variant with its scalar columns, and its activities and fees
 as packed little-endian int64 arrays (``hours_e3, people, out_of_pocket_e2,
 channel_mask`` per activity; ``amount_e2, channel_mask`` per fee). Pricing the catalogue
-then reads every row with one query and concatenates the arrays into the evaluator's
-frames with numpy: nothing is done per procedure in Python.
+then reads every row with one query (its columnar copy, :mod:`.columns`, at a cold start),
+holds the arrays once (:class:`.cost_rows.CostRows`) and gathers the evaluator's frames
+with numpy: nothing is done per procedure in Python.
 
 Each row carries the key of everything it was derived from (:func:`input_keys`: the
 record's content and revision, the reviewer's sheet version, the latest yearly volume and
