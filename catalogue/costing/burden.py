@@ -46,6 +46,7 @@ from catalogue.costing.sheets import (  # noqa: F401  (the sheet services, re-ex
     stored_sheets,
     to_json,
 )
+from catalogue.registry.bulk_reads import bulk_reads
 from catalogue.registry.models import Procedure
 from catalogue.registry.store import load_records
 
@@ -254,8 +255,7 @@ def _procedures(
     query = select(table.c.id.label("procedure_id"), *(table.c[c] for c in columns[1:]))
     if ids is not None:
         query = query.where(table.c.id.in_(ids))
-    procs = frame_of(conn, query, columns)
-    procs = procs.sort_values("procedure_id", kind="stable", ignore_index=True)
+    procs = frame_of(conn, query, columns).sort_values("procedure_id", ignore_index=True)
     agencies = dict(conn.execute(select(Agency.__table__.c.id, Agency.__table__.c.name)).all())
     procs["agency"] = procs["agency_id"].map(agencies)
     if with_levels:
@@ -409,8 +409,6 @@ def catalogue_variants(
     procedures whose figures cannot be priced. Rows whose inputs changed are made again
     and stored first (:func:`refresh_cost_frames`).
     """
-    from catalogue.registry.bulk_reads import bulk_reads
-
     params = params or load_parameters()
     with bulk_reads(engine) as conn:  # whole-table reads as Arrow columns on an SQLite file
         procs = _procedures(conn, with_levels=False)
