@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -279,6 +280,12 @@ def _deadlines(
     return deadline_e2, has_deadline | abolished
 
 
+def _text(column: pd.Series) -> Any:
+    """A text column as it is when it holds strings already (no copy of 100.000 of them
+    into Python objects and back), else as values for pandas to infer."""
+    return column.array if isinstance(column.dtype, pd.StringDtype) else column.to_numpy()
+
+
 def evaluate_frames(
     variants: pd.DataFrame, activities: pd.DataFrame, fees: pd.DataFrame, *, check: bool = True
 ) -> pd.DataFrame:
@@ -313,9 +320,9 @@ def evaluate_frames(
     result = pd.DataFrame(
         {
             "variant_id": ids,
-            "procedure_id": variants["procedure_id"].to_numpy(),
-            "option_id": variants["option_id"].to_numpy(),
-            "action": variants["action"].to_numpy(),
+            "procedure_id": _text(variants["procedure_id"]),
+            "option_id": _text(variants["option_id"]),
+            "action": _text(variants["action"]),
             "unit_cost": unit_cost,
             "annual_cost": annual_cost,
             "deadline_days": deadline_days,
