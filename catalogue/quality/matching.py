@@ -23,7 +23,7 @@ from typing import Any, Literal, NamedTuple
 
 from catalogue.quality.scoring import coverage
 from catalogue.quality.search import SearchIndex, plain
-from catalogue.quality.textnorm import fold, normalise_name
+from catalogue.quality.textnorm import NormalisedName, fold, normalise_name
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,13 @@ def match_names(
     frame_names = index.frame["name"].tolist()
     per_name: list[list[Candidate]] = []
     poor: list[bool] = []  # the best candidate leaves the typed name's words unexplained
+    done: dict[NormalisedName, tuple[list[Candidate], bool]] = {}  # equal names, once
     for norm, units in zip(normalised, nearest, strict=True):
+        if norm in done:
+            known, known_poor = done[norm]
+            per_name.append(known)
+            poor.append(known_poor)
+            continue
         seen: set[str] = set()
         cands: list[Candidate] = []
         if norm.core:
@@ -148,7 +154,9 @@ def match_names(
                     )
                 if len(cands) >= top_k:
                     break
-        poor.append(bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE)
+        is_poor = bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE
+        done[norm] = (cands[:top_k], is_poor)
+        poor.append(is_poor)
         per_name.append(cands[:top_k])
     results = []
     for row, name in zip(rows, names, strict=True):

@@ -48,11 +48,23 @@ def compact_score(query_compact: Sequence[str], choice_compact: Sequence[str]) -
     """
     if not len(query_compact):
         return np.zeros(0, dtype=np.float32)
+    # bounded distance (anything beyond the bound reads bound + 1), then the ratio only
+    # for the few pairs within it
     edits = process.cpdist(
-        query_compact, choice_compact, scorer=Levenshtein.distance, workers=-1, dtype=np.int32
+        query_compact,
+        choice_compact,
+        scorer=Levenshtein.distance,
+        workers=-1,
+        dtype=np.int32,
+        score_cutoff=COMPACT_EDITS,
     )
-    ratio = name_score(query_compact, choice_compact)
-    return np.where(edits <= COMPACT_EDITS, ratio, 0.0).astype(np.float32)
+    out = np.zeros(len(query_compact), dtype=np.float32)
+    close = np.flatnonzero(edits <= COMPACT_EDITS).tolist()
+    if close:
+        out[close] = name_score(
+            [query_compact[i] for i in close], [choice_compact[i] for i in close]
+        )
+    return out
 
 
 COMPACT_EDITS = 2

@@ -30,13 +30,8 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Engine
 
-from catalogue.quality.scoring import (
-    ACTION_PENALTY,
-    compact_score,
-    name_score,
-    sorted_tokens,
-    typed_scores,
-)
+from catalogue.quality.ranking import nearest_units
+from catalogue.quality.scoring import sorted_tokens, typed_scores
 from catalogue.quality.textnorm import NormalisedName, actions_of, fold, normalise_name
 
 log = logging.getLogger(__name__)
@@ -113,19 +108,6 @@ def load_search_frame(engine: Engine) -> pd.DataFrame:
     decoded = {text: json.loads(text) if text else [] for text in set(texts)}
     frame["levels"] = [list(decoded[text] or []) for text in texts]
     return frame
-
-
-def _masks(sets: Sequence[frozenset[str]], bits: dict[str, int]) -> np.ndarray:
-    """Each set as an int64 bit mask; ``bits`` numbers the members as they are met."""
-    out = np.zeros(len(sets), dtype=np.int64)
-    for i, members in enumerate(sets):
-        mask = 0
-        for member in members:
-            mask |= 1 << bits.setdefault(member, len(bits))
-        if len(bits) > 62:
-            raise ValueError(f"{len(bits)} distinct actions and levels do not fit a bit mask")
-        out[i] = mask
-    return out
 
 
 @dataclass
@@ -267,6 +249,28 @@ class SearchIndex:
             return rare
         return sorted(feats, key=lambda f: df[f[0]])[: max(keep, len(rare))]
 
+    def batch_features(self, cores: Sequence[str]) -> list[list[tuple[int, float]]]:
+        """:meth:`_informative` of :meth:`_query_features` (exact words) for many cores."""
+        ids = self.feature_ids.get
+        weights = self._weights
+        df = self._doc_freq
+        limit = max(50, 0.05 * self.n_units)
+        out = []
+        for core in cores:
+            tokens = core.split()
+            # a feature's weight is fixed, so the first occurrence of each id is kept
+            found = {
+                fid: weights[fid]
+                for fid in map(ids, _features(tokens))
+                if fid is not None
+            }
+            feats = list(found.items())
+            rare = [f for f in feats if df[f[0]] <= limit]
+            if len(rare) < 4:
+                rare = sorted(feats, key=lambda f: df[f[0]])[:4]
+            out.append(rare)
+        return out
+
     def candidate_units(
         self,
         query_features: Sequence[list[tuple[int, float]]],
@@ -276,44 +280,64 @@ class SearchIndex:
     ) -> list[np.ndarray]:
         """For each query, up to ``k`` units sharing the most (IDF-weighted) features.
 
+        Scores are cosine-like, so short names that contain the query rank above long
+        names that merely include it; see :meth:`candidate_block`.
+        """
+        top, positive = self.candidate_block(query_features, k, allowed=allowed)
+        if not len(top):
+            return [np.zeros(0, dtype=np.int64) for _ in query_features]
+        return np.split(top[positive], np.cumsum(positive.sum(axis=1))[:-1])
+
+    def candidate_block(
+        self,
+        query_features: Sequence[list[tuple[int, float]]],
+        k: int,
+        *,
+        allowed: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Units (queries × ``k``, best first) and whether each one shares a feature.
+
         Vectorised over chunks of queries: postings of every query feature are gathered
         and summed into a dense (chunk × units) accumulator, then the top ``k`` per row
-        are taken with ``argpartition``; scores are cosine-like, so short names that
-        contain the query rank above long names that merely include it.
+        are taken with ``argpartition``. A row's sharing units come first.
         """
         n_units = self.n_units
-        out: list[np.ndarray] = []
-        if n_units == 0:
-            return [np.zeros(0, dtype=np.int64) for _ in query_features]
-        chunk = max(1, ACCUMULATOR_CELLS // n_units)
         k = min(k, n_units)
+        if n_units == 0 or not len(query_features):
+            return np.zeros((0, k), dtype=np.int64), np.zeros((0, k), dtype=bool)
+        chunk = max(1, ACCUMULATOR_CELLS // n_units)
+        # dividing by the negated norm gives the negated score exactly (IEEE division is
+        # sign-symmetric), so the partition below sees what ``-(acc / norm)`` would be
+        neg_norm = -np.sqrt(self.unit_norm)
+        tops, positives = [], []
         for start in range(0, len(query_features), chunk):
             part = query_features[start : start + chunk]
-            q_idx = np.fromiter((i for i, feats in enumerate(part) for _ in feats), dtype=np.int64)
-            f_ids = np.fromiter((f for feats in part for f, _ in feats), dtype=np.int64)
-            f_wts = np.fromiter((w for feats in part for _, w in feats), dtype=np.float64)
-            lengths = self.posting_ptr[f_ids + 1] - self.posting_ptr[f_ids]
-            total = int(lengths.sum())
-            offsets = np.repeat(self.posting_ptr[f_ids] - (np.cumsum(lengths) - lengths), lengths)
+            lengths = [len(feats) for feats in part]
+            pairs = [f for feats in part for f in feats]
+            q_idx = np.repeat(np.arange(len(part), dtype=np.int64) * n_units, lengths)
+            f_ids = np.fromiter((f for f, _ in pairs), dtype=np.int64, count=len(pairs))
+            f_wts = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
+            ptr = self.posting_ptr[f_ids]
+            plen = self.posting_ptr[f_ids + 1] - ptr
+            total = int(plen.sum())
+            offsets = np.repeat(ptr - (np.cumsum(plen) - plen), plen)
             units = self.postings[np.arange(total, dtype=np.int64) + offsets]
-            flat = np.repeat(q_idx, lengths) * n_units + units
-            acc = np.bincount(
-                flat, weights=np.repeat(f_wts, lengths), minlength=len(part) * n_units
-            )
-            acc = acc.reshape(len(part), n_units) / np.sqrt(self.unit_norm)
+            flat = np.repeat(q_idx, plen) + units
+            acc = np.bincount(flat, weights=np.repeat(f_wts, plen), minlength=len(part) * n_units)
+            acc = acc.reshape(len(part), n_units)
+            np.divide(acc, neg_norm, out=acc)
             if allowed is not None:
                 acc[:, ~allowed] = 0.0
             if k < n_units:
-                top = np.argpartition(-acc, k - 1, axis=1)[:, :k]
+                top = np.argpartition(acc, k - 1, axis=1)[:, :k]
             else:
                 top = np.tile(np.arange(n_units), (len(part), 1))
             # best first within each row (stable, as a per-row sort), then the positive ones
             vals = np.take_along_axis(acc, top, axis=1)
-            order = np.argsort(-vals, axis=1, kind="stable")
-            top = np.take_along_axis(top, order, axis=1)
-            positive = np.take_along_axis(vals, order, axis=1) > 0
-            out.extend(np.split(top[positive], np.cumsum(positive.sum(axis=1))[:-1]))
-        return out
+            order = np.argsort(vals, axis=1, kind="stable")
+            tops.append(np.take_along_axis(top, order, axis=1))
+            positives.append(np.take_along_axis(vals, order, axis=1) < 0)
+        return np.concatenate(tops), np.concatenate(positives)
 
     def nearest_units(
         self,
@@ -329,47 +353,9 @@ class SearchIndex:
         unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``; a
         leading action that differs ("Cấp" / "Cấp lại") costs :data:`ACTION_PENALTY`.
         """
-        feats = [self._informative(self._query_features(n.core)) for n in names]
-        cands = self.candidate_units(feats, prefilter)
-        q_pos = np.repeat(np.arange(len(names)), [len(c) for c in cands])
-        flat = np.concatenate(cands) if cands else np.zeros(0, dtype=np.int64)
-        q_sorted = [sorted_tokens(n.core) for n in names]
-        scores = name_score([q_sorted[i] for i in q_pos], [self.unit_sorted[u] for u in flat])
-        q_compact = [n.core.replace(" ", "") for n in names]
-        scores = np.maximum(
-            scores,
-            compact_score([q_compact[i] for i in q_pos], [self.unit_compact[u] for u in flat]),
+        return nearest_units(
+            self, names, k=k, prefilter=prefilter, level_penalty=level_penalty
         )
-        # Penalties as bit masks, one bit per action verb or level: no loop per candidate.
-        bits: dict[str, int] = {}
-        q_act = _masks([actions_of(n.core) for n in names], bits)
-        u_act = _masks(self.unit_actions, bits)
-        qa, ua = q_act[q_pos], u_act[flat]
-        clash = (qa != 0) & (ua != 0) & ((qa & ua) == 0)
-        scores = np.where(clash, np.maximum(0.0, scores - ACTION_PENALTY), scores)
-        # a level note that agrees with the unit's orders equal scores (a second key)
-        agree = np.zeros(len(flat), dtype=np.int8)
-        if level_penalty:
-            q_lvl = _masks([n.note_levels for n in names], bits)
-            seen = np.unique(flat)
-            u_lvl = np.zeros(self.n_units, dtype=np.int64)
-            u_lvl[seen] = _masks([self.unit_names[u].note_levels for u in seen], bits)
-            ql, ul = q_lvl[q_pos], u_lvl[flat]
-            clash = (ql != 0) & (ul != 0) & ((ql & ul) == 0)
-            scores = np.where(clash, np.maximum(0.0, scores - level_penalty), scores)
-            agree = ((ql != 0) & ((ql & ul) != 0)).astype(np.int8)
-        # Equal scores are ordered by how close the whole names are, notes included.
-        q_full = [sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
-        tiebreak = name_score([q_full[i] for i in q_pos], [self.unit_full_sorted[u] for u in flat])
-        results: list[list[tuple[int, float]]] = []
-        pos = 0
-        for cand in cands:
-            s = scores[pos : pos + len(cand)]
-            part = slice(pos, pos + len(cand))
-            order = np.lexsort((-tiebreak[part], -agree[part], -s))[:k]
-            results.append([(int(cand[i]), float(s[i])) for i in order])
-            pos += len(cand)
-        return results
 
     # -- interactive search -------------------------------------------------------
     def _allowed_rows(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:

@@ -129,6 +129,7 @@ ACTIONS: dict[str, str] = {
     "dinhchinh": "dinh chinh",
 }
 _ACTION_KEYS = sorted(ACTIONS, key=len, reverse=True)
+_ACTION_START = re.compile("|".join(re.escape(k) for k in _ACTION_KEYS))
 _CONNECTORS = ("va", "hoac")
 
 # Level notes read without spaces, so that typing slips inside a note ("(cấpTỉnh)",
@@ -162,14 +163,16 @@ def actions_of(core: str) -> frozenset[str]:
     text = core.replace(" ", "")
     found: set[str] = set()
     while text:
-        key = next((k for k in _ACTION_KEYS if text.startswith(k)), None)
-        if key is None:
+        # the alternation tries the keys longest first, as listed: the longest key wins
+        match = _ACTION_START.match(text)
+        if match is None:
             break
+        key = match.group()
         found.add(ACTIONS[key])
         text = text[len(key) :]
         for connector in _CONNECTORS:
             rest = text[len(connector) :]
-            if text.startswith(connector) and any(rest.startswith(k) for k in _ACTION_KEYS):
+            if text.startswith(connector) and _ACTION_START.match(rest):
                 text = rest
                 break
     return frozenset(found)
