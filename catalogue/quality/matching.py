@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from catalogue.quality.scoring import coverage
-from catalogue.quality.search import SearchIndex, plain
-from catalogue.quality.textnorm import NormalisedName, fold, normalise_name
+from catalogue.quality.search import SearchIndex
+from catalogue.quality.textnorm import fold, normalise_name
 
 log = logging.getLogger(__name__)
 
@@ -128,36 +128,29 @@ def match_names(
         distinct.setdefault(name or "", len(distinct))
     normalised = [normalise_name(n) for n in distinct]
     nearest = index.nearest_units(normalised, k=top_k * 2, prefilter=prefilter)
-    codes = index.frame["code"].tolist()
-    ids = index.frame["id"].tolist()
-    frame_names = index.frame["name"].tolist()
+    unit_codes = index.unit_codes
     per_name: list[list[Candidate]] = []
     poor: list[bool] = []  # the best candidate leaves the typed name's words unexplained
-    done: dict[NormalisedName, tuple[list[Candidate], bool]] = {}  # equal names, once
+    done: dict[tuple[str, tuple[str, ...]], tuple[list[Candidate], bool]] = {}  # once each
     for norm, units in zip(normalised, nearest, strict=True):
-        if norm in done:
-            known, known_poor = done[norm]
-            per_name.append(known)
-            poor.append(known_poor)
-            continue
-        seen: set[str] = set()
-        cands: list[Candidate] = []
-        if norm.core:
-            for unit, score in units:
-                for row in index.rows_of_unit(unit):
-                    code = codes[row]
-                    if not isinstance(code, str) or not code or code in seen:
-                        continue
-                    seen.add(code)
-                    cands.append(
-                        Candidate(code, frame_names[row], round(score, 1), plain(ids[row]))
-                    )
-                if len(cands) >= top_k:
-                    break
-        is_poor = bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE
-        done[norm] = (cands[:top_k], is_poor)
+        key = (norm.core, norm.notes)
+        known = done.get(key)
+        if known is None:
+            seen: set[str] = set()
+            cands: list[Candidate] = []
+            if norm.core:
+                for unit, score in units:
+                    for code, name, ident in unit_codes[unit]:
+                        if code not in seen:
+                            seen.add(code)
+                            cands.append(Candidate(code, name, round(score, 1), ident))
+                    if len(cands) >= top_k:
+                        break
+            is_poor = bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE
+            known = done[key] = (cands[:top_k], is_poor)
+        cands_of_name, is_poor = known
+        per_name.append(cands_of_name)
         poor.append(is_poor)
-        per_name.append(cands[:top_k])
     results = []
     for row, name in zip(rows, names, strict=True):
         pos = distinct[name or ""]

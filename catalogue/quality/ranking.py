@@ -14,6 +14,7 @@ score, then agreeing level note, then closeness of the whole names, then prefilt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ from catalogue.quality.textnorm import NormalisedName, actions_of, fold
 
 if TYPE_CHECKING:
     from catalogue.quality.search import SearchIndex
+
+_FOLDED = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
 def masks(sets: Sequence[frozenset[str]], bits: dict[str, int]) -> np.ndarray:
@@ -47,16 +50,17 @@ class _Queries:
     """
 
     def __init__(self, names: Sequence[NormalisedName]) -> None:
-        seen: dict[NormalisedName, int] = {}
+        seen: dict[tuple[str, tuple[str, ...]], int] = {}  # (core, notes): a C-level hash
         keys: dict[tuple[str, str, frozenset[str]], int] = {}
         self.cores: list[str] = []
         self.full: list[str] = []
         self.levels: list[frozenset[str]] = []
         self.position: list[int] = []  # name → distinct query
         for norm in names:
-            pos = seen.get(norm)
+            name_key = (norm.core, norm.notes)
+            pos = seen.get(name_key)
             if pos is None:
-                full = sorted_tokens(fold(norm.core + " " + " ".join(norm.notes)))
+                full = _whole_sorted(norm)
                 levels = norm.note_levels
                 key = (norm.core, full, levels)
                 pos = keys.get(key)
@@ -65,8 +69,19 @@ class _Queries:
                     self.cores.append(norm.core)
                     self.full.append(full)
                     self.levels.append(levels)
-                seen[norm] = pos
+                seen[name_key] = pos
             self.position.append(pos)
+
+
+def _whole_sorted(norm: NormalisedName) -> str:
+    """Token-sorted comparison form of the whole name, notes included.
+
+    A core of lower-case ASCII words and single spaces is its own fold, so without notes
+    it needs no folding (a core from :func:`normalise_name` nearly always is one).
+    """
+    if not norm.notes and _FOLDED.fullmatch(norm.core):
+        return sorted_tokens(norm.core)
+    return sorted_tokens(fold(norm.core + " " + " ".join(norm.notes)))
 
 
 def nearest_units(
@@ -181,3 +196,40 @@ def _order(
     group = np.cumsum(new_group, axis=1)
     regroup = np.lexsort((-closeness, group), axis=1)
     return np.take_along_axis(order, regroup, axis=1)
+
+
+def top_of_chunk(
+    index: SearchIndex,
+    part: Sequence[list[tuple[int, float]]],
+    k: int,
+    allowed: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`SearchIndex.candidate_block` of one chunk of queries (one dense accumulator)."""
+    n_units = index.n_units
+    # dividing by the negated norm gives the negated score exactly (IEEE division is
+    # sign-symmetric), so the partition below sees what ``-(acc / norm)`` would be
+    neg_norm = index.neg_sqrt_norm
+    lengths = [len(feats) for feats in part]
+    pairs = [f for feats in part for f in feats]
+    q_idx = np.repeat(np.arange(len(part), dtype=np.int64) * n_units, lengths)
+    f_ids = np.fromiter((f for f, _ in pairs), dtype=np.int64, count=len(pairs))
+    f_wts = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
+    ptr = index.posting_ptr[f_ids]
+    plen = index.posting_ptr[f_ids + 1] - ptr
+    total = int(plen.sum())
+    offsets = np.repeat(ptr - (np.cumsum(plen) - plen), plen)
+    units = index.postings[np.arange(total, dtype=np.int64) + offsets]
+    flat = np.repeat(q_idx, plen) + units
+    acc = np.bincount(flat, weights=np.repeat(f_wts, plen), minlength=len(part) * n_units)
+    acc = acc.reshape(len(part), n_units)
+    np.divide(acc, neg_norm, out=acc)
+    if allowed is not None:
+        acc[:, ~allowed] = 0.0
+    if k < n_units:
+        top = np.argpartition(acc, k - 1, axis=1)[:, :k]
+    else:
+        top = np.tile(np.arange(n_units), (len(part), 1))
+    # best first within each row (stable, as a per-row sort), then the positive ones
+    vals = np.take_along_axis(acc, top, axis=1)
+    order = np.argsort(vals, axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1), np.take_along_axis(vals, order, axis=1) < 0

@@ -116,11 +116,12 @@ def coverage(index: SearchIndex, query_core: str, unit: int) -> float:
     if OSA.distance(query_core.replace(" ", ""), name.replace(" ", ""), score_cutoff=2) <= 2:
         return 1.0
     theirs = name.split()
-    top = float(index.feature_weight.max()) if len(index.feature_weight) else 1.0
+    weights = index._weights
+    top = index.top_weight
     total = covered = 0.0
     for tok in tokens:
         fid = index.feature_ids.get(tok)
-        weight = float(index.feature_weight[fid]) if fid is not None else top
+        weight = weights[fid] if fid is not None else top
         total += weight
         allowed = 1 if len(tok) < 6 else 2
         if tok in theirs or process.extractOne(

@@ -19,6 +19,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -30,7 +31,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Engine
 
-from catalogue.quality.ranking import nearest_units
+from catalogue.quality.ranking import nearest_units, top_of_chunk
 from catalogue.quality.scoring import sorted_tokens, typed_scores
 from catalogue.quality.textnorm import NormalisedName, actions_of, fold, normalise_name
 
@@ -137,6 +138,34 @@ class SearchIndex:
     def _weights(self) -> list[float]:
         """:attr:`feature_weight` as Python floats (read per query token)."""
         return self.feature_weight.tolist()
+
+    @cached_property
+    def neg_sqrt_norm(self) -> np.ndarray:
+        """``-sqrt(unit_norm)``: the prefilter's divisor (see :func:`ranking.top_of_chunk`)."""
+        return -np.sqrt(self.unit_norm)
+
+    @cached_property
+    def top_weight(self) -> float:
+        """The largest feature weight (1 for an empty index): an unknown word's weight."""
+        return float(self.feature_weight.max()) if len(self.feature_weight) else 1.0
+
+    @cached_property
+    def unit_codes(self) -> list[tuple[tuple[str, str, Any], ...]]:
+        """Per unit, (code, name, id) of its procedures with a code, first row of a code."""
+        codes = self.frame["code"].tolist()
+        names = self.frame["name"].tolist()
+        ids = [plain(i) for i in self.frame["id"].tolist()]
+        rows = self.unit_rows.tolist()
+        ptr = self.unit_row_ptr.tolist()
+        out = []
+        for unit in range(self.n_units):
+            seen: dict[str, tuple[str, str, Any]] = {}
+            for row in rows[ptr[unit] : ptr[unit + 1]]:
+                code = codes[row]
+                if isinstance(code, str) and code and code not in seen:
+                    seen[code] = (code, names[row], ids[row])
+            out.append(tuple(seen.values()))
+        return out
 
     @cached_property
     def _doc_freq(self) -> list[int]:
@@ -259,11 +288,7 @@ class SearchIndex:
         for core in cores:
             tokens = core.split()
             # a feature's weight is fixed, so the first occurrence of each id is kept
-            found = {
-                fid: weights[fid]
-                for fid in map(ids, _features(tokens))
-                if fid is not None
-            }
+            found = {fid: weights[fid] for fid in map(ids, _features(tokens)) if fid is not None}
             feats = list(found.items())
             rare = [f for f in feats if df[f[0]] <= limit]
             if len(rare) < 4:
@@ -306,37 +331,15 @@ class SearchIndex:
         if n_units == 0 or not len(query_features):
             return np.zeros((0, k), dtype=np.int64), np.zeros((0, k), dtype=bool)
         chunk = max(1, ACCUMULATOR_CELLS // n_units)
-        # dividing by the negated norm gives the negated score exactly (IEEE division is
-        # sign-symmetric), so the partition below sees what ``-(acc / norm)`` would be
-        neg_norm = -np.sqrt(self.unit_norm)
-        tops, positives = [], []
-        for start in range(0, len(query_features), chunk):
-            part = query_features[start : start + chunk]
-            lengths = [len(feats) for feats in part]
-            pairs = [f for feats in part for f in feats]
-            q_idx = np.repeat(np.arange(len(part), dtype=np.int64) * n_units, lengths)
-            f_ids = np.fromiter((f for f, _ in pairs), dtype=np.int64, count=len(pairs))
-            f_wts = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
-            ptr = self.posting_ptr[f_ids]
-            plen = self.posting_ptr[f_ids + 1] - ptr
-            total = int(plen.sum())
-            offsets = np.repeat(ptr - (np.cumsum(plen) - plen), plen)
-            units = self.postings[np.arange(total, dtype=np.int64) + offsets]
-            flat = np.repeat(q_idx, plen) + units
-            acc = np.bincount(flat, weights=np.repeat(f_wts, plen), minlength=len(part) * n_units)
-            acc = acc.reshape(len(part), n_units)
-            np.divide(acc, neg_norm, out=acc)
-            if allowed is not None:
-                acc[:, ~allowed] = 0.0
-            if k < n_units:
-                top = np.argpartition(acc, k - 1, axis=1)[:, :k]
-            else:
-                top = np.tile(np.arange(n_units), (len(part), 1))
-            # best first within each row (stable, as a per-row sort), then the positive ones
-            vals = np.take_along_axis(acc, top, axis=1)
-            order = np.argsort(vals, axis=1, kind="stable")
-            tops.append(np.take_along_axis(top, order, axis=1))
-            positives.append(np.take_along_axis(vals, order, axis=1) < 0)
+        parts = [query_features[i : i + chunk] for i in range(0, len(query_features), chunk)]
+        if len(parts) == 1:
+            blocks = [top_of_chunk(self, parts[0], k, allowed)]
+        else:
+            # numpy releases the GIL in the heavy steps: two chunks at a time use two cores
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                blocks = list(pool.map(lambda part: top_of_chunk(self, part, k, allowed), parts))
+        tops = [top for top, _ in blocks]
+        positives = [positive for _, positive in blocks]
         return np.concatenate(tops), np.concatenate(positives)
 
     def nearest_units(
@@ -353,9 +356,7 @@ class SearchIndex:
         unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``; a
         leading action that differs ("Cấp" / "Cấp lại") costs :data:`ACTION_PENALTY`.
         """
-        return nearest_units(
-            self, names, k=k, prefilter=prefilter, level_penalty=level_penalty
-        )
+        return nearest_units(self, names, k=k, prefilter=prefilter, level_penalty=level_penalty)
 
     # -- interactive search -------------------------------------------------------
     def _allowed_rows(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:

@@ -89,6 +89,10 @@ _NOTE_PATTERNS = (
     # leading "Thủ tục"
     re.compile(r"^\s*thu tuc\s+"),
 )
+# The literal parts each pattern needs (a cheap test before the regular expression).
+_NOTE_PATTERNS_NEEDING = tuple(
+    zip(_NOTE_PATTERNS, (("(",), ("cap",), ("tai", "cap"), ("thu tuc",)), strict=True)
+)
 _LEVEL_IN_NOTE = re.compile(rf"\b{_LEVEL_ALT}\b")
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -148,6 +152,9 @@ _COMPACT_NOTE = re.compile(
 )
 _COMPACT_TAIL = re.compile(rf"(?:thuchien)?(?:tai|o)cap(?:{_LEVEL_COMPACT_ALT})$")
 _COMPACT_LEVEL = re.compile(rf"cap({_LEVEL_COMPACT_ALT})")
+_COMPACT_ENDS = tuple(f"cap{word}" for word in _LEVEL_COMPACT)
+_TAIL_CHARS = 2 * max(map(len, _COMPACT_ENDS))
+_BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
 def actions_of(core: str) -> frozenset[str]:
@@ -264,7 +271,8 @@ def expand_abbreviations(folded: str) -> str:
     >>> expand_abbreviations("cap gcn cua ubnd")
     'cap giay chung nhan cua uy ban nhan dan'
     """
-    return " ".join(ABBREVIATIONS.get(tok, tok) for tok in folded.split())
+    tokens = folded.split()
+    return " ".join(map(ABBREVIATIONS.get, tokens, tokens))
 
 
 @dataclass(frozen=True)
@@ -310,9 +318,10 @@ def normalise_name(name: str | None) -> NormalisedName:
     original = unicodedata.normalize("NFC", name).strip()
     folded = fold_chars(original)
     spans: list[tuple[int, int]] = []
-    for pattern in _NOTE_PATTERNS:
-        for match in pattern.finditer(folded):
-            spans.append(match.span())
+    for pattern, needles in _NOTE_PATTERNS_NEEDING:
+        # a pattern cannot match a text lacking one of its literal parts: skip its scan
+        if all(needle in folded for needle in needles):
+            spans.extend(match.span() for match in pattern.finditer(folded))
     spans.extend(_slipped_note_spans(folded, spans))
     lead = _slipped_lead(folded)
     if lead and not any(start == 0 for start, _ in spans):
@@ -340,8 +349,36 @@ def normalise_name(name: str | None) -> NormalisedName:
 def _slipped_note_spans(folded: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Level notes that the patterns missed because a space was dropped or shifted."""
     taken = lambda s, e: any(a < e and s < b for a, b in found)  # noqa: E731
+    extra: list[tuple[int, int]] = []
+    if "(" in folded:
+        extra.extend(_slipped_bracket_notes(folded, taken))
+    # a note at the end: the longest run of final words that reads "(thực hiện) tại cấp X".
+    # Each run's compact form ends the name's compact form, so a name whose compact form
+    # does not end in "cấp" + a level has no such run.
+    if not _compact_end(folded).endswith(_COMPACT_ENDS):
+        return extra
+    words = list(re.finditer(r"\S+", folded))
+    for k in range(min(6, len(words) - 1), 0, -1):
+        start = words[-k].start()
+        if _COMPACT_TAIL.fullmatch(_compact(folded[start:])):
+            if not taken(start, len(folded)):
+                extra.append((start, len(folded)))
+            break
+    return extra
+
+
+def _compact_end(folded: str) -> str:
+    """A suffix of ``_compact(folded)`` long enough to test which note ending it has."""
+    tail = _compact(folded[-_TAIL_CHARS:])
+    if len(tail) >= _TAIL_CHARS // 2 or len(folded) <= _TAIL_CHARS:
+        return tail
+    return _compact(folded)
+
+
+def _slipped_bracket_notes(folded: str, taken) -> list[tuple[int, int]]:
+    """Bracketed level notes or codes typed with a slip, not already taken by a pattern."""
     extra = []
-    for match in re.finditer(r"\(([^()]*)\)", folded):
+    for match in _BRACKETS.finditer(folded):
         if taken(*match.span()):
             continue
         compact = _compact(match.group(1))
@@ -351,14 +388,6 @@ def _slipped_note_spans(folded: str, found: list[tuple[int, int]]) -> list[tuple
             or _LOOSE_CODE.fullmatch(match.group(0))
         ):
             extra.append(match.span())
-    # a note at the end: the longest run of final words that reads "(thực hiện) tại cấp X"
-    words = list(re.finditer(r"\S+", folded))
-    for k in range(min(6, len(words) - 1), 0, -1):
-        start = words[-k].start()
-        if _COMPACT_TAIL.fullmatch(_compact(folded[start:])):
-            if not taken(start, len(folded)):
-                extra.append((start, len(folded)))
-            break
     return extra
 
 
