@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 _FOLDED = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
+def _strings(values: Sequence[str]) -> np.ndarray:
+    """A list of strings as a 1-D numpy object array (gathered by index arrays)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 def masks(sets: Sequence[frozenset[str]], bits: dict[str, int]) -> np.ndarray:
     """Each set as an int64 bit mask; ``bits`` numbers the members as they are met."""
     out = np.zeros(len(sets), dtype=np.int64)
@@ -139,14 +146,11 @@ def _scores(
     index: SearchIndex, queries: _Queries, q_pos: np.ndarray, flat: np.ndarray
 ) -> np.ndarray:
     """Name score of each (query, candidate) pair, spacing slips and verbs weighed."""
-    qp = q_pos.tolist()
-    units = flat.tolist()
-    q_sorted = [sorted_tokens(c) for c in queries.cores]
-    u_sorted = index.unit_sorted
-    scores = name_score([q_sorted[i] for i in qp], [u_sorted[u] for u in units])
-    q_compact = [c.replace(" ", "") for c in queries.cores]
-    u_compact = index.unit_compact
-    compact = compact_score([q_compact[i] for i in qp], [u_compact[u] for u in units])
+    # strings gathered per pair as numpy object arrays (a C loop, not a Python one)
+    q_sorted = _strings([sorted_tokens(c) for c in queries.cores])
+    scores = name_score(q_sorted[q_pos], index.string_arrays["sorted"][flat])
+    q_compact = _strings([c.replace(" ", "") for c in queries.cores])
+    compact = compact_score(q_compact[q_pos], index.string_arrays["compact"][flat])
     scores = np.maximum(scores, compact)
     # Penalties as bit masks, one bit per action verb: no loop per candidate.
     bits: dict[str, int] = {}
@@ -190,8 +194,7 @@ def _order(
     units = np.take_along_axis(top, order, axis=1)[rows, pos]
     closeness = np.zeros((n_rows, width), dtype=np.float32)
     closeness[rows, pos] = name_score(
-        [queries.full[r] for r in rows.tolist()],
-        [index.unit_full_sorted[u] for u in units.tolist()],
+        _strings(queries.full)[rows], index.string_arrays["full"][units]
     )
     group = np.cumsum(new_group, axis=1)
     regroup = np.lexsort((-closeness, group), axis=1)

@@ -14,6 +14,7 @@ to national codes (:mod:`catalogue.quality.matching`) and duplicate detection
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
@@ -143,6 +144,19 @@ class SearchIndex:
     def neg_sqrt_norm(self) -> np.ndarray:
         """``-sqrt(unit_norm)``: the prefilter's divisor (see :func:`ranking.top_of_chunk`)."""
         return -np.sqrt(self.unit_norm)
+
+    @cached_property
+    def string_arrays(self) -> dict[str, np.ndarray]:
+        """Unit strings as numpy object arrays: "sorted", "compact" and "full" (notes)."""
+        out = {}
+        for key, values in (
+            ("sorted", self.unit_sorted),
+            ("compact", self.unit_compact),
+            ("full", self.unit_full_sorted),
+        ):
+            out[key] = np.empty(len(values), dtype=object)
+            out[key][:] = values
+        return out
 
     @cached_property
     def top_weight(self) -> float:
@@ -287,12 +301,13 @@ class SearchIndex:
         out = []
         for core in cores:
             tokens = core.split()
-            # a feature's weight is fixed, so the first occurrence of each id is kept
-            found = {fid: weights[fid] for fid in map(ids, _features(tokens)) if fid is not None}
-            feats = list(found.items())
-            rare = [f for f in feats if df[f[0]] <= limit]
+            pairs = map("_".join, zip(tokens, tokens[1:], strict=False))
+            # a feature's weight is fixed: each id once, where it first occurs
+            found = dict.fromkeys(map(ids, itertools.chain(tokens, pairs)))
+            found.pop(None, None)
+            rare = [(f, weights[f]) for f in found if df[f] <= limit]
             if len(rare) < 4:
-                rare = sorted(feats, key=lambda f: df[f[0]])[:4]
+                rare = [(f, weights[f]) for f in sorted(found, key=df.__getitem__)[:4]]
             out.append(rare)
         return out
 
