@@ -224,7 +224,8 @@ def top_of_chunk(
     units = index.postings[np.arange(total, dtype=np.int64) + offsets]
     flat = np.repeat(q_idx, plen) + units
     acc = np.bincount(flat, weights=np.repeat(f_wts, plen), minlength=len(part) * n_units)
-    acc = acc.reshape(len(part), n_units)
+    # (bincount of nothing gives integers)
+    acc = acc.reshape(len(part), n_units).astype(np.float64, copy=False)
     np.divide(acc, neg_norm, out=acc)
     if allowed is not None:
         acc[:, ~allowed] = 0.0
