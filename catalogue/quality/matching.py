@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from catalogue.quality.ranking import collector_paused
 from catalogue.quality.scoring import coverage
 from catalogue.quality.search import SearchIndex
 from catalogue.quality.textnorm import fold, normalise_name
@@ -123,12 +124,27 @@ def match_names(
     rows = list(rows) if rows is not None else list(range(len(names)))
     if len(rows) != len(names):
         raise ValueError("rows and names differ in length")
+    with collector_paused():
+        return _match(names, index, rows, top_k, margin, min_score, prefilter)
+
+
+def _match(
+    names: Sequence[str],
+    index: SearchIndex,
+    rows: list[int],
+    top_k: int,
+    margin: float,
+    min_score: float,
+    prefilter: int,
+) -> list[MatchResult]:
+    """:func:`match_names` with the collector paused (see :func:`collector_paused`)."""
     distinct: dict[str, int] = {}
     for name in names:
         distinct.setdefault(name or "", len(distinct))
     normalised = [normalise_name(n) for n in distinct]
     nearest = index.nearest_units(normalised, k=top_k * 2, prefilter=prefilter)
     unit_codes = index.unit_codes
+    rounded: dict[float, float] = {}  # scores repeat: round each once
     per_name: list[list[Candidate]] = []
     poor: list[bool] = []  # the best candidate leaves the typed name's words unexplained
     done: dict[tuple[str, tuple[str, ...]], tuple[list[Candidate], bool]] = {}  # once each
@@ -143,7 +159,10 @@ def match_names(
                     for code, name, ident in unit_codes[unit]:
                         if code not in seen:
                             seen.add(code)
-                            cands.append(Candidate(code, name, round(score, 1), ident))
+                            shown = rounded.get(score)
+                            if shown is None:
+                                shown = rounded[score] = round(score, 1)
+                            cands.append(Candidate(code, name, shown, ident))
                     if len(cands) >= top_k:
                         break
             is_poor = bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE

@@ -89,10 +89,6 @@ _NOTE_PATTERNS = (
     # leading "Thủ tục"
     re.compile(r"^\s*thu tuc\s+"),
 )
-# The literal parts each pattern needs (a cheap test before the regular expression).
-_NOTE_PATTERNS_NEEDING = tuple(
-    zip(_NOTE_PATTERNS, (("(",), ("cap",), ("tai", "cap"), ("thu tuc",)), strict=True)
-)
 _LEVEL_IN_NOTE = re.compile(rf"\b{_LEVEL_ALT}\b")
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -318,9 +314,11 @@ def normalise_name(name: str | None) -> NormalisedName:
     original = unicodedata.normalize("NFC", name).strip()
     folded = fold_chars(original)
     spans: list[tuple[int, int]] = []
-    for pattern, needles in _NOTE_PATTERNS_NEEDING:
-        # a pattern cannot match a text lacking one of its literal parts: skip its scan
-        if all(needle in folded for needle in needles):
+    # a pattern cannot match a text lacking one of its literal parts: skip its scan
+    has_cap = "cap" in folded
+    wanted = ("(" in folded, has_cap, has_cap and "tai" in folded, "thu tuc" in folded)
+    for pattern, run in zip(_NOTE_PATTERNS, wanted, strict=True):
+        if run:
             spans.extend(match.span() for match in pattern.finditer(folded))
     spans.extend(_slipped_note_spans(folded, spans))
     lead = _slipped_lead(folded)
