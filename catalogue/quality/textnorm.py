@@ -316,7 +316,8 @@ def normalise_name(name: str | None) -> NormalisedName:
     spans: list[tuple[int, int]] = []
     # a pattern cannot match a text lacking one of its literal parts: skip its scan
     has_cap = "cap" in folded
-    wanted = ("(" in folded, has_cap, has_cap and "tai" in folded, "thu tuc" in folded)
+    dash = has_cap and ("-" in folded or "–" in folded)
+    wanted = ("(" in folded, dash, has_cap and "tai" in folded, "thu tuc" in folded)
     for pattern, run in zip(_NOTE_PATTERNS, wanted, strict=True):
         if run:
             spans.extend(match.span() for match in pattern.finditer(folded))
