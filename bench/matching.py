@@ -1,8 +1,9 @@
 """Benchmark: matching 100.000 local names to a 7.000-name national list, duplicates at 100.000.
 
 Run ``python bench/matching.py [--local 100000] [--national 7000] [--json]``; prints one
-JSON object. The national list is the 2.039 real portal names plus synthetic variants (other actions,
-level notes); the local list perturbs national names the way people type them. Targets
+JSON object. The national list is the 2.039 real portal names plus synthetic variants
+(other actions, level notes); the local list perturbs national names the way people type
+them. Targets
 (issue 6): matching ≤ 60 s and duplicates ≤ 120 s on two cores, peak memory ≤ 2 GB.
 The naive approach (every query scored against every name) is timed on a subset and
 extrapolated.
