@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from catalogue.quality.scoring import ACTION_PENALTY, compact_score, name_score, sorted_tokens
-from catalogue.quality.textnorm import NormalisedName, actions_of, fold
+from catalogue.quality.textnorm import NormalisedName, actions_of, fold, levels_of_note
 
 if TYPE_CHECKING:
     from catalogue.quality.search import SearchIndex
@@ -83,12 +83,13 @@ class _Queries:
         self.full: list[str] = []
         self.levels: list[frozenset[str]] = []
         self.position: list[int] = []  # name → distinct query
+        self._note_memo: dict[str, frozenset[str]] = {}
         for norm in names:
             name_key = (norm.core, norm.notes)
             pos = seen.get(name_key)
             if pos is None:
                 full = _whole_sorted(norm)
-                levels = norm.note_levels
+                levels = self._levels(norm.notes)
                 key = (norm.core, full, levels)
                 pos = keys.get(key)
                 if pos is None:
@@ -98,6 +99,16 @@ class _Queries:
                     self.levels.append(levels)
                 seen[name_key] = pos
             self.position.append(pos)
+
+    def _levels(self, notes: tuple[str, ...]) -> frozenset[str]:
+        """:attr:`NormalisedName.note_levels`, each distinct note read once per batch."""
+        if not notes:
+            return frozenset()
+        memo = self._note_memo
+        for note in notes:
+            if note not in memo:
+                memo[note] = levels_of_note(note)
+        return frozenset().union(*(memo[note] for note in notes))
 
 
 def _whole_sorted(norm: NormalisedName) -> str:

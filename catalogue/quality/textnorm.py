@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 # Abbreviations used in procedure names and by people typing them, in folded form.
@@ -190,6 +192,9 @@ _CANONICAL_NOTES = {
     for word, level in _LEVEL_COMPACT.items()
     for lead in ("", "tai", "o", "thuchientai", "thuchieno")
 }
+_CANONICAL_KEYS = list(_CANONICAL_NOTES)
+_CANONICAL_LEVELS = list(_CANONICAL_NOTES.values())
+_CANONICAL_LENGTHS = np.array([len(c) for c in _CANONICAL_KEYS])
 _LOOSE_CODE = re.compile(r"\(\s*\d\.\d{4,8}(?:\.[a-z0-9]+)?\s*\)")
 
 
@@ -198,16 +203,13 @@ def _near_note_level(compact: str) -> str | None:
     if len(compact) < 5:
         return None
     allowed = 1 if len(compact) <= 10 else 2
-    for canonical, level in _CANONICAL_NOTES.items():
-        if abs(len(canonical) - len(compact)) <= allowed and _edits(compact, canonical) <= allowed:
-            return level
-    return None
-
-
-def _edits(a: str, b: str) -> int:
-    """Edits between two short strings: insertions, deletions, substitutions and swaps of
-    two adjacent letters (optimal string alignment, rapidfuzz's C implementation)."""
-    return OSA.distance(a, b)
+    # every canonical note's distance in one C call (beyond ``allowed`` reads allowed + 1)
+    edits = process.cdist(
+        [compact], _CANONICAL_KEYS, scorer=OSA.distance, score_cutoff=allowed, dtype=np.int32
+    )[0]
+    near = (edits <= allowed) & (np.abs(_CANONICAL_LENGTHS - len(compact)) <= allowed)
+    # the first canonical note in table order, as a loop over the table would find it
+    return _CANONICAL_LEVELS[int(near.argmax())] if near.any() else None
 
 
 def _compact_note_levels(folded_note: str) -> frozenset[str]:
@@ -271,6 +273,14 @@ def expand_abbreviations(folded: str) -> str:
     return " ".join(map(ABBREVIATIONS.get, tokens, tokens))
 
 
+def levels_of_note(note: str) -> frozenset[str]:
+    """Level codes one note names ("(cấp tỉnh)" → {"province"}; a typo'd note by distance)."""
+    text = fold(note)
+    text = re.sub(r"\btrung uong\b", "tw", text)
+    words = frozenset(LEVEL_WORDS[m] for m in _LEVEL_IN_NOTE.findall(text))
+    return words or _compact_note_levels(text)
+
+
 @dataclass(frozen=True)
 class NormalisedName:
     """A procedure name split into its identifying core and its boilerplate notes.
@@ -285,12 +295,9 @@ class NormalisedName:
     @property
     def note_levels(self) -> frozenset[str]:
         """Level codes named in the notes ("(cấp tỉnh)" → {"province"})."""
-        found = set()
+        found: set[str] = set()
         for note in self.notes:
-            text = fold(note)
-            text = re.sub(r"\btrung uong\b", "tw", text)
-            words = {LEVEL_WORDS[m] for m in _LEVEL_IN_NOTE.findall(text)}
-            found.update(words or _compact_note_levels(text))
+            found.update(levels_of_note(note))
         return frozenset(found)
 
     @property
