@@ -141,10 +141,12 @@ def _match(
     distinct: dict[str, int] = {}
     for name in names:
         distinct.setdefault(name or "", len(distinct))
-    normalised = [normalise_name(n) for n in distinct]
+    known_names = index.name_norms  # a catalogue name typed as it is: normalised already
+    normalised = [known_names.get(n) or normalise_name(n) for n in distinct]
     nearest = index.nearest_units(normalised, k=top_k * 2, prefilter=prefilter)
     unit_codes = index.unit_codes
-    rounded: dict[float, float] = {}  # scores repeat: round each once
+    # (unit, score) pairs repeat across names: their candidates are made once
+    made: dict[tuple[int, float], tuple[Candidate, ...]] = {}
     per_name: list[list[Candidate]] = []
     poor: list[bool] = []  # the best candidate leaves the typed name's words unexplained
     done: dict[tuple[str, tuple[str, ...]], tuple[list[Candidate], bool]] = {}  # once each
@@ -156,13 +158,17 @@ def _match(
             cands: list[Candidate] = []
             if norm.core:
                 for unit, score in units:
-                    for code, name, ident in unit_codes[unit]:
-                        if code not in seen:
-                            seen.add(code)
-                            shown = rounded.get(score)
-                            if shown is None:
-                                shown = rounded[score] = round(score, 1)
-                            cands.append(Candidate(code, name, shown, ident))
+                    of_unit = made.get((unit, score))
+                    if of_unit is None:
+                        shown = round(score, 1)
+                        of_unit = made[unit, score] = tuple(
+                            Candidate(code, name, shown, ident)
+                            for code, name, ident in unit_codes[unit]
+                        )
+                    for cand in of_unit:
+                        if cand.code not in seen:
+                            seen.add(cand.code)
+                            cands.append(cand)
                     if len(cands) >= top_k:
                         break
             is_poor = bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -136,6 +136,8 @@ class SearchIndex:
     vocabulary: list[str]
     unit_compact: list[str]
     unit_actions: list[frozenset[str]]
+    # each distinct name of the frame, normalised (matching reuses it for names typed exactly)
+    name_norms: dict[str, NormalisedName] = field(default_factory=dict)
 
     @cached_property
     def _weights(self) -> list[float]:
@@ -244,6 +246,7 @@ class SearchIndex:
             vocabulary=sorted(f for f in feature_ids if "_" not in f),
             unit_compact=[n.core.replace(" ", "") for n in unit_names],
             unit_actions=[actions_of(n.core) for n in unit_names],
+            name_norms=cache,
         )
 
     @property
