@@ -152,6 +152,7 @@ _COMPACT_TAIL = re.compile(rf"(?:thuchien)?(?:tai|o)cap(?:{_LEVEL_COMPACT_ALT})$
 _COMPACT_LEVEL = re.compile(rf"cap({_LEVEL_COMPACT_ALT})")
 _COMPACT_ENDS = tuple(f"cap{word}" for word in _LEVEL_COMPACT)
 _TAIL_CHARS = 2 * max(map(len, _COMPACT_ENDS))
+_LEVEL_ENDS = tuple(_LEVEL_COMPACT)
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
@@ -321,14 +322,17 @@ def normalise_name(name: str | None) -> NormalisedName:
     original = unicodedata.normalize("NFC", name).strip()
     folded = fold_chars(original)
     spans: list[tuple[int, int]] = []
-    # a pattern cannot match a text lacking one of its literal parts: skip its scan
-    has_cap = "cap" in folded
-    dash = has_cap and ("-" in folded or "–" in folded)
-    wanted = ("(" in folded, dash, has_cap and "tai" in folded, "thu tuc" in folded)
+    # A pattern cannot match a text lacking one of its literal parts: skip its scan. The
+    # two patterns anchored at the end need the name to end in a level word (then
+    # spaces or a full stop), so its compact form ends in one.
+    end = _compact_end(folded)
+    at_end = "cap" in folded and end.endswith(_LEVEL_ENDS)
+    dash = at_end and ("-" in folded or "–" in folded)
+    wanted = ("(" in folded, dash, at_end and "tai" in folded, "thu tuc" in folded)
     for pattern, run in zip(_NOTE_PATTERNS, wanted, strict=True):
         if run:
             spans.extend(match.span() for match in pattern.finditer(folded))
-    spans.extend(_slipped_note_spans(folded, spans))
+    spans.extend(_slipped_note_spans(folded, spans, end))
     lead = _slipped_lead(folded)
     if lead and not any(start == 0 for start, _ in spans):
         spans.append((0, lead))
@@ -352,8 +356,13 @@ def normalise_name(name: str | None) -> NormalisedName:
     return NormalisedName(core, tuple(notes))
 
 
-def _slipped_note_spans(folded: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Level notes that the patterns missed because a space was dropped or shifted."""
+def _slipped_note_spans(
+    folded: str, found: list[tuple[int, int]], end: str
+) -> list[tuple[int, int]]:
+    """Level notes that the patterns missed because a space was dropped or shifted.
+
+    ``end`` is :func:`_compact_end` of ``folded``.
+    """
     taken = lambda s, e: any(a < e and s < b for a, b in found)  # noqa: E731
     extra: list[tuple[int, int]] = []
     if "(" in folded:
@@ -361,7 +370,7 @@ def _slipped_note_spans(folded: str, found: list[tuple[int, int]]) -> list[tuple
     # a note at the end: the longest run of final words that reads "(thực hiện) tại cấp X".
     # Each run's compact form ends the name's compact form, so a name whose compact form
     # does not end in "cấp" + a level has no such run.
-    if not _compact_end(folded).endswith(_COMPACT_ENDS):
+    if not end.endswith(_COMPACT_ENDS):
         return extra
     words = list(re.finditer(r"\S+", folded))
     for k in range(min(6, len(words) - 1), 0, -1):
