@@ -95,13 +95,30 @@ def test_note_level_distance_in_one_call_equals_the_loop_over_the_table():
     assert sum(f is None for f in found) > 500
 
 
+def _slow_compact(text):
+    return re.sub(r"[\W_]+", "", text)
+
+
+def test_ascii_tables_equal_the_non_word_pattern():
+    rng = random.Random(SEED)
+    alphabet = [chr(c) for c in range(128)] + ["đ", "ă", "Ư", "é", "\u0301", "–", "…"]
+    samples = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5_000)
+    ]
+    samples += [chr(c) * 3 for c in range(128)]
+    for text in samples:
+        assert tn._words(text) == " ".join(re.sub(r"[\W_]+", " ", text).split()), repr(text)
+        assert tn._compact(text) == _slow_compact(text), repr(text)
+    assert sum(t.isascii() for t in samples) > 128
+
+
 def _slow_slipped_note_spans(folded, found):
     taken = lambda s, e: any(a < e and s < b for a, b in found)  # noqa: E731
     extra = []
     for match in re.finditer(r"\(([^()]*)\)", folded):
         if taken(*match.span()):
             continue
-        compact = tn._compact(match.group(1))
+        compact = _slow_compact(match.group(1))
         if (
             tn._COMPACT_NOTE.match(compact)
             or _slow_near_note_level(compact)
@@ -111,7 +128,7 @@ def _slow_slipped_note_spans(folded, found):
     words = list(re.finditer(r"\S+", folded))
     for k in range(min(6, len(words) - 1), 0, -1):
         start = words[-k].start()
-        if tn._COMPACT_TAIL.fullmatch(tn._compact(folded[start:])):
+        if tn._COMPACT_TAIL.fullmatch(_slow_compact(folded[start:])):
             if not taken(start, len(folded)):
                 extra.append((start, len(folded)))
             break
@@ -145,7 +162,8 @@ def _slow_normalise_name(name):
     words = " ".join(re.sub(r"[\W_]+", " ", " ".join(kept)).split())
     core = " ".join(tn.ABBREVIATIONS.get(t, t) for t in words.split())
     if not core:
-        core = " ".join(tn.ABBREVIATIONS.get(t, t) for t in tn.fold(original).split())
+        folded_all = " ".join(re.sub(r"[\W_]+", " ", tn.fold_chars(original)).split())
+        core = " ".join(tn.ABBREVIATIONS.get(t, t) for t in folded_all.split())
     return tn.NormalisedName(core, tuple(notes))
 
 
@@ -206,7 +224,8 @@ def _slow_nearest(index, names, k, prefilter, level_penalty=5.0):
     for norm, cand in zip(names, cands, strict=True):
         q_sorted = " ".join(sorted(norm.core.split()))
         q_compact = norm.core.replace(" ", "")
-        q_full = " ".join(sorted(tn.fold(norm.core + " " + " ".join(norm.notes)).split()))
+        whole = tn.fold_chars(norm.core + " " + " ".join(norm.notes))
+        q_full = " ".join(sorted(re.sub(r"[\W_]+", " ", whole).split()))
         q_act = tn.actions_of(norm.core)
         q_lvl = norm.note_levels
         keyed = []

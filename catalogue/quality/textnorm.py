@@ -93,6 +93,18 @@ _NOTE_PATTERNS = (
 )
 _LEVEL_IN_NOTE = re.compile(rf"\b{_LEVEL_ALT}\b")
 _NON_WORD = re.compile(r"[\W_]+")
+# The same on ASCII text as translation tables (several times faster than the pattern):
+# each ASCII character the pattern matches becomes a space, or is deleted.
+_ASCII_NON_WORD = [c for c in range(128) if _NON_WORD.fullmatch(chr(c))]
+_ASCII_TO_SPACE = {c: " " for c in _ASCII_NON_WORD}
+_ASCII_DELETE = dict.fromkeys(_ASCII_NON_WORD)
+
+
+def _words(text: str) -> str:
+    """Word runs of ``text`` joined by single spaces (everything else is a separator)."""
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_TO_SPACE).split())
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 # Leading verbs that tell procedures apart ("Cấp" / "Cấp lại" / "Cấp đổi" / "Gia hạn" …),
@@ -185,6 +197,8 @@ def actions_of(core: str) -> frozenset[str]:
 
 
 def _compact(text: str) -> str:
+    if text.isascii():
+        return text.translate(_ASCII_DELETE)
     return _NON_WORD.sub("", text)
 
 
@@ -261,7 +275,7 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    return " ".join(_NON_WORD.sub(" ", fold_chars(text)).split())
+    return _words(fold_chars(text))
 
 
 def expand_abbreviations(folded: str) -> str:
@@ -349,7 +363,7 @@ def normalise_name(name: str | None) -> NormalisedName:
             notes.append(note)
         pos = end
     kept.append(folded[pos:])
-    core = expand_abbreviations(" ".join(_NON_WORD.sub(" ", " ".join(kept)).split()))
+    core = expand_abbreviations(_words(" ".join(kept)))
     if not core:
         # A name that is nothing but boilerplate keeps its folded text as the core.
         core = expand_abbreviations(fold(original))
