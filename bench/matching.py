@@ -1,8 +1,9 @@
 """Benchmark: matching 100.000 local names to a 7.000-name national list, duplicates at 100.000.
 
-Run ``python bench/matching.py [--local 100000] [--national 7000]``; prints one JSON object.
-The national list is the 2.039 real portal names plus synthetic variants (other actions,
-level notes); the local list perturbs national names the way people type them. Targets
+Run ``python bench/matching.py [--local 100000] [--national 7000] [--json]``; prints one
+JSON object. The national list is the 2.039 real portal names plus synthetic variants
+(other actions, level notes); the local list perturbs national names the way people type
+them. Targets
 (issue 6): matching ≤ 60 s and duplicates ≤ 120 s on two cores, peak memory ≤ 2 GB.
 The naive approach (every query scored against every name) is timed on a subset and
 extrapolated.
@@ -86,6 +87,7 @@ def main() -> None:
     parser.add_argument("--procedures", type=int, default=100_000)
     parser.add_argument("--naive-subset", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     out: dict = {"cpus": os.cpu_count(), "seed": args.seed}

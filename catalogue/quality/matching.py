@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from catalogue.quality.ranking import collector_paused
 from catalogue.quality.scoring import coverage
-from catalogue.quality.search import SearchIndex, plain
+from catalogue.quality.search import SearchIndex
 from catalogue.quality.textnorm import fold, normalise_name
 
 log = logging.getLogger(__name__)
@@ -123,33 +124,58 @@ def match_names(
     rows = list(rows) if rows is not None else list(range(len(names)))
     if len(rows) != len(names):
         raise ValueError("rows and names differ in length")
+    with collector_paused():
+        return _match(names, index, rows, top_k, margin, min_score, prefilter)
+
+
+def _match(
+    names: Sequence[str],
+    index: SearchIndex,
+    rows: list[int],
+    top_k: int,
+    margin: float,
+    min_score: float,
+    prefilter: int,
+) -> list[MatchResult]:
+    """:func:`match_names` with the collector paused (see :func:`collector_paused`)."""
     distinct: dict[str, int] = {}
     for name in names:
         distinct.setdefault(name or "", len(distinct))
-    normalised = [normalise_name(n) for n in distinct]
+    known_names = index.name_norms  # a catalogue name typed as it is: normalised already
+    normalised = [known_names.get(n) or normalise_name(n) for n in distinct]
     nearest = index.nearest_units(normalised, k=top_k * 2, prefilter=prefilter)
-    codes = index.frame["code"].tolist()
-    ids = index.frame["id"].tolist()
-    frame_names = index.frame["name"].tolist()
+    unit_codes = index.unit_codes
+    # (unit, score) pairs repeat across names: their candidates are made once
+    made: dict[tuple[int, float], tuple[Candidate, ...]] = {}
     per_name: list[list[Candidate]] = []
     poor: list[bool] = []  # the best candidate leaves the typed name's words unexplained
+    done: dict[tuple[str, tuple[str, ...]], tuple[list[Candidate], bool]] = {}  # once each
     for norm, units in zip(normalised, nearest, strict=True):
-        seen: set[str] = set()
-        cands: list[Candidate] = []
-        if norm.core:
-            for unit, score in units:
-                for row in index.rows_of_unit(unit):
-                    code = codes[row]
-                    if not isinstance(code, str) or not code or code in seen:
-                        continue
-                    seen.add(code)
-                    cands.append(
-                        Candidate(code, frame_names[row], round(score, 1), plain(ids[row]))
-                    )
-                if len(cands) >= top_k:
-                    break
-        poor.append(bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE)
-        per_name.append(cands[:top_k])
+        key = (norm.core, norm.notes)
+        known = done.get(key)
+        if known is None:
+            seen: set[str] = set()
+            cands: list[Candidate] = []
+            if norm.core:
+                for unit, score in units:
+                    of_unit = made.get((unit, score))
+                    if of_unit is None:
+                        shown = round(score, 1)
+                        of_unit = made[unit, score] = tuple(
+                            Candidate(code, name, shown, ident)
+                            for code, name, ident in unit_codes[unit]
+                        )
+                    for cand in of_unit:
+                        if cand.code not in seen:
+                            seen.add(cand.code)
+                            cands.append(cand)
+                    if len(cands) >= top_k:
+                        break
+            is_poor = bool(units) and coverage(index, norm.core, units[0][0]) < MIN_COVERAGE
+            known = done[key] = (cands[:top_k], is_poor)
+        cands_of_name, is_poor = known
+        per_name.append(cands_of_name)
+        poor.append(is_poor)
     results = []
     for row, name in zip(rows, names, strict=True):
         pos = distinct[name or ""]

@@ -48,11 +48,23 @@ def compact_score(query_compact: Sequence[str], choice_compact: Sequence[str]) -
     """
     if not len(query_compact):
         return np.zeros(0, dtype=np.float32)
+    # bounded distance (anything beyond the bound reads bound + 1), then the ratio only
+    # for the few pairs within it
     edits = process.cpdist(
-        query_compact, choice_compact, scorer=Levenshtein.distance, workers=-1, dtype=np.int32
+        query_compact,
+        choice_compact,
+        scorer=Levenshtein.distance,
+        workers=-1,
+        dtype=np.int32,
+        score_cutoff=COMPACT_EDITS,
     )
-    ratio = name_score(query_compact, choice_compact)
-    return np.where(edits <= COMPACT_EDITS, ratio, 0.0).astype(np.float32)
+    out = np.zeros(len(query_compact), dtype=np.float32)
+    close = np.flatnonzero(edits <= COMPACT_EDITS).tolist()
+    if close:
+        out[close] = name_score(
+            [query_compact[i] for i in close], [choice_compact[i] for i in close]
+        )
+    return out
 
 
 COMPACT_EDITS = 2
@@ -104,11 +116,12 @@ def coverage(index: SearchIndex, query_core: str, unit: int) -> float:
     if OSA.distance(query_core.replace(" ", ""), name.replace(" ", ""), score_cutoff=2) <= 2:
         return 1.0
     theirs = name.split()
-    top = float(index.feature_weight.max()) if len(index.feature_weight) else 1.0
+    weights = index._weights
+    top = index.top_weight
     total = covered = 0.0
     for tok in tokens:
         fid = index.feature_ids.get(tok)
-        weight = float(index.feature_weight[fid]) if fid is not None else top
+        weight = weights[fid] if fid is not None else top
         total += weight
         allowed = 1 if len(tok) < 6 else 2
         if tok in theirs or process.extractOne(

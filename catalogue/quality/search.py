@@ -14,12 +14,14 @@ to national codes (:mod:`catalogue.quality.matching`) and duplicate detection
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -30,21 +32,18 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Engine
 
-from catalogue.quality.scoring import (
-    ACTION_PENALTY,
-    compact_score,
-    name_score,
-    sorted_tokens,
-    typed_scores,
-)
+from catalogue.quality.ranking import nearest_units, top_of_chunk
+from catalogue.quality.scoring import sorted_tokens, typed_scores
 from catalogue.quality.textnorm import NormalisedName, actions_of, fold, normalise_name
 
 log = logging.getLogger(__name__)
 
 FRAME_COLUMNS = ("id", "code", "name", "field", "agency", "levels", "status")
 FILTER_COLUMNS = ("field", "agency", "levels", "status", "code")
-# Cells of the dense prefilter accumulator per chunk of queries (bounds memory to ~32 MB).
-ACCUMULATOR_CELLS = 4_000_000
+# Cells of the dense prefilter accumulator per chunk of queries (~8 MB each, two at a time).
+# Measured at 7.000 units: 4 million cells (32 MB, fresh pages every chunk) took 1,5–2×
+# as long as 0,5–2 million.
+ACCUMULATOR_CELLS = 1_000_000
 _CODE_QUERY = re.compile(r"^\s*\d\.\d{0,6}(?:\.[0-9A-Za-z]*)?\s*$")
 
 
@@ -115,19 +114,6 @@ def load_search_frame(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def _masks(sets: Sequence[frozenset[str]], bits: dict[str, int]) -> np.ndarray:
-    """Each set as an int64 bit mask; ``bits`` numbers the members as they are met."""
-    out = np.zeros(len(sets), dtype=np.int64)
-    for i, members in enumerate(sets):
-        mask = 0
-        for member in members:
-            mask |= 1 << bits.setdefault(member, len(bits))
-        if len(bits) > 62:
-            raise ValueError(f"{len(bits)} distinct actions and levels do not fit a bit mask")
-        out[i] = mask
-    return out
-
-
 @dataclass
 class SearchIndex:
     """Procedures grouped into distinct normalised names ("units"), with an inverted index.
@@ -150,11 +136,54 @@ class SearchIndex:
     vocabulary: list[str]
     unit_compact: list[str]
     unit_actions: list[frozenset[str]]
+    # each distinct name of the frame, normalised (matching reuses it for names typed exactly)
+    name_norms: dict[str, NormalisedName] = field(default_factory=dict)
 
     @cached_property
     def _weights(self) -> list[float]:
         """:attr:`feature_weight` as Python floats (read per query token)."""
         return self.feature_weight.tolist()
+
+    @cached_property
+    def neg_sqrt_norm(self) -> np.ndarray:
+        """``-sqrt(unit_norm)``: the prefilter's divisor (see :func:`ranking.top_of_chunk`)."""
+        return -np.sqrt(self.unit_norm)
+
+    @cached_property
+    def string_arrays(self) -> dict[str, np.ndarray]:
+        """Unit strings as numpy object arrays: "sorted", "compact" and "full" (notes)."""
+        out = {}
+        for key, values in (
+            ("sorted", self.unit_sorted),
+            ("compact", self.unit_compact),
+            ("full", self.unit_full_sorted),
+        ):
+            out[key] = np.empty(len(values), dtype=object)
+            out[key][:] = values
+        return out
+
+    @cached_property
+    def top_weight(self) -> float:
+        """The largest feature weight (1 for an empty index): an unknown word's weight."""
+        return float(self.feature_weight.max()) if len(self.feature_weight) else 1.0
+
+    @cached_property
+    def unit_codes(self) -> list[tuple[tuple[str, str, Any], ...]]:
+        """Per unit, (code, name, id) of its procedures with a code, first row of a code."""
+        codes = self.frame["code"].tolist()
+        names = self.frame["name"].tolist()
+        ids = [plain(i) for i in self.frame["id"].tolist()]
+        rows = self.unit_rows.tolist()
+        ptr = self.unit_row_ptr.tolist()
+        out = []
+        for unit in range(self.n_units):
+            seen: dict[str, tuple[str, str, Any]] = {}
+            for row in rows[ptr[unit] : ptr[unit + 1]]:
+                code = codes[row]
+                if isinstance(code, str) and code and code not in seen:
+                    seen[code] = (code, names[row], ids[row])
+            out.append(tuple(seen.values()))
+        return out
 
     @cached_property
     def _doc_freq(self) -> list[int]:
@@ -217,6 +246,7 @@ class SearchIndex:
             vocabulary=sorted(f for f in feature_ids if "_" not in f),
             unit_compact=[n.core.replace(" ", "") for n in unit_names],
             unit_actions=[actions_of(n.core) for n in unit_names],
+            name_norms=cache,
         )
 
     @property
@@ -267,6 +297,25 @@ class SearchIndex:
             return rare
         return sorted(feats, key=lambda f: df[f[0]])[: max(keep, len(rare))]
 
+    def batch_features(self, cores: Sequence[str]) -> list[list[tuple[int, float]]]:
+        """:meth:`_informative` of :meth:`_query_features` (exact words) for many cores."""
+        ids = self.feature_ids.get
+        weights = self._weights
+        df = self._doc_freq
+        limit = max(50, 0.05 * self.n_units)
+        out = []
+        for core in cores:
+            tokens = core.split()
+            pairs = map("_".join, zip(tokens, tokens[1:], strict=False))
+            # a feature's weight is fixed: each id once, where it first occurs
+            found = dict.fromkeys(map(ids, itertools.chain(tokens, pairs)))
+            found.pop(None, None)
+            rare = [(f, weights[f]) for f in found if df[f] <= limit]
+            if len(rare) < 4:
+                rare = [(f, weights[f]) for f in sorted(found, key=df.__getitem__)[:4]]
+            out.append(rare)
+        return out
+
     def candidate_units(
         self,
         query_features: Sequence[list[tuple[int, float]]],
@@ -276,44 +325,42 @@ class SearchIndex:
     ) -> list[np.ndarray]:
         """For each query, up to ``k`` units sharing the most (IDF-weighted) features.
 
+        Scores are cosine-like, so short names that contain the query rank above long
+        names that merely include it; see :meth:`candidate_block`.
+        """
+        top, positive = self.candidate_block(query_features, k, allowed=allowed)
+        if not len(top):
+            return [np.zeros(0, dtype=np.int64) for _ in query_features]
+        return np.split(top[positive], np.cumsum(positive.sum(axis=1))[:-1])
+
+    def candidate_block(
+        self,
+        query_features: Sequence[list[tuple[int, float]]],
+        k: int,
+        *,
+        allowed: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Units (queries × ``k``, best first) and whether each one shares a feature.
+
         Vectorised over chunks of queries: postings of every query feature are gathered
         and summed into a dense (chunk × units) accumulator, then the top ``k`` per row
-        are taken with ``argpartition``; scores are cosine-like, so short names that
-        contain the query rank above long names that merely include it.
+        are taken with ``argpartition``. A row's sharing units come first.
         """
         n_units = self.n_units
-        out: list[np.ndarray] = []
-        if n_units == 0:
-            return [np.zeros(0, dtype=np.int64) for _ in query_features]
-        chunk = max(1, ACCUMULATOR_CELLS // n_units)
         k = min(k, n_units)
-        for start in range(0, len(query_features), chunk):
-            part = query_features[start : start + chunk]
-            q_idx = np.fromiter((i for i, feats in enumerate(part) for _ in feats), dtype=np.int64)
-            f_ids = np.fromiter((f for feats in part for f, _ in feats), dtype=np.int64)
-            f_wts = np.fromiter((w for feats in part for _, w in feats), dtype=np.float64)
-            lengths = self.posting_ptr[f_ids + 1] - self.posting_ptr[f_ids]
-            total = int(lengths.sum())
-            offsets = np.repeat(self.posting_ptr[f_ids] - (np.cumsum(lengths) - lengths), lengths)
-            units = self.postings[np.arange(total, dtype=np.int64) + offsets]
-            flat = np.repeat(q_idx, lengths) * n_units + units
-            acc = np.bincount(
-                flat, weights=np.repeat(f_wts, lengths), minlength=len(part) * n_units
-            )
-            acc = acc.reshape(len(part), n_units) / np.sqrt(self.unit_norm)
-            if allowed is not None:
-                acc[:, ~allowed] = 0.0
-            if k < n_units:
-                top = np.argpartition(-acc, k - 1, axis=1)[:, :k]
-            else:
-                top = np.tile(np.arange(n_units), (len(part), 1))
-            # best first within each row (stable, as a per-row sort), then the positive ones
-            vals = np.take_along_axis(acc, top, axis=1)
-            order = np.argsort(-vals, axis=1, kind="stable")
-            top = np.take_along_axis(top, order, axis=1)
-            positive = np.take_along_axis(vals, order, axis=1) > 0
-            out.extend(np.split(top[positive], np.cumsum(positive.sum(axis=1))[:-1]))
-        return out
+        if n_units == 0 or not len(query_features):
+            return np.zeros((0, k), dtype=np.int64), np.zeros((0, k), dtype=bool)
+        chunk = max(1, ACCUMULATOR_CELLS // n_units)
+        parts = [query_features[i : i + chunk] for i in range(0, len(query_features), chunk)]
+        if len(parts) == 1:
+            blocks = [top_of_chunk(self, parts[0], k, allowed)]
+        else:
+            # numpy releases the GIL in the heavy steps: two chunks at a time use two cores
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                blocks = list(pool.map(lambda part: top_of_chunk(self, part, k, allowed), parts))
+        tops = [top for top, _ in blocks]
+        positives = [positive for _, positive in blocks]
+        return np.concatenate(tops), np.concatenate(positives)
 
     def nearest_units(
         self,
@@ -329,47 +376,7 @@ class SearchIndex:
         unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``; a
         leading action that differs ("Cấp" / "Cấp lại") costs :data:`ACTION_PENALTY`.
         """
-        feats = [self._informative(self._query_features(n.core)) for n in names]
-        cands = self.candidate_units(feats, prefilter)
-        q_pos = np.repeat(np.arange(len(names)), [len(c) for c in cands])
-        flat = np.concatenate(cands) if cands else np.zeros(0, dtype=np.int64)
-        q_sorted = [sorted_tokens(n.core) for n in names]
-        scores = name_score([q_sorted[i] for i in q_pos], [self.unit_sorted[u] for u in flat])
-        q_compact = [n.core.replace(" ", "") for n in names]
-        scores = np.maximum(
-            scores,
-            compact_score([q_compact[i] for i in q_pos], [self.unit_compact[u] for u in flat]),
-        )
-        # Penalties as bit masks, one bit per action verb or level: no loop per candidate.
-        bits: dict[str, int] = {}
-        q_act = _masks([actions_of(n.core) for n in names], bits)
-        u_act = _masks(self.unit_actions, bits)
-        qa, ua = q_act[q_pos], u_act[flat]
-        clash = (qa != 0) & (ua != 0) & ((qa & ua) == 0)
-        scores = np.where(clash, np.maximum(0.0, scores - ACTION_PENALTY), scores)
-        # a level note that agrees with the unit's orders equal scores (a second key)
-        agree = np.zeros(len(flat), dtype=np.int8)
-        if level_penalty:
-            q_lvl = _masks([n.note_levels for n in names], bits)
-            seen = np.unique(flat)
-            u_lvl = np.zeros(self.n_units, dtype=np.int64)
-            u_lvl[seen] = _masks([self.unit_names[u].note_levels for u in seen], bits)
-            ql, ul = q_lvl[q_pos], u_lvl[flat]
-            clash = (ql != 0) & (ul != 0) & ((ql & ul) == 0)
-            scores = np.where(clash, np.maximum(0.0, scores - level_penalty), scores)
-            agree = ((ql != 0) & ((ql & ul) != 0)).astype(np.int8)
-        # Equal scores are ordered by how close the whole names are, notes included.
-        q_full = [sorted_tokens(fold(n.core + " " + " ".join(n.notes))) for n in names]
-        tiebreak = name_score([q_full[i] for i in q_pos], [self.unit_full_sorted[u] for u in flat])
-        results: list[list[tuple[int, float]]] = []
-        pos = 0
-        for cand in cands:
-            s = scores[pos : pos + len(cand)]
-            part = slice(pos, pos + len(cand))
-            order = np.lexsort((-tiebreak[part], -agree[part], -s))[:k]
-            results.append([(int(cand[i]), float(s[i])) for i in order])
-            pos += len(cand)
-        return results
+        return nearest_units(self, names, k=k, prefilter=prefilter, level_penalty=level_penalty)
 
     # -- interactive search -------------------------------------------------------
     def _allowed_rows(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 # Abbreviations used in procedure names and by people typing them, in folded form.
@@ -91,6 +93,18 @@ _NOTE_PATTERNS = (
 )
 _LEVEL_IN_NOTE = re.compile(rf"\b{_LEVEL_ALT}\b")
 _NON_WORD = re.compile(r"[\W_]+")
+# The same on ASCII text as translation tables (several times faster than the pattern):
+# each ASCII character the pattern matches becomes a space, or is deleted.
+_ASCII_NON_WORD = [c for c in range(128) if _NON_WORD.fullmatch(chr(c))]
+_ASCII_TO_SPACE = {c: " " for c in _ASCII_NON_WORD}
+_ASCII_DELETE = dict.fromkeys(_ASCII_NON_WORD)
+
+
+def _words(text: str) -> str:
+    """Word runs of ``text`` joined by single spaces (everything else is a separator)."""
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_TO_SPACE).split())
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 # Leading verbs that tell procedures apart ("Cấp" / "Cấp lại" / "Cấp đổi" / "Gia hạn" …),
@@ -129,6 +143,7 @@ ACTIONS: dict[str, str] = {
     "dinhchinh": "dinh chinh",
 }
 _ACTION_KEYS = sorted(ACTIONS, key=len, reverse=True)
+_ACTION_START = re.compile("|".join(re.escape(k) for k in _ACTION_KEYS))
 _CONNECTORS = ("va", "hoac")
 
 # Level notes read without spaces, so that typing slips inside a note ("(cấpTỉnh)",
@@ -147,6 +162,10 @@ _COMPACT_NOTE = re.compile(
 )
 _COMPACT_TAIL = re.compile(rf"(?:thuchien)?(?:tai|o)cap(?:{_LEVEL_COMPACT_ALT})$")
 _COMPACT_LEVEL = re.compile(rf"cap({_LEVEL_COMPACT_ALT})")
+_COMPACT_ENDS = tuple(f"cap{word}" for word in _LEVEL_COMPACT)
+_TAIL_CHARS = 2 * max(map(len, _COMPACT_ENDS))
+_LEVEL_ENDS = tuple(_LEVEL_COMPACT)
+_BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
 def actions_of(core: str) -> frozenset[str]:
@@ -162,20 +181,24 @@ def actions_of(core: str) -> frozenset[str]:
     text = core.replace(" ", "")
     found: set[str] = set()
     while text:
-        key = next((k for k in _ACTION_KEYS if text.startswith(k)), None)
-        if key is None:
+        # the alternation tries the keys longest first, as listed: the longest key wins
+        match = _ACTION_START.match(text)
+        if match is None:
             break
+        key = match.group()
         found.add(ACTIONS[key])
         text = text[len(key) :]
         for connector in _CONNECTORS:
             rest = text[len(connector) :]
-            if text.startswith(connector) and any(rest.startswith(k) for k in _ACTION_KEYS):
+            if text.startswith(connector) and _ACTION_START.match(rest):
                 text = rest
                 break
     return frozenset(found)
 
 
 def _compact(text: str) -> str:
+    if text.isascii():
+        return text.translate(_ASCII_DELETE)
     return _NON_WORD.sub("", text)
 
 
@@ -184,6 +207,9 @@ _CANONICAL_NOTES = {
     for word, level in _LEVEL_COMPACT.items()
     for lead in ("", "tai", "o", "thuchientai", "thuchieno")
 }
+_CANONICAL_KEYS = list(_CANONICAL_NOTES)
+_CANONICAL_LEVELS = list(_CANONICAL_NOTES.values())
+_CANONICAL_LENGTHS = np.array([len(c) for c in _CANONICAL_KEYS])
 _LOOSE_CODE = re.compile(r"\(\s*\d\.\d{4,8}(?:\.[a-z0-9]+)?\s*\)")
 
 
@@ -192,16 +218,13 @@ def _near_note_level(compact: str) -> str | None:
     if len(compact) < 5:
         return None
     allowed = 1 if len(compact) <= 10 else 2
-    for canonical, level in _CANONICAL_NOTES.items():
-        if abs(len(canonical) - len(compact)) <= allowed and _edits(compact, canonical) <= allowed:
-            return level
-    return None
-
-
-def _edits(a: str, b: str) -> int:
-    """Edits between two short strings: insertions, deletions, substitutions and swaps of
-    two adjacent letters (optimal string alignment, rapidfuzz's C implementation)."""
-    return OSA.distance(a, b)
+    # every canonical note's distance in one C call (beyond ``allowed`` reads allowed + 1)
+    edits = process.cdist(
+        [compact], _CANONICAL_KEYS, scorer=OSA.distance, score_cutoff=allowed, dtype=np.int32
+    )[0]
+    near = (edits <= allowed) & (np.abs(_CANONICAL_LENGTHS - len(compact)) <= allowed)
+    # the first canonical note in table order, as a loop over the table would find it
+    return _CANONICAL_LEVELS[int(near.argmax())] if near.any() else None
 
 
 def _compact_note_levels(folded_note: str) -> frozenset[str]:
@@ -252,7 +275,7 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    return " ".join(_NON_WORD.sub(" ", fold_chars(text)).split())
+    return _words(fold_chars(text))
 
 
 def expand_abbreviations(folded: str) -> str:
@@ -261,7 +284,16 @@ def expand_abbreviations(folded: str) -> str:
     >>> expand_abbreviations("cap gcn cua ubnd")
     'cap giay chung nhan cua uy ban nhan dan'
     """
-    return " ".join(ABBREVIATIONS.get(tok, tok) for tok in folded.split())
+    tokens = folded.split()
+    return " ".join(map(ABBREVIATIONS.get, tokens, tokens))
+
+
+def levels_of_note(note: str) -> frozenset[str]:
+    """Level codes one note names ("(cấp tỉnh)" → {"province"}; a typo'd note by distance)."""
+    text = fold(note)
+    text = re.sub(r"\btrung uong\b", "tw", text)
+    words = frozenset(LEVEL_WORDS[m] for m in _LEVEL_IN_NOTE.findall(text))
+    return words or _compact_note_levels(text)
 
 
 @dataclass(frozen=True)
@@ -278,12 +310,9 @@ class NormalisedName:
     @property
     def note_levels(self) -> frozenset[str]:
         """Level codes named in the notes ("(cấp tỉnh)" → {"province"})."""
-        found = set()
+        found: set[str] = set()
         for note in self.notes:
-            text = fold(note)
-            text = re.sub(r"\btrung uong\b", "tw", text)
-            words = {LEVEL_WORDS[m] for m in _LEVEL_IN_NOTE.findall(text)}
-            found.update(words or _compact_note_levels(text))
+            found.update(levels_of_note(note))
         return frozenset(found)
 
     @property
@@ -307,10 +336,17 @@ def normalise_name(name: str | None) -> NormalisedName:
     original = unicodedata.normalize("NFC", name).strip()
     folded = fold_chars(original)
     spans: list[tuple[int, int]] = []
-    for pattern in _NOTE_PATTERNS:
-        for match in pattern.finditer(folded):
-            spans.append(match.span())
-    spans.extend(_slipped_note_spans(folded, spans))
+    # A pattern cannot match a text lacking one of its literal parts: skip its scan. The
+    # two patterns anchored at the end need the name to end in a level word (then
+    # spaces or a full stop), so its compact form ends in one.
+    end = _compact_end(folded)
+    at_end = "cap" in folded and end.endswith(_LEVEL_ENDS)
+    dash = at_end and ("-" in folded or "–" in folded)
+    wanted = ("(" in folded, dash, at_end and "tai" in folded, "thu tuc" in folded)
+    for pattern, run in zip(_NOTE_PATTERNS, wanted, strict=True):
+        if run:
+            spans.extend(match.span() for match in pattern.finditer(folded))
+    spans.extend(_slipped_note_spans(folded, spans, end))
     lead = _slipped_lead(folded)
     if lead and not any(start == 0 for start, _ in spans):
         spans.append((0, lead))
@@ -327,18 +363,51 @@ def normalise_name(name: str | None) -> NormalisedName:
             notes.append(note)
         pos = end
     kept.append(folded[pos:])
-    core = expand_abbreviations(" ".join(_NON_WORD.sub(" ", " ".join(kept)).split()))
+    core = expand_abbreviations(_words(" ".join(kept)))
     if not core:
         # A name that is nothing but boilerplate keeps its folded text as the core.
         core = expand_abbreviations(fold(original))
     return NormalisedName(core, tuple(notes))
 
 
-def _slipped_note_spans(folded: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Level notes that the patterns missed because a space was dropped or shifted."""
+def _slipped_note_spans(
+    folded: str, found: list[tuple[int, int]], end: str
+) -> list[tuple[int, int]]:
+    """Level notes that the patterns missed because a space was dropped or shifted.
+
+    ``end`` is :func:`_compact_end` of ``folded``.
+    """
     taken = lambda s, e: any(a < e and s < b for a, b in found)  # noqa: E731
+    extra: list[tuple[int, int]] = []
+    if "(" in folded:
+        extra.extend(_slipped_bracket_notes(folded, taken))
+    # a note at the end: the longest run of final words that reads "(thực hiện) tại cấp X".
+    # Each run's compact form ends the name's compact form, so a name whose compact form
+    # does not end in "cấp" + a level has no such run.
+    if not end.endswith(_COMPACT_ENDS):
+        return extra
+    words = list(re.finditer(r"\S+", folded))
+    for k in range(min(6, len(words) - 1), 0, -1):
+        start = words[-k].start()
+        if _COMPACT_TAIL.fullmatch(_compact(folded[start:])):
+            if not taken(start, len(folded)):
+                extra.append((start, len(folded)))
+            break
+    return extra
+
+
+def _compact_end(folded: str) -> str:
+    """A suffix of ``_compact(folded)`` long enough to test which note ending it has."""
+    tail = _compact(folded[-_TAIL_CHARS:])
+    if len(tail) >= _TAIL_CHARS // 2 or len(folded) <= _TAIL_CHARS:
+        return tail
+    return _compact(folded)
+
+
+def _slipped_bracket_notes(folded: str, taken) -> list[tuple[int, int]]:
+    """Bracketed level notes or codes typed with a slip, not already taken by a pattern."""
     extra = []
-    for match in re.finditer(r"\(([^()]*)\)", folded):
+    for match in _BRACKETS.finditer(folded):
         if taken(*match.span()):
             continue
         compact = _compact(match.group(1))
@@ -348,14 +417,6 @@ def _slipped_note_spans(folded: str, found: list[tuple[int, int]]) -> list[tuple
             or _LOOSE_CODE.fullmatch(match.group(0))
         ):
             extra.append(match.span())
-    # a note at the end: the longest run of final words that reads "(thực hiện) tại cấp X"
-    words = list(re.finditer(r"\S+", folded))
-    for k in range(min(6, len(words) - 1), 0, -1):
-        start = words[-k].start()
-        if _COMPACT_TAIL.fullmatch(_compact(folded[start:])):
-            if not taken(start, len(folded)):
-                extra.append((start, len(folded)))
-            break
     return extra
 
 
