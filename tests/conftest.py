@@ -67,6 +67,23 @@ def sqlite_engine():
     engine.dispose()
 
 
+@pytest.fixture
+def sqlite_file_engine(tmp_path):
+    """A fresh SQLite file (WAL) with the schema migrated: one that separate connections
+    (threads, processes, a second driver) really share."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_engine(request):
+    """A database that two connections really share: an SQLite file or PostgreSQL."""
+    name = "pg_engine" if request.param == "postgres" else "sqlite_file_engine"
+    return request.getfixturevalue(name)
+
+
 @pytest.fixture(scope="session")
 def pg_server_url():
     """URL of a scratch database on the real PostgreSQL server, dropped at the end."""

@@ -129,3 +129,29 @@ def review_world(engine, *, approve: bool = True) -> dict[str, Any]:
             rp.approve_review_plan(session=s, actor=users["chair"], plan_id=plan.id,
                                    number="15/QĐ-UBND", approved_on=date(2027, 1, 20))  # fmt: skip
     return {"users": users, "codes": codes, "plan": plan.id}
+
+
+def one_procedure_review_plan(
+    session, *, year: int, code: str, title: str, grounds: str, approved_on: date | None
+) -> int:
+    """A review plan of ``year`` with the procedure ``code`` (Sở Tư pháp, 01/03–30/06,
+    high burden), approved by the chair under 15/QĐ-UBND on ``approved_on`` when given
+    (else left a draft); its id. Actors: the demo accounts ``reviewer`` and ``chair``."""
+    plan = rp.draft_review_plan(session=session, actor="reviewer", year=year, title=title)
+    rp.add_plan_item(
+        session=session,
+        actor="reviewer",
+        plan_id=plan.id,
+        code=code,
+        agency="Sở Tư pháp",
+        start_on=date(year, 3, 1),
+        end_on=date(year, 6, 30),
+        grounds=grounds,
+        tags=["high_burden"],
+    )
+    if approved_on is not None:
+        rp.approve_review_plan(
+            session=session, actor="chair", plan_id=plan.id, number="15/QĐ-UBND",
+            approved_on=approved_on,
+        )  # fmt: skip
+    return plan.id

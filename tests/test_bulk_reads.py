@@ -13,21 +13,16 @@ import pandas as pd
 import pytest
 from sqlalchemy import column, select, table
 
-from analysis import evaluate_sheet
 from catalogue.costing import burden as costing
 from catalogue.costing.frames import frame_of
 from catalogue.registry import bulk_reads
-from catalogue.registry.db import make_engine, upgrade
-from tests.test_cost_frames import priced_world  # noqa: F401  (the shared fixture)
+from tests.test_cost_frames import agrees_with_the_reference, priced_world  # noqa: F401
 
 
 @pytest.fixture
-def engine(tmp_path):
+def engine(sqlite_file_engine):
     """An SQLite file (the reader needs one), migrated; ``priced_world`` fills it."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'catalogue.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    return sqlite_file_engine
 
 
 @pytest.fixture
@@ -51,23 +46,8 @@ def test_the_catalogue_priced_from_arrow_reads_agrees_with_the_reference(
     priced_world,  # noqa: F811
     reads,
 ):
-    params = priced_world["params"]
-    _, _, evaluated, unpriceable = costing.catalogue_variants(engine, params=params)
-    assert unpriceable == {}
+    agrees_with_the_reference(engine, priced_world)
     assert any("FROM procedure" in sql for sql in reads)  # the procedures came as Arrow
-    got = evaluated.set_index(["procedure_id", "option_id"])
-    compared = 0
-    with engine.connect() as conn:
-        for pid in priced_world["ids"]:
-            sheet = costing.procedure_sheet(conn, pid, params=params, with_options=True)
-            result = evaluate_sheet(sheet)
-            for outcome in (result.baseline, *result.options):
-                row = got.loc[(pid, outcome.option_id)]
-                assert int(row["unit_cost"]) == outcome.unit_cost, (pid, outcome.option_id)
-                if outcome.annual_cost is not None:
-                    assert int(row["annual_cost"]) == outcome.annual_cost
-                compared += 1
-    assert compared > len(priced_world["ids"])  # the reviewers' options too
 
 
 def test_costs_are_the_same_with_and_without_the_reader(engine, priced_world, monkeypatch):  # noqa: F811

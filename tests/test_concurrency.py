@@ -14,22 +14,10 @@ import pytest
 from sqlmodel import select
 
 from catalogue import cycle as wf
-from catalogue.registry.db import make_engine, session_scope, upgrade
+from catalogue.registry.db import session_scope
 from catalogue.registry.errors import ConcurrentEdit
 from catalogue.registry.models import AuditLog, DecisionItem, ProcedureClaim, Proposal, Routing
 from tests.workflow_support import draft_plan, make_procedures, seed, submitted_plan
-
-
-@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_engine(request, tmp_path):
-    """A database that two connections really share: an SQLite file or PostgreSQL."""
-    if request.param == "postgres":
-        yield request.getfixturevalue("pg_engine")
-        return
-    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -33,18 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 AGENCY = "Sở Khoa học và Công nghệ tỉnh Bình An"
 
 
-@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_engine(request, tmp_path):
-    """A database that two connections really share: an SQLite file or PostgreSQL."""
-    if request.param == "postgres":
-        yield request.getfixturevalue("pg_engine")
-        return
-    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
 def _catalogue_file(path: Path, prefix: str, n: int) -> Path:
     records = [
         make_record(f"{prefix}.{i:06d}", f"Thủ tục thử nghiệm {prefix}-{i}", agency=AGENCY)

@@ -111,6 +111,12 @@ def _same(product, reference) -> bool:
 
 
 def test_every_procedure_and_option_agrees_with_the_reference(engine, priced_world):
+    agrees_with_the_reference(engine, priced_world)
+
+
+def agrees_with_the_reference(engine, priced_world) -> None:
+    """Every procedure and option priced by ``catalogue_variants`` is the reference
+    evaluator's figure (``evaluate_sheet`` on its sheet, one at a time)."""
     params = priced_world["params"]
     _, _, evaluated, unpriceable = costing.catalogue_variants(engine, params=params)
     assert unpriceable == {}

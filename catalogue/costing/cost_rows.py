@@ -99,10 +99,8 @@ class CostRows:
         """The ``name`` lines of every row as one little-endian int64 buffer, and the
         number of bytes of each row's part."""
         values, _ = self.lines(name)
-        width = 8 * len(PACKED[name])
-        return np.ascontiguousarray(values, dtype="<i8").tobytes(), self.frame[
-            f"{name}_n"
-        ].to_numpy(np.int64) * width
+        sizes = self.frame[f"{name}_n"].to_numpy(np.int64) * (8 * len(PACKED[name]))
+        return np.ascontiguousarray(values, dtype="<i8").tobytes(), sizes
 
     @staticmethod
     def concat(parts: list[CostRows]) -> CostRows:

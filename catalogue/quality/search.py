@@ -370,12 +370,8 @@ class SearchIndex:
         prefilter: int = 40,
         level_penalty: float = 5.0,
     ) -> list[list[tuple[int, float]]]:
-        """For each normalised name, the ``k`` most similar units with scores 0–100.
-
-        Scores compare cores with word order ignored; a level note that contradicts the
-        unit's level note ("(cấp tỉnh)" against "(cấp Bộ)") costs ``level_penalty``; a
-        leading action that differs ("Cấp" / "Cấp lại") costs :data:`ACTION_PENALTY`.
-        """
+        """For each normalised name, the ``k`` most similar units with scores 0–100
+        (:func:`catalogue.quality.ranking.nearest_units`)."""
         return nearest_units(self, names, k=k, prefilter=prefilter, level_penalty=level_penalty)
 
     # -- interactive search -------------------------------------------------------

@@ -89,15 +89,8 @@ def bulk_reads(engine: Engine) -> Iterator[Connection]:
     """A read connection whose whole-table queries are read as Arrow columns on an
     SQLite file (:class:`ArrowReader`), and as usual elsewhere. Only for reading: what
     the connection's own transaction writes is not seen by the reader."""
-    reader = _file_reader(engine)
-    with engine.connect() as conn:
-        if reader is not None:
-            conn = conn.execution_options(**{OPTION: reader})
-        try:
-            yield conn
-        finally:
-            if reader is not None:
-                reader.close()
+    with engine.connect() as conn, committed_reads(conn) as reading:
+        yield reading  # a fresh connection has written nothing: the reader may serve it
 
 
 @contextmanager

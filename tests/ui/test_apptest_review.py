@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 from ui_helpers import no_exception, open_page, sign_in, texts
 
-from catalogue.cycle import review_plan as rp
 from catalogue.registry.db import session_scope
 from catalogue.registry.models import Procedure, Review, ReviewPlan
 from catalogue.sources.service import open_catalogue
+from tests.review_support import one_procedure_review_plan
 
 YEAR = 2027
 
@@ -25,26 +25,10 @@ def planned(app_db, sheet_procedure_id):
         engine = open_catalogue(app_db, migrate=False)
         with session_scope(engine) as s:
             code = s.get(Procedure, sheet_procedure_id).code
-            plan = rp.draft_review_plan(session=s, actor="reviewer", year=YEAR, title="KH 2027")
-            rp.add_plan_item(
-                session=s,
-                actor="reviewer",
-                plan_id=plan.id,
-                code=code,
-                agency="Sở Tư pháp",
-                start_on=date(YEAR, 3, 1),
-                end_on=date(YEAR, 6, 30),
-                grounds="Chi phí cao",
-                tags=["high_burden"],
-            )
-            if approve:
-                rp.approve_review_plan(
-                    session=s,
-                    actor="chair",
-                    plan_id=plan.id,
-                    number="15/QĐ-UBND",
-                    approved_on=date(YEAR, 2, 3),
-                )
+            one_procedure_review_plan(
+                s, year=YEAR, code=code, title="KH 2027", grounds="Chi phí cao",
+                approved_on=date(YEAR, 2, 3) if approve else None,
+            )  # fmt: skip
         engine.dispose()
         return sheet_procedure_id, code
 

@@ -63,36 +63,19 @@ TEXTS = {
 def review_server(demo_db_file, tmp_path, request):
     """The dashboard on a demo database holding an approved review plan of ``YEAR`` with
     1.001193 and an empty draft phương án (put where ``server`` looks for it)."""
-    from catalogue.cycle import review_plan as rp
     from catalogue.cycle.plans import create_plan
     from catalogue.registry.db import session_scope
     from catalogue.sources.service import open_catalogue
+    from tests.review_support import one_procedure_review_plan
 
     path = tmp_path / "browser.sqlite"
     shutil.copy(demo_db_file, path)
     engine = open_catalogue(f"sqlite:///{path}", migrate=False)
     with session_scope(engine) as s:
-        plan = rp.draft_review_plan(
-            session=s, actor="reviewer", year=YEAR, title=f"KH rà soát {YEAR}"
-        )
-        rp.add_plan_item(
-            session=s,
-            actor="reviewer",
-            plan_id=plan.id,
-            code=CODE,
-            agency="Sở Tư pháp",
-            start_on=date(YEAR, 3, 1),
-            end_on=date(YEAR, 6, 30),
-            grounds="Chi phí tuân thủ cao",
-            tags=["high_burden"],
-        )
-        rp.approve_review_plan(
-            session=s,
-            actor="chair",
-            plan_id=plan.id,
-            number="15/QĐ-UBND",
-            approved_on=date(YEAR, 1, 10),
-        )
+        one_procedure_review_plan(
+            s, year=YEAR, code=CODE, title=f"KH rà soát {YEAR}",
+            grounds="Chi phí tuân thủ cao", approved_on=date(YEAR, 1, 10),
+        )  # fmt: skip
         create_plan(session=s, actor="reviewer", name=PLAN_NAME, year=YEAR)
     engine.dispose()
     return request.getfixturevalue("server")
