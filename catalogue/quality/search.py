@@ -32,7 +32,8 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Engine
 
-from catalogue.quality.ranking import nearest_units, top_of_chunk
+from catalogue.quality.prefilter import top_units
+from catalogue.quality.ranking import nearest_units
 from catalogue.quality.scoring import sorted_tokens, typed_scores
 from catalogue.quality.textnorm import NormalisedName, actions_of, fold, normalise_name
 
@@ -40,10 +41,9 @@ log = logging.getLogger(__name__)
 
 FRAME_COLUMNS = ("id", "code", "name", "field", "agency", "levels", "status")
 FILTER_COLUMNS = ("field", "agency", "levels", "status", "code")
-# Cells of the dense prefilter accumulator per chunk of queries (~8 MB each, two at a time).
-# Measured at 7.000 units: 4 million cells (32 MB, fresh pages every chunk) took 1,5–2×
-# as long as 0,5–2 million.
-ACCUMULATOR_CELLS = 1_000_000
+# Queries per call of the compiled prefilter: small enough that two threads share a
+# batch evenly, large enough that the calls' overhead does not count.
+PREFILTER_CHUNK = 2_000
 _CODE_QUERY = re.compile(r"^\s*\d\.\d{0,6}(?:\.[0-9A-Za-z]*)?\s*$")
 
 
@@ -146,7 +146,7 @@ class SearchIndex:
 
     @cached_property
     def neg_sqrt_norm(self) -> np.ndarray:
-        """``-sqrt(unit_norm)``: the prefilter's divisor (see :func:`ranking.top_of_chunk`)."""
+        """``-sqrt(unit_norm)``: the prefilter's divisor (:mod:`.prefilter`)."""
         return -np.sqrt(self.unit_norm)
 
     @cached_property
@@ -342,22 +342,29 @@ class SearchIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Units (queries × ``k``, best first) and whether each one shares a feature.
 
-        Vectorised over chunks of queries: postings of every query feature are gathered
-        and summed into a dense (chunk × units) accumulator, then the top ``k`` per row
-        are taken with ``argpartition``. A row's sharing units come first.
+        A unit's score is the summed weight of the features it shares with the query over
+        the unit's norm; equal scores are ordered by unit number. Runs compiled
+        (:mod:`~catalogue.quality.prefilter`), two chunks of queries at a time on two
+        cores. A row's sharing units come first.
         """
         n_units = self.n_units
         k = min(k, n_units)
         if n_units == 0 or not len(query_features):
             return np.zeros((0, k), dtype=np.int64), np.zeros((0, k), dtype=bool)
-        chunk = max(1, ACCUMULATOR_CELLS // n_units)
-        parts = [query_features[i : i + chunk] for i in range(0, len(query_features), chunk)]
+        step = PREFILTER_CHUNK
+        parts = [query_features[i : i + step] for i in range(0, len(query_features), step)]
+
+        def block(part: Sequence[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
+            return top_units(
+                list(part), self.posting_ptr, self.postings, self.neg_sqrt_norm, k, allowed
+            )
+
         if len(parts) == 1:
-            blocks = [top_of_chunk(self, parts[0], k, allowed)]
+            blocks = [block(parts[0])]
         else:
-            # numpy releases the GIL in the heavy steps: two chunks at a time use two cores
+            # the compiled loop releases the interpreter lock: two chunks use two cores
             with ThreadPoolExecutor(max_workers=2) as pool:
-                blocks = list(pool.map(lambda part: top_of_chunk(self, part, k, allowed), parts))
+                blocks = list(pool.map(block, parts))
         tops = [top for top, _ in blocks]
         positives = [positive for _, positive in blocks]
         return np.concatenate(tops), np.concatenate(positives)
