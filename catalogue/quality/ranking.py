@@ -80,6 +80,7 @@ class _Queries:
         seen: dict[tuple[str, tuple[str, ...]], int] = {}  # (core, notes): a C-level hash
         keys: dict[tuple[str, str, frozenset[str]], int] = {}
         self.cores: list[str] = []
+        self.sorted: list[str] = []  # the core's words sorted
         self.full: list[str] = []
         self.levels: list[frozenset[str]] = []
         self.position: list[int] = []  # name → distinct query
@@ -88,13 +89,15 @@ class _Queries:
             name_key = (norm.core, norm.notes)
             pos = seen.get(name_key)
             if pos is None:
-                full = _whole_sorted(norm)
+                ordered = sorted_tokens(norm.core)
+                full = _whole_sorted(norm, ordered)
                 levels = self._levels(norm.notes)
                 key = (norm.core, full, levels)
                 pos = keys.get(key)
                 if pos is None:
                     pos = keys[key] = len(self.cores)
                     self.cores.append(norm.core)
+                    self.sorted.append(ordered)
                     self.full.append(full)
                     self.levels.append(levels)
                 seen[name_key] = pos
@@ -111,14 +114,14 @@ class _Queries:
         return frozenset().union(*(memo[note] for note in notes))
 
 
-def _whole_sorted(norm: NormalisedName) -> str:
+def _whole_sorted(norm: NormalisedName, core_sorted: str) -> str:
     """Token-sorted comparison form of the whole name, notes included.
 
     A core of lower-case ASCII words and single spaces is its own fold, so without notes
-    it needs no folding (a core from :func:`normalise_name` nearly always is one).
+    it is ``core_sorted`` (a core from :func:`normalise_name` nearly always is one).
     """
     if not norm.notes and _FOLDED.fullmatch(norm.core):
-        return sorted_tokens(norm.core)
+        return core_sorted
     return sorted_tokens(fold(norm.core + " " + " ".join(norm.notes)))
 
 
@@ -190,7 +193,7 @@ def _scores(
 ) -> np.ndarray:
     """Name score of each (query, candidate) pair, spacing slips and verbs weighed."""
     # strings gathered per pair as numpy object arrays (a C loop, not a Python one)
-    q_sorted = _strings([sorted_tokens(c) for c in queries.cores])
+    q_sorted = _strings(queries.sorted)
     scores = name_score(q_sorted[q_pos], index.string_arrays["sorted"][flat])
     q_compact = _strings([c.replace(" ", "") for c in queries.cores])
     compact = compact_score(q_compact[q_pos], index.string_arrays["compact"][flat])
