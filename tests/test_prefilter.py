@@ -88,3 +88,36 @@ def test_equal_scores_are_ordered_by_unit_number():
     top, valid = index.candidate_block([few], 3)
     assert top[0][valid[0]].tolist() == [1]
     assert valid[0].tolist() == [True, False, False]
+
+
+def test_without_a_writable_cache_the_loop_is_compiled_in_the_process(monkeypatch):
+    import numba
+
+    from catalogue.quality import prefilter
+
+    real_njit = numba.njit
+
+    def njit(**options):
+        if options.get("cache"):
+            raise RuntimeError("cannot cache function '_top_k': no locator available")
+        return real_njit(**options)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    prefilter._kernel.cache_clear()
+    try:
+        kernel = prefilter._kernel()
+        ptr, postings = np.array([0, 2]), np.array([0, 1])
+        top, valid = kernel(
+            np.array([0, 1]),
+            np.array([0]),
+            np.array([1.0]),
+            ptr,
+            postings,
+            -np.sqrt(np.array([4.0, 1.0])),
+            np.ones(2, dtype=bool),
+            2,
+        )
+        # the second unit has the smaller norm: 1/1 beats 1/2
+        assert top.tolist() == [[1, 0]] and valid.tolist() == [[True, True]]
+    finally:
+        prefilter._kernel.cache_clear()

@@ -19,65 +19,74 @@ from typing import Any
 import numpy as np
 
 
+def _top_k(q_ptr, q_feats, q_wts, posting_ptr, postings, neg_norm, allowed, k):
+    """The loop itself (plain Python and numpy; :func:`_kernel` compiles it)."""
+    n_q = len(q_ptr) - 1
+    n_units = len(neg_norm)
+    top = np.zeros((n_q, k), dtype=np.int64)
+    valid = np.zeros((n_q, k), dtype=np.bool_)
+    acc = np.zeros(n_units, dtype=np.float64)
+    seen = np.zeros(n_units, dtype=np.int64)
+    touched = np.empty(n_units + 1, dtype=np.int64)
+    best_v = np.empty(k, dtype=np.float64)
+    best_u = np.empty(k, dtype=np.int64)
+    for q in range(n_q):
+        m = 0
+        for j in range(q_ptr[q], q_ptr[q + 1]):
+            f = q_feats[j]
+            w = q_wts[j]
+            for p in range(posting_ptr[f], posting_ptr[f + 1]):
+                u = postings[p]
+                if not allowed[u]:
+                    continue
+                touched[m] = u  # kept only if new: no branch to mispredict
+                m += 1 - seen[u]
+                seen[u] = 1
+                acc[u] += w
+        # the k best (score, unit) kept sorted by insertion: after the first k, a
+        # unit enters only if it beats the last, which few do
+        n = 0
+        for i in range(m):
+            u = touched[i]
+            v = acc[u] / neg_norm[u]
+            if n == k and (v > best_v[k - 1] or (v == best_v[k - 1] and u > best_u[k - 1])):
+                continue
+            pos = n if n < k else k - 1
+            while pos > 0 and (
+                best_v[pos - 1] > v or (best_v[pos - 1] == v and best_u[pos - 1] > u)
+            ):
+                if pos < k:
+                    best_v[pos] = best_v[pos - 1]
+                    best_u[pos] = best_u[pos - 1]
+                pos -= 1
+            best_v[pos] = v
+            best_u[pos] = u
+            if n < k:
+                n += 1
+        for i in range(n):
+            top[q, i] = best_u[i]
+            valid[q, i] = best_v[i] < 0
+        for i in range(m):
+            u = touched[i]
+            acc[u] = 0.0
+            seen[u] = 0
+    return top, valid
+
+
 @cache
 def _kernel() -> Any:
-    """The compiled loop (numba imported on first use, not at import time)."""
+    """:func:`_top_k` compiled (numba imported on first use, not at import time).
+
+    Compiled code is cached beside this module, or in the user's cache directory when the
+    module's directory is read-only; where neither can be written it is compiled again
+    in each process instead of failing.
+    """
     import numba
 
-    @numba.njit(nogil=True, cache=True)
-    def top_k(q_ptr, q_feats, q_wts, posting_ptr, postings, neg_norm, allowed, k):
-        n_q = len(q_ptr) - 1
-        n_units = len(neg_norm)
-        top = np.zeros((n_q, k), dtype=np.int64)
-        valid = np.zeros((n_q, k), dtype=np.bool_)
-        acc = np.zeros(n_units, dtype=np.float64)
-        seen = np.zeros(n_units, dtype=np.int64)
-        touched = np.empty(n_units + 1, dtype=np.int64)
-        best_v = np.empty(k, dtype=np.float64)
-        best_u = np.empty(k, dtype=np.int64)
-        for q in range(n_q):
-            m = 0
-            for j in range(q_ptr[q], q_ptr[q + 1]):
-                f = q_feats[j]
-                w = q_wts[j]
-                for p in range(posting_ptr[f], posting_ptr[f + 1]):
-                    u = postings[p]
-                    if not allowed[u]:
-                        continue
-                    touched[m] = u  # kept only if new: no branch to mispredict
-                    m += 1 - seen[u]
-                    seen[u] = 1
-                    acc[u] += w
-            # the k best (score, unit) kept sorted by insertion: after the first k, a
-            # unit enters only if it beats the last, which few do
-            n = 0
-            for i in range(m):
-                u = touched[i]
-                v = acc[u] / neg_norm[u]
-                if n == k and (v > best_v[k - 1] or (v == best_v[k - 1] and u > best_u[k - 1])):
-                    continue
-                pos = n if n < k else k - 1
-                while pos > 0 and (
-                    best_v[pos - 1] > v or (best_v[pos - 1] == v and best_u[pos - 1] > u)
-                ):
-                    if pos < k:
-                        best_v[pos] = best_v[pos - 1]
-                        best_u[pos] = best_u[pos - 1]
-                    pos -= 1
-                best_v[pos] = v
-                best_u[pos] = u
-                if n < k:
-                    n += 1
-            for i in range(n):
-                top[q, i] = best_u[i]
-                valid[q, i] = best_v[i] < 0
-            for i in range(m):
-                u = touched[i]
-                acc[u] = 0.0
-                seen[u] = 0
-        return top, valid
-
-    return top_k
+    try:
+        return numba.njit(nogil=True, cache=True)(_top_k)
+    except RuntimeError:  # numba: "cannot cache function …: no locator available"
+        return numba.njit(nogil=True)(_top_k)
 
 
 def top_units(
