@@ -13,6 +13,7 @@ only the first process on a machine pays the compilation (about two seconds).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -55,17 +56,15 @@ def _top_k(q_ptr, q_feats, q_wts, posting_ptr, postings, neg_norm, allowed, k):
             while pos > 0 and (
                 best_v[pos - 1] > v or (best_v[pos - 1] == v and best_u[pos - 1] > u)
             ):
-                if pos < k:
-                    best_v[pos] = best_v[pos - 1]
-                    best_u[pos] = best_u[pos - 1]
+                best_v[pos] = best_v[pos - 1]
+                best_u[pos] = best_u[pos - 1]
                 pos -= 1
             best_v[pos] = v
             best_u[pos] = u
             if n < k:
                 n += 1
-        for i in range(n):
-            top[q, i] = best_u[i]
-            valid[q, i] = best_v[i] < 0
+        top[q, :n] = best_u[:n]
+        valid[q, :n] = True  # the touched units are those sharing a feature
         for i in range(m):
             u = touched[i]
             acc[u] = 0.0
@@ -90,7 +89,7 @@ def _kernel() -> Any:
 
 
 def top_units(
-    query_features: list[list[tuple[int, float]]],
+    query_features: Sequence[list[tuple[int, float]]],
     posting_ptr: np.ndarray,
     postings: np.ndarray,
     neg_norm: np.ndarray,
@@ -107,8 +106,7 @@ def top_units(
     pairs = [pair for feats in query_features for pair in feats]
     q_feats = np.fromiter((f for f, _ in pairs), dtype=np.int64, count=len(pairs))
     q_wts = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
-    if allowed is None:
-        allowed = np.ones(len(neg_norm), dtype=np.bool_)
+    allowed = np.ones(len(neg_norm), dtype=np.bool_) if allowed is None else allowed
     return _kernel()(
-        q_ptr, q_feats, q_wts, posting_ptr, postings, neg_norm, allowed.astype(np.bool_), k
+        q_ptr, q_feats, q_wts, posting_ptr, postings, neg_norm, np.asarray(allowed, bool), k
     )

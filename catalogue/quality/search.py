@@ -355,9 +355,7 @@ class SearchIndex:
         parts = [query_features[i : i + step] for i in range(0, len(query_features), step)]
 
         def block(part: Sequence[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
-            return top_units(
-                list(part), self.posting_ptr, self.postings, self.neg_sqrt_norm, k, allowed
-            )
+            return top_units(part, self.posting_ptr, self.postings, self.neg_sqrt_norm, k, allowed)
 
         if len(parts) == 1:
             blocks = [block(parts[0])]
